@@ -1,0 +1,63 @@
+# Juwei — `make run` for the demo, `make test` for the whole suite. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY := .venv/bin/python
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+
+# Values for local runs and tests only; production sets its own (README).
+RUN_ENV := DEBUG=true
+TEST_ENV := SECRET_KEY=juwei-test-only-not-a-secret
+
+.PHONY: help system install run test lint check pytest pytest-pg messages demo bench screenshots clean
+
+help:
+	@echo "make run    install everything, migrate, load the demo, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install everything, lint, check, run the tests on SQLite and PostgreSQL"
+
+system:  ## Debian packages: fonts, Chromium, gettext, PostgreSQL 15 (only when missing)
+	@scripts/system-packages.sh
+
+.venv/.installed: pyproject.toml uv.lock
+	@python3 -m uv --version >/dev/null 2>&1 || command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+install: system .venv/.installed messages
+
+messages:  ## compile the zh-hans and en catalogues
+	@$(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv -v0
+
+demo: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(RUN_ENV) $(PY) manage.py load_demo
+
+run: demo
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+check: install
+	$(RUN_ENV) $(PY) manage.py check
+	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	@echo "=== pytest on SQLite ==="
+	env -u DATABASE_URL $(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+pytest-pg: install
+	@echo "=== pytest on PostgreSQL ==="
+	$(TEST_ENV) scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint check pytest pytest-pg
+
+bench: install  ## benchmarks, run by hand
+	$(TEST_ENV) $(PY) benchmarks/run.py
+
+clean:
+	rm -rf .venv db.sqlite3 staticfiles .pgtest

@@ -1,0 +1,32 @@
+"""What every page's header needs: the navigation and where the user stands."""
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from committee import scoping
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for config in apps.get_app_configs():
+        label = getattr(config, "nav_label", None)
+        if not label:
+            continue
+        try:
+            url = reverse(config.nav_url_name)
+        except NoReverseMatch:
+            url = None
+        items.append(
+            {
+                "label": label,
+                "url": url,
+                "order": getattr(config, "nav_order", 99),
+                "active": bool(url) and request.path.startswith(url),
+            }
+        )
+    items.sort(key=lambda item: item["order"])
+    units = [{"unit": str(m.unit), "role": m.get_role_display()} for m in scoping.memberships(user)]
+    return {"nav_items": items, "user_units": units}

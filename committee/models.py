@@ -1,0 +1,192 @@
+"""The hierarchy every record hangs from: district → street office → community.
+
+Also the government departments that push work down, and each user's Membership,
+which is all the scoping rule (committee/scoping.py) reads.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from committee.roles import COMMUNITY_ROLES, Role
+from committee.scoping import ScopedQuerySet
+
+
+class District(models.Model):
+    """A district (区); its civil-affairs bureau keeps the catalogue and thresholds."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StreetOffice(models.Model):
+    """A street office (街道办事处), the level that pushes work down to communities."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="street_offices",
+        verbose_name=_("district"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("street office")
+        verbose_name_plural = _("street offices")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="street_office_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityQuerySet(ScopedQuerySet):
+    scope_path = ""
+
+
+class Community(models.Model):
+    """A community (社区) and its residents' committee (居委会)."""
+
+    street_office = models.ForeignKey(
+        StreetOffice,
+        on_delete=models.PROTECT,
+        related_name="communities",
+        verbose_name=_("street office"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    area_km2 = models.DecimalField(
+        _("area (km²)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        default=Decimal("0"),
+    )
+    residents = models.PositiveIntegerField(_("residents"), default=0)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["street_office", "name"], name="community_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("committee:community_detail", args=[self.pk])
+
+
+class Department(models.Model):
+    """A government department (委办局) that employs assistants and pushes tasks down."""
+
+    class Level(models.TextChoices):
+        DISTRICT_BUREAU = "district", _("district bureau")
+        STREET_DEPARTMENT = "street", _("street-office department")
+        OTHER = "other", _("other")
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="departments", verbose_name=_("district")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.OTHER)
+
+    class Meta:
+        verbose_name = _("government department")
+        verbose_name_plural = _("government departments")
+        ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="department_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """What a user is in the hierarchy: one role at exactly one level."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("district")
+    )
+    street_office = models.ForeignKey(
+        StreetOffice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("street office"),
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("community")
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # Exactly one level, and the one that fits the role.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=[r.value for r in COMMUNITY_ROLES],
+                        community__isnull=False,
+                        street_office__isnull=True,
+                        district__isnull=True,
+                    )
+                    | Q(
+                        role=Role.STREET_OFFICIAL,
+                        community__isnull=True,
+                        street_office__isnull=False,
+                        district__isnull=True,
+                    )
+                    | Q(
+                        role=Role.DISTRICT_OFFICER,
+                        community__isnull=True,
+                        street_office__isnull=True,
+                        district__isnull=False,
+                    )
+                ),
+                name="membership_exactly_one_level_for_role",
+                violation_error_message=_(
+                    "Choose exactly one of district, street office or community, matching the role."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    @property
+    def unit(self) -> District | StreetOffice | Community | None:
+        return self.community or self.street_office or self.district

@@ -1,0 +1,178 @@
+"""The one rule of who may see and change what.
+
+A user's Memberships say where they stand in the hierarchy; committee/roles.py
+says what each role may do there. Everything else asks this module:
+
+- ``communities(user, action)``: the communities the user may act on;
+- ``can(user, action, community)``: the same question for one community;
+- ``districts(user, action)``: for district-level settings (catalogue, thresholds);
+- ``ScopedQuerySet``: the base of every scoped model's manager, offering
+  ``visible_to(user)``, ``changeable_by(user)`` and ``for_action(user, action)``.
+
+The querysets add a subquery, never an extra round trip: memberships are read
+once per user object and cached on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+from committee.roles import ROLE_ACTIONS, Action, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from committee.models import Community, District, Membership
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+_CACHE_ATTR = "_juwei_memberships"
+NOTHING = Q(pk__in=[])
+
+
+def memberships(user: AnyUser) -> list[Membership]:
+    """The user's memberships, read once and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        membership_model = apps.get_model("committee", "Membership")
+        cached = list(
+            membership_model.objects.filter(user=user).select_related(
+                "community__street_office", "street_office"
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: AnyUser) -> None:
+    """Drop the cache after a user's memberships change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def community_q(user: AnyUser, action: str = Action.VIEW) -> Q | None:
+    """A filter on Community for what the user may do; None means no limit."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return None
+    q = NOTHING
+    for m in memberships(user):
+        if action not in ROLE_ACTIONS[m.role]:
+            continue
+        if m.community_id:
+            q |= Q(pk=m.community_id)
+        elif m.street_office_id:
+            q |= Q(street_office_id=m.street_office_id)
+        elif m.district_id:
+            q |= Q(street_office__district_id=m.district_id)
+    return q
+
+
+def communities(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[Community]:
+    community_model = apps.get_model("committee", "Community")
+    q = community_q(user, action)
+    qs = community_model._default_manager.all()
+    return qs if q is None else qs.filter(q)
+
+
+def can(user: AnyUser, action: str, community: Community) -> bool:
+    """Whether the user may do `action` on this one community (no query when cached)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    for m in memberships(user):
+        if action not in ROLE_ACTIONS[m.role]:
+            continue
+        if m.community_id and m.community_id == community.pk:
+            return True
+        if m.street_office_id and m.street_office_id == community.street_office_id:
+            return True
+        if m.district_id and m.district_id == community.street_office.district_id:
+            return True
+    return False
+
+
+def district_ids(user: AnyUser, action: str = Action.VIEW) -> set[int] | None:
+    """Districts where the user may do `action`; None means every district.
+
+    Anyone in a district may view its district-level records (the catalogue);
+    only its district officers may administer them.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
+    found: set[int] = set()
+    for m in memberships(user):
+        if action == Action.VIEW or action in ROLE_ACTIONS[m.role]:
+            if m.district_id:
+                found.add(m.district_id)
+            elif m.street_office_id:
+                found.add(m.street_office.district_id)
+            elif m.community_id:
+                found.add(m.community.street_office.district_id)
+    return found
+
+
+def districts(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[District]:
+    district_model = apps.get_model("committee", "District")
+    ids = district_ids(user, action)
+    qs = district_model._default_manager.all()
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def has_role(user: AnyUser, *roles: Role) -> bool:
+    return any(m.role in roles for m in memberships(user))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every model that belongs to a community.
+
+    ``scope_path`` is the lookup from the model to its Community
+    ("community", "staff_member__community", or "" for Community itself).
+    """
+
+    scope_path = "community"
+
+    def for_action(self, user: AnyUser, action: str) -> ScopedQuerySet:
+        q = community_q(user, action)
+        if q is None:
+            return self.all()
+        if not self.scope_path:
+            return self.filter(q)
+        community_model = apps.get_model("committee", "Community")
+        return self.filter(
+            **{f"{self.scope_path}__in": community_model._default_manager.filter(q).values("pk")}
+        )
+
+    def visible_to(self, user: AnyUser) -> ScopedQuerySet:
+        return self.for_action(user, Action.VIEW)
+
+    def changeable_by(self, user: AnyUser) -> ScopedQuerySet:
+        return self.for_action(user, Action.CHANGE)
+
+
+class DistrictScopedQuerySet(models.QuerySet):
+    """Base queryset of district-level records (catalogue, thresholds, benchmarks)."""
+
+    scope_path = "district"
+
+    def for_action(self, user: AnyUser, action: str) -> DistrictScopedQuerySet:
+        ids = district_ids(user, action)
+        if ids is None:
+            return self.all()
+        return self.filter(**{f"{self.scope_path}__in": ids})
+
+    def visible_to(self, user: AnyUser) -> DistrictScopedQuerySet:
+        return self.for_action(user, Action.VIEW)
+
+    def changeable_by(self, user: AnyUser) -> DistrictScopedQuerySet:
+        return self.for_action(user, Action.ADMINISTER)

@@ -1,0 +1,48 @@
+"""Root URLs. Each app is included by its dotted name, so this base imports none of them."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from committee import views
+
+committee_patterns = (
+    [
+        path("communities/", views.CommunityListView.as_view(), name="community_list"),
+        path(
+            "communities/<int:pk>/",
+            views.CommunityDetailView.as_view(),
+            name="community_detail",
+        ),
+        path(
+            "communities/<int:pk>/edit/",
+            views.CommunityUpdateView.as_view(),
+            name="community_edit",
+        ),
+    ],
+    "committee",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include(committee_patterns)),
+    path("tasks/", include("tasks.urls")),
+    path("funds/", include("funds.urls")),
+    path("staff/", include("staff.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("dashboards/", include("dashboards.urls")),
+]

@@ -1,0 +1,44 @@
+"""Pages of the base app: home, the community list and a community's page."""
+
+from django.contrib import messages
+from django.utils.translation import gettext_lazy as _
+
+from committee.filters import CommunityFilterSet
+from committee.forms import CommunityForm
+from committee.generic import ObjectDetailView, ObjectListView, ObjectUpdateView
+from committee.models import Community
+from committee.roles import Action
+from committee.tables import CommunityTable
+
+
+class CommunityListView(ObjectListView):
+    """The communities the user may see: home page for every role until dashboards land."""
+
+    model = Community
+    queryset = Community.objects.select_related("street_office__district")
+    table_class = CommunityTable
+    filterset_class = CommunityFilterSet
+    template_name = "committee/community_list.html"
+    export_title = _("Communities")
+
+
+class CommunityDetailView(ObjectDetailView):
+    model = Community
+    queryset = Community.objects.select_related("street_office__district")
+    template_name = "committee/community_detail.html"
+    write_action = Action.MANAGE  # the Edit button shows for whoever may edit
+
+
+home = CommunityListView.as_view()
+
+
+class CommunityUpdateView(ObjectUpdateView):
+    """The chair keeps the community's own figures current."""
+
+    model = Community
+    form_class = CommunityForm
+    write_action = Action.MANAGE
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Saved."))
+        return super().form_valid(form)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardsConfig(AppConfig):
+    name = "dashboards"
+    verbose_name = _("Dashboards")
+    # The header's navigation entry; shown greyed out until the URL exists.
+    nav_label = _("Dashboards")
+    nav_url_name = "dashboards:index"
+    nav_order = 50

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundsConfig(AppConfig):
+    name = "funds"
+    verbose_name = _("Funds")
+    # The header's navigation entry; shown greyed out until the URL exists.
+    nav_label = _("Funds")
+    nav_url_name = "funds:index"
+    nav_order = 20

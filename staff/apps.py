@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    name = "staff"
+    verbose_name = _("Staff")
+    # The header's navigation entry; shown greyed out until the URL exists.
+    nav_label = _("Staff")
+    nav_url_name = "staff:staff_list"
+    nav_order = 30

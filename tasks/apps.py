@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TasksConfig(AppConfig):
+    name = "tasks"
+    verbose_name = _("Tasks")
+    # The header's navigation entry; shown greyed out until the URL exists.
+    nav_label = _("Tasks")
+    nav_url_name = "tasks:task_list"
+    nav_order = 10

@@ -1,0 +1,91 @@
+"""Personas every app's tests share (Healthchecks style: an owner, a colleague, an outsider).
+
+Two communities A and B in different street offices of one district:
+staff_a, chair_a (A's committee), staff_b (B's), official_a (A's street office),
+official_b (B's street office), district_officer (the district), anonymous.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from committee.models import Community, District, StreetOffice
+from committee.roles import Role
+from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFactory, member
+
+
+@dataclass
+class World:
+    district: District
+    street_a: StreetOffice
+    street_b: StreetOffice
+    community_a: Community
+    community_a2: Community
+    community_b: Community
+
+
+@pytest.fixture
+def world(db) -> World:
+    district = DistrictFactory(name="测试区")
+    street_a = StreetOfficeFactory(district=district, name="甲街道")
+    street_b = StreetOfficeFactory(district=district, name="乙街道")
+    return World(
+        district=district,
+        street_a=street_a,
+        street_b=street_b,
+        community_a=CommunityFactory(street_office=street_a, name="甲社区"),
+        community_a2=CommunityFactory(street_office=street_a, name="甲二社区"),
+        community_b=CommunityFactory(street_office=street_b, name="乙社区"),
+    )
+
+
+@pytest.fixture
+def staff_a(world):
+    return member(Role.STAFF, world.community_a, username="staff_a")
+
+
+@pytest.fixture
+def chair_a(world):
+    return member(Role.CHAIR, world.community_a, username="chair_a")
+
+
+@pytest.fixture
+def staff_b(world):
+    return member(Role.STAFF, world.community_b, username="staff_b")
+
+
+@pytest.fixture
+def official_a(world):
+    return member(Role.STREET_OFFICIAL, world.street_a, username="official_a")
+
+
+@pytest.fixture
+def official_b(world):
+    return member(Role.STREET_OFFICIAL, world.street_b, username="official_b")
+
+
+@pytest.fixture
+def district_officer(world):
+    return member(Role.DISTRICT_OFFICER, world.district, username="district_officer")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    """as_user(user) → a test client logged in as that user."""
+    return logged_in
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    """Production serves hashed files after collectstatic; tests serve them as they are."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
