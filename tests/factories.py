@@ -72,3 +72,16 @@ def member(role: Role, unit, **user_kwargs):
     ]
     Membership.objects.create(user=user, role=role, **{level: unit})
     return user
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "staff.StaffMember"
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"职工{n}")
+    kind = "fulltime"
+    post = "member"
+    grade = 3
+    entry = "examination"
+    start_date = factory.Faker("date_between", start_date="-8y", end_date="-1y")
