@@ -6,6 +6,7 @@ is named in the legend, so no chart needs colour to be read. Templates put the
 numbers in a table beside each chart as well (for screen readers and copying).
 """
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
@@ -48,8 +49,13 @@ def _plain(value: Number) -> float | None:
     return None if value is None else float(value)
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+
+
 def _render(chart) -> SafeString:
-    return mark_safe(chart.render(is_unicode=True))  # noqa: S308 -- pygal escapes labels
+    # pygal always inlines a config script for its tooltips; a static chart needs none.
+    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
+    return mark_safe(svg)  # noqa: S308 -- pygal escapes the labels it draws
 
 
 def _config(title: str, width: int, height: int, formatter, **extra) -> dict:
