@@ -23,4 +23,3 @@ def test_charts_are_self_contained_svg_with_values_printed():
 def test_line_chart_names_each_series():
     svg = line_chart("趋势", ["1月", "2月", "3月"], [("爱国社区", [1, 2, None])])
     assert "爱国社区" in svg and "<script" not in svg
-
