@@ -105,14 +105,16 @@ def committee_nature_counts_by_community(
         **{f"{path}choice__isnull": False}
     )
     rows = communities.order_by().annotate(
-        government=Count(path + "pk", filter=base & Q(**{f"{path}choice__key": Choice.GOVERNMENT})),
-        residents=Count(path + "pk", filter=base & Q(**{f"{path}choice__key": Choice.RESIDENTS})),
-        unknown=Count(path + "pk", filter=base & Q(**{f"{path}choice__key": Choice.UNKNOWN})),
-        total=Count(path + "pk", filter=base),
+        n_government=Count(
+            path + "pk", filter=base & Q(**{f"{path}choice__key": Choice.GOVERNMENT})
+        ),
+        n_residents=Count(path + "pk", filter=base & Q(**{f"{path}choice__key": Choice.RESIDENTS})),
+        n_unknown=Count(path + "pk", filter=base & Q(**{f"{path}choice__key": Choice.UNKNOWN})),
+        n_total=Count(path + "pk", filter=base),
     )
     return {
         c.pk: NatureCounts(
-            government=c.government, residents=c.residents, unknown=c.unknown, total=c.total
+            government=c.n_government, residents=c.n_residents, unknown=c.n_unknown, total=c.n_total
         )
         for c in rows
     }

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -49,6 +48,21 @@ def new_key() -> str:
     return secrets.token_hex(6)
 
 
+def street_offices(user, action: str = Action.VIEW) -> models.QuerySet[StreetOffice]:
+    """Street offices whose every community the user may act on (for their own surveys).
+
+    Built only from committee/scoping.py: a street office counts when it has
+    communities and none of them is outside ``communities(user, action')``, where
+    ``action'`` is ``STREET_OFFICE_ACTION`` applied to ``action``.
+    """
+    q = scoping.community_q(user, STREET_OFFICE_ACTION.get(action, action))
+    offices = StreetOffice.objects.all()
+    if q is None:
+        return offices
+    same_office = Community.objects.filter(street_office=OuterRef("pk"))
+    return offices.filter(Exists(same_office), ~Exists(same_office.exclude(q)))
+
+
 class SurveyQuerySet(scoping.ScopedQuerySet):
     """Scoped by community, or by the whole street office for street-office surveys."""
 
@@ -56,18 +70,10 @@ class SurveyQuerySet(scoping.ScopedQuerySet):
         q = scoping.community_q(user, action)
         if q is None:
             return self.all()
-        community_model = apps.get_model("committee", "Community")
-        own = Q(community__in=community_model._default_manager.filter(q).values("pk"))
-        office_q = scoping.community_q(user, STREET_OFFICE_ACTION.get(action, action))
-        same_office = community_model._default_manager.filter(
-            street_office=OuterRef("street_office")
+        return self.filter(
+            Q(community__in=Community.objects.filter(q).values("pk"))
+            | Q(street_office__in=street_offices(user, action).values("pk"))
         )
-        whole_office = (
-            Q(street_office__isnull=False)
-            & Exists(same_office)
-            & ~Exists(same_office.exclude(office_q))
-        )
-        return self.filter(own | whole_office)
 
     def with_counts(self) -> SurveyQuerySet:
         return self.annotate(
