@@ -308,14 +308,17 @@ def compare(request):
     surveys = Survey.objects.visible_to(request.user)
     keys = (
         Question.objects.filter(survey__in=surveys.values("pk"))
+        .exclude(kind=Question.Kind.TEXT)
         .values_list("key", "text")
         .order_by("text", "key")
         .distinct()
     )
     options: dict[str, str] = {}
-    for key, text in keys:
-        options.setdefault(key, text)
-    key = request.GET.get("key") or next(iter(options), "")
+    for question_key, text in keys:
+        options.setdefault(question_key, text)
+    key = request.GET.get("key", "")
+    if key not in options:
+        key = "committee_nature" if "committee_nature" in options else next(iter(options), "")
     comparison = compare_question(surveys, key) if key else None
     return render(
         request,
