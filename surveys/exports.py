@@ -91,7 +91,8 @@ def summary_workbook(results: SurveyResults):
     """The results page as a sheet: counts, percentages, averages, free texts."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_("Results")[:31])
-    _header(ws, [str(results.survey), _("responses"), results.responses])
+    _header(ws, [str(results.survey)])
+    ws.append([safe_cell(ws, _("responses")), None, results.responses])
     ws.append([safe_cell(ws, _("online")), None, results.online])
     ws.append([safe_cell(ws, _("paper")), None, results.paper])
     for number, qr in enumerate(results.questions, start=1):
