@@ -49,6 +49,11 @@ def _survey(request, pk: int, *, write: bool = False) -> Survey:
     return survey
 
 
+def _posted(request):
+    """The submitted data, or None on GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _can_create(user) -> bool:
     return (
         scoping.communities(user, Action.CHANGE).exists()
@@ -73,7 +78,7 @@ class SurveyListView(ObjectListView):
 def survey_create(request):
     if not _can_create(request.user):
         raise PermissionDenied(_("You may not add surveys."))
-    form = SurveyForm(request.POST or None, user=request.user)
+    form = SurveyForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         template_key = data.pop("template", "")
@@ -151,7 +156,7 @@ def question_edit(request, pk: int, question_pk: int | None = None):
             Question.objects.visible_to(request.user).filter(survey=survey), pk=question_pk
         )
     refusal = services.builder_refusal(survey)
-    form = QuestionForm(request.POST or None, instance=question)
+    form = QuestionForm(_posted(request), instance=question)
     if request.method == "POST" and refusal:
         messages.error(request, refusal)
         return redirect(survey)
@@ -217,7 +222,7 @@ def survey_qr(request, pk: int, fmt: str):
 def survey_codes(request, pk: int):
     """Generate invitation codes in bulk (POST) and print them (GET)."""
     survey = _survey(request, pk)
-    form = GenerateCodesForm(request.POST or None)
+    form = GenerateCodesForm(_posted(request))
     if request.method == "POST":
         _survey(request, pk, write=True)
         if form.is_valid():
@@ -244,7 +249,7 @@ def paper_entry(request, pk: int):
     """Staff type in a paper questionnaire through the same form, marked as paper."""
     survey = _survey(request, pk, write=True)
     questions = survey.questions.prefetch_related("choices")
-    form = AnswerForm(request.POST or None, questions=questions)
+    form = AnswerForm(_posted(request), questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_response(
@@ -372,7 +377,7 @@ def public_form(request, token: str):
             409,
         )
     questions = survey.questions.all()
-    form = AnswerForm(request.POST or None, questions=questions, public=True, needs_code=needs_code)
+    form = AnswerForm(_posted(request), questions=questions, public=True, needs_code=needs_code)
     status = 200
     if request.method == "POST":
         if not services.allow_submission(address=_client_address(request)):
