@@ -382,7 +382,7 @@ class SubmissionAttempt(models.Model):
     """
 
     address_hash = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["address_hash", "at"], name="surveys_attempt_addr_at")]

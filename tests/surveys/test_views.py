@@ -25,6 +25,18 @@ class TestList:
         assert html.count("/surveys/") > 30
         assert reverse("surveys:survey_create") in html  # a street office runs its own surveys
 
+    def test_it_exports_the_list_it_shows(self, world, as_user, staff_a):
+        import io
+
+        from openpyxl import load_workbook
+
+        SurveyFactory(community=world.community_a, title="=甲的问卷")
+        SurveyFactory(community=world.community_b, title="乙的问卷")
+        response = as_user(staff_a).get(reverse("surveys:survey_list") + "?export=xlsx")
+        rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+        assert [row[0] for row in rows[1:]] == ["=甲的问卷"]
+        assert rows[1][1] == "甲社区"
+
     def test_it_hides_the_add_button_from_the_district(self, as_user, district_officer):
         html = as_user(district_officer).get(reverse("surveys:survey_list")).content.decode()
         assert reverse("surveys:survey_create") not in html
