@@ -25,6 +25,13 @@ class TestList:
         assert html.count("/surveys/") > 30
         assert reverse("surveys:survey_create") in html  # a street office runs its own surveys
 
+    def test_it_filters_by_community_as_the_dashboards_link_it(self, world, as_user, official_a):
+        SurveyFactory(community=world.community_a, title="甲的问卷")
+        SurveyFactory(community=world.community_a2, title="甲二的问卷")
+        url = reverse("surveys:survey_list") + f"?community={world.community_a2.pk}"
+        html = as_user(official_a).get(url).content.decode()
+        assert "甲二的问卷" in html and "甲的问卷" not in html
+
     def test_it_exports_the_list_it_shows(self, world, as_user, staff_a):
         import io
 
