@@ -80,6 +80,7 @@ class TaskListView(ObjectListView):
         Task.objects.select_related("community", "department", "catalogue_item")
         .prefetch_related("assignees")
         .with_hours()
+        .order_by("-received_on", "-pk")  # GROUP BY queries ignore Meta.ordering
     )
     table_class = TaskTable
     filterset_class = TaskFilterSet
