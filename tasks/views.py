@@ -160,7 +160,11 @@ class TaskCreateView(LoginRequiredMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "suggestions": suggestions or [], "calendar_note": None},
+            {
+                "form": form,
+                "suggestions": suggestions or [],
+                "calendar_unknown": _calendar_unknown(form["received_on"].value()),
+            },
         )
 
     def get(self, request):
@@ -243,8 +247,15 @@ class CatalogueSuggestView(LoginRequiredMixin, View):
             {
                 "suggestions": _suggestions_for(request.user, request.GET),
                 "selected": request.GET.get("catalogue_item", ""),
+                "calendar_unknown": _calendar_unknown(request.GET.get("received_on")),
             },
         )
+
+
+def _calendar_unknown(received_on) -> bool:
+    """Whether the 15 working days from this receipt date leave the official calendar."""
+    day = _parse_date(received_on) or timezone.localdate()
+    return not workdays.decision_due(day).known
 
 
 class TaskUpdateView(ObjectUpdateView):

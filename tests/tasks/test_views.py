@@ -99,6 +99,21 @@ class TestTaskCreate:
         assert "协助开展经批准的统计调查和普查" in page
         assert 'name="catalogue_item" value=""' in page
 
+    def test_the_form_says_when_the_holiday_calendar_ends(self, as_user, staff_a, world):
+        url = reverse("tasks:catalogue_suggest")
+        known = as_user(staff_a).get(url, {"title": "报表", "received_on": "2026-03-02"})
+        assert 'id="calendar-note"' not in known.content.decode()
+        unknown = as_user(staff_a).get(url, {"title": "报表", "received_on": "2026-12-28"})
+        assert 'id="calendar-note"' in unknown.content.decode()
+
+    def test_the_section_menu_fits_the_role(self, as_user, staff_a, official_a):
+        staff_page = as_user(staff_a).get(reverse("tasks:task_list")).content.decode()
+        assert reverse("tasks:approval_queue") not in staff_page
+        assert reverse("tasks:timesheet") in staff_page
+        official_page = as_user(official_a).get(reverse("tasks:task_list")).content.decode()
+        assert reverse("tasks:approval_queue") in official_page
+        assert reverse("tasks:timesheet") not in official_page
+
     def test_suggestions_need_a_login(self, client, world):
         assert login_redirect(client.get(reverse("tasks:catalogue_suggest")))
 
