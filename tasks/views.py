@@ -31,7 +31,12 @@ from committee.generic import (
 from committee.roles import Action
 from staff.models import StaffMember
 from tasks import metrics, services, workdays
-from tasks.filters import CatalogueItemFilterSet, TaskFilterSet, TimeEntryFilterSet
+from tasks.filters import (
+    ApprovalQueueFilterSet,
+    CatalogueItemFilterSet,
+    TaskFilterSet,
+    TimeEntryFilterSet,
+)
 from tasks.forms import (
     ApproveForm,
     CatalogueItemForm,
@@ -390,7 +395,7 @@ class ApprovalQueueView(ObjectListView):
 
     model = Task
     table_class = ApprovalQueueTable
-    filterset_class = None
+    filterset_class = ApprovalQueueFilterSet
     template_name = "tasks/approval_queue.html"
     export_title = gettext_lazy("Approval queue")
 
