@@ -236,6 +236,8 @@ def _suggestions_for(user, data) -> list:
 
 
 def _parse_date(value) -> date | None:
+    if isinstance(value, date):
+        return value
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:

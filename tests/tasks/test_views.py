@@ -39,6 +39,13 @@ class TestTaskCreate:
     def test_anonymous_users_log_in_first(self, client, world):
         assert login_redirect(client.get(self.URL))
 
+    def test_staff_get_the_form_for_their_own_community(self, as_user, staff_a, world):
+        response = as_user(staff_a).get(self.URL)
+        form = response.context["form"]
+        assert list(form.fields["community"].queryset) == [world.community_a]
+        assert form.fields["community"].initial == world.community_a
+        assert 'id="suggestions"' in response.content.decode()
+
     def test_officials_may_not_log_tasks(self, as_user, official_a):
         assert as_user(official_a).get(self.URL).status_code == 403
 
