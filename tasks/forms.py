@@ -62,6 +62,8 @@ class TaskForm(forms.ModelForm):
             "assignees": forms.CheckboxSelectMultiple,
         }
 
+    field_order = [*Meta.fields[: Meta.fields.index("catalogue_item") + 1], "catalogue_other"]
+
     def __init__(self, *args, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
         communities = communities if communities is not None else Community.objects.none()
