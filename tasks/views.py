@@ -271,10 +271,12 @@ class TaskUpdateView(ObjectUpdateView):
     template_name = "tasks/task_edit.html"
 
     def form_valid(self, form):
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         try:
+            # The bound form already copied its values onto self.object; the service
+            # compares against the saved task to know what changed.
             services.update_task(
-                task=self.object,
+                task=Task.objects.get(pk=self.object.pk),
                 by=self.request.user,
                 assignees=data.pop("assignees"),
                 **data,
@@ -643,8 +645,8 @@ class DepartmentLeagueView(LoginRequiredMixin, TemplateView):
         if start > end:
             start, end = end, start
         communities = scoping.communities(request.user)
-        wanted = request.GET.get("community")
-        if wanted:
+        wanted = request.GET.get("community", "")
+        if wanted.isdigit():
             communities = communities.filter(pk=wanted)
         rows = metrics.department_league(communities, start, end)
         table = DepartmentLeagueTable(rows)

@@ -164,6 +164,16 @@ class TestTaskEdit:
         assert task.outcome == Outcome.PENDING
         assert task.events.get(kind=TaskEvent.Kind.EDITED).by == staff_a
 
+    def test_a_title_change_alone_is_saved_and_kept_in_history(self, as_user, staff_a, world):
+        task = TaskFactory(community=world.community_a, title="旧标题")
+        data = {"title": "新标题", "received_via": "document", "nature": "administrative"}
+        assert as_user(staff_a).post(self.url(task), data).status_code == 302
+        task.refresh_from_db()
+        assert task.title == "新标题"
+        event = task.events.get(kind=TaskEvent.Kind.EDITED)
+        assert event.by == staff_a
+        assert "标题" in event.note or "title" in event.note
+
 
 @covers("tasks:task_status")
 class TestTaskStatus:
