@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Case, Q, Sum, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,6 +51,7 @@ from tasks.forms import (
 )
 from tasks.models import (
     CatalogueItem,
+    CatalogueList,
     Outcome,
     ResidentWork,
     Status,
@@ -595,7 +596,11 @@ class CatalogueItemListView(ObjectListView):
     """The catalogue of community work matters: anyone may read and search it."""
 
     model = CatalogueItem
-    queryset = CatalogueItem.objects.select_related("district")
+    queryset = CatalogueItem.objects.select_related("district").order_by(
+        Case(*(When(list=v, then=i) for i, v in enumerate(CatalogueList.values))),
+        "category",
+        "item",
+    )
     table_class = CatalogueItemTable
     filterset_class = CatalogueItemFilterSet
     template_name = "tasks/catalogue_list.html"
