@@ -136,7 +136,11 @@ def _due_context(task: Task) -> dict | None:
         return None
     today = timezone.localdate()
     left, known = workdays.working_days_left(today, task.decision_due)
+    decided_late = 0
+    if task.decided_on and task.decided_on > task.decision_due:
+        decided_late = -workdays.working_days_left(task.decided_on, task.decision_due)[0]
     return {
+        "decided_late": decided_late,
         "day": task.decision_due,
         "left": left,
         "overdue": task.outcome == Outcome.PENDING and left < 0,
