@@ -83,6 +83,12 @@ def as_user():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~1 s a user on these machines; tests check who logs in, not the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _static_files_without_manifest(settings):
     """Production serves hashed files after collectstatic; tests serve them as they are."""
     settings.STORAGES = {
