@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -478,7 +478,7 @@ class PayRecord(models.Model):
         if self.month:
             self.month = month_start(self.month)
         if self.kind == self.Kind.MONTHLY and self.gross != self.parts_total:
-            errors["gross"] = _(
+            errors[NON_FIELD_ERRORS] = _(
                 "Gross pay (%(gross)s) must equal the sum of its parts (%(parts)s)."
             ) % {"gross": self.gross, "parts": self.parts_total}
         expected = (self.gross or 0) - self.individual_total - (self.income_tax or 0)

@@ -124,7 +124,8 @@ def apply_calculation(
     return overridden
 
 
-def _check_reason(record: PayRecord, overridden: list[str]) -> None:
+def check_override_reason(record: PayRecord, overridden: list[str]) -> None:
+    """A figure that differs from the calculation needs a reason; none clears the reason."""
     if overridden and not record.override_reason.strip():
         labels = ", ".join(str(PayRecord._meta.get_field(f).verbose_name) for f in overridden)
         raise ValidationError(
@@ -146,7 +147,7 @@ def save_pay_record(
     """Calculate, check and save one pay record; refuse it whole if anything is wrong."""
     record.month = month_start(record.month)
     overridden = apply_calculation(record, rates=rates, given=given)
-    _check_reason(record, overridden)
+    check_override_reason(record, overridden)
     record.recorded_by = user
     record.full_clean()
     record.save()
@@ -210,3 +211,22 @@ def record_payroll(
             + ["recorded_by", "recorded_at"],
         )
     return to_create + to_update
+
+
+@transaction.atomic
+def create_pay_scale(*, district, year: int, base_amount: Decimal, source: str = ""):
+    """A district's pay scale for a year, with the 18 grades copied from the latest one before."""
+    from staff.models import PayGrade, PayScale
+
+    previous = PayScale.objects.for_year(district.pk, year - 1)
+    coefficients = (
+        dict(previous.grades.values_list("grade", "coefficient")) if previous is not None else {}
+    )
+    scale = PayScale(district=district, year=year, base_amount=base_amount, source=source)
+    scale.full_clean()
+    scale.save()
+    PayGrade.objects.bulk_create(
+        PayGrade(scale=scale, grade=g, coefficient=coefficients.get(g, Decimal("1.000")))
+        for g in range(1, 19)
+    )
+    return scale
