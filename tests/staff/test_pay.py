@@ -280,7 +280,7 @@ class TestPayroll:
             page = client.get(self.url(world, "2026-07"))
             response = client.post(self.url(world, "2026-07"), grid_post(page))
         assert response.status_code == 302
-        assert PayRecord.objects.filter(month=date(2026, 7, 1)).count() == 3
+        assert PayRecord.objects.filter(month=date(2026, 7, 1)).count() == 28
 
 
 @covers("staff:benchmark_edit", "staff:insurance_edit", "staff:payscale_edit")
