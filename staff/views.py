@@ -152,7 +152,7 @@ class StaffMemberDetailView(ObjectDetailView):
         if monthly:
             context["chart"] = line_chart(
                 _("Monthly pay, last 12 months"),
-                [f"{m:%Y-%m}" for m in months],
+                [f"{m:%y-%m}" for m in months],
                 [
                     (_("gross pay"), [monthly[m].gross if m in monthly else None for m in months]),
                     (_("net pay"), [monthly[m].net if m in monthly else None for m in months]),
@@ -343,7 +343,7 @@ class CommunityPayView(PeriodMixin, TemplateView):
             ),
             trend_chart=line_chart(
                 _("Median monthly net pay by month"),
-                [f"{m:%Y-%m}" for m in by_month],
+                [f"{m:%y-%m}" for m in by_month],
                 [
                     (str(StaffMember.Kind(k).label), [row[k] for row in by_month.values()])
                     for k in (fulltime, assistant)
