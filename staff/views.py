@@ -259,6 +259,11 @@ class PayRecordCreateView(PayRecordFormMixin, ObjectCreateView):
 class PayRecordUpdateView(PayRecordFormMixin, ObjectUpdateView):
     queryset = PayRecord.objects.select_related("staff_member__community__street_office")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = self.object.changes.select_related("changed_by")[:24]
+        return context
+
 
 # --- Pay against benchmarks -----------------------------------------------------------------
 

@@ -229,6 +229,7 @@ class TestPayroll:
         june = PayRecord.objects.filter(month=date(2026, 6, 1)).order_by("net")
         assert [r.net for r in june] == [Decimal("1100.00"), Decimal("3100.00")]
         assert all(r.recorded_by == staff_a for r in june)
+        assert all(r.changes.get().changed_by == staff_a for r in june)
 
     def test_one_bad_row_saves_nothing(self, as_user, staff_a, world, worker_a, assistant_a, rates):
         make_pay(worker_a, MAY, "2000", rates=rates)
@@ -377,3 +378,15 @@ class TestDistrictSettings:
         scale = create_pay_scale(district=world.district, year=2026, base_amount=Decimal("3400"))
         url = reverse("staff:payscale_edit", args=[scale.pk])
         assert as_user(staff_a).get(url).status_code == 403
+
+
+def test_every_save_is_kept_with_who_and_when(as_user, staff_a, chair_a, pay_a, world):
+    url = reverse("staff:payrecord_edit", args=[pay_a.pk])
+    as_user(staff_a).post(url, pay_form(pay_a.staff_member, month="2026-05"))
+    data = pay_form(pay_a.staff_member, month="2026-05", performance_pay="600.00")
+    as_user(chair_a).post(url, data)
+    history = list(pay_a.changes.order_by("pk"))
+    assert [c.changed_by for c in history] == [staff_a, chair_a]
+    assert [c.figures["net"] for c in history] == ["1100.00", "1600.00"]
+    page = as_user(staff_a).get(url).content.decode()
+    assert "chair_a" in page and "¥1600.00" in page
