@@ -50,7 +50,13 @@ from staff.models import (
     StaffMember,
     WageBenchmark,
 )
-from staff.services import PayrollRow, create_pay_scale, record_payroll, save_pay_record
+from staff.services import (
+    PayrollRow,
+    create_pay_scale,
+    rates_for,
+    record_payroll,
+    save_pay_record,
+)
 from staff.tables import (
     InsuranceRatesTable,
     PayRecordTable,
@@ -228,9 +234,7 @@ class PayRecordFormMixin:
                 record=record,
                 given=form.given(),
                 user=self.request.user,
-                rates=InsuranceRates.objects.for_year(
-                    record.staff_member.community.street_office.district_id, record.month.year
-                ),
+                rates=rates_for(record.staff_member, record.month),
             )
         except ValidationError as error:
             form._update_errors(error)
@@ -250,10 +254,9 @@ class PayRecordFormMixin:
 
 class PayRecordCreateView(PayRecordFormMixin, ObjectCreateView):
     def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        if not form.fields["staff_member"].queryset.exists():
+        if not scoping.communities(self.request.user, Action.CHANGE).exists():
             raise PermissionDenied(_("You may not add records here."))
-        return form
+        return super().get_form(form_class)
 
 
 class PayRecordUpdateView(PayRecordFormMixin, ObjectUpdateView):

@@ -161,3 +161,16 @@ def test_metrics_run_a_fixed_number_of_queries(world, django_assert_num_queries)
             make_pay(person, JUNE, "3100")
     with django_assert_num_queries(len(few.captured_queries)):
         run()
+
+
+def test_the_monthly_trend_uses_each_years_benchmarks(world):
+    WageBenchmarkFactory(district=world.district, year=2025, minimum_wage=Decimal("2000"))
+    WageBenchmarkFactory(district=world.district, year=2026, minimum_wage=Decimal("2500"))
+    person = people(world, world.community_a, "fulltime", 1)[0]
+    make_pay(person, date(2025, 12, 1), "2000")
+    make_pay(person, date(2026, 1, 1), "2000")
+    trend = metrics.pay_ratios_by_month(
+        Community.objects.all(), date(2025, 12, 1), date(2026, 1, 31)
+    )
+    assert [r.to_minimum_wage for r in trend.values()] == [Decimal("1"), Decimal("0.8")]
+    assert list(trend) == [date(2025, 12, 1), date(2026, 1, 1)]
