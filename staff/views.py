@@ -31,7 +31,13 @@ from committee.models import Community
 from committee.roles import Action
 from committee.tables import format_money
 from staff import metrics
-from staff.filters import PayRecordFilterSet, StaffMemberFilterSet
+from staff.filters import (
+    InsuranceRatesFilterSet,
+    PayRecordFilterSet,
+    PayScaleFilterSet,
+    StaffMemberFilterSet,
+    WageBenchmarkFilterSet,
+)
 from staff.forms import (
     InsuranceRatesForm,
     MonthField,
@@ -527,6 +533,7 @@ class WageBenchmarkListView(ObjectListView):
     model = WageBenchmark
     queryset = WageBenchmark.objects.select_related("district")
     table_class = WageBenchmarkTable
+    filterset_class = WageBenchmarkFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:benchmark_add"
     write_action = Action.ADMINISTER
@@ -548,6 +555,7 @@ class InsuranceRatesListView(ObjectListView):
     model = InsuranceRates
     queryset = InsuranceRates.objects.select_related("district")
     table_class = InsuranceRatesTable
+    filterset_class = InsuranceRatesFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:insurance_add"
     write_action = Action.ADMINISTER
@@ -569,6 +577,7 @@ class PayScaleListView(ObjectListView):
     model = PayScale
     queryset = PayScale.objects.select_related("district")
     table_class = PayScaleTable
+    filterset_class = PayScaleFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:payscale_add"
     write_action = Action.ADMINISTER
