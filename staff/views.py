@@ -310,6 +310,13 @@ class PayOverviewView(PeriodMixin, TemplateView):
             for c in communities
         ]
         context["total"] = metrics.pay_ratios(communities, self.start, self.end)
+        by_office = metrics.net_pay_summary_by_street_office(communities, self.start, self.end)
+        offices = {c.street_office_id: c.street_office for c in communities}
+        context["offices"] = [
+            (offices[pk], summary["fulltime"], summary["assistant"])
+            for pk, summary in sorted(by_office.items())
+            if pk in offices
+        ]
         return context
 
 
