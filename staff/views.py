@@ -259,6 +259,9 @@ class PayRecordFormMixin:
 
 
 class PayRecordCreateView(PayRecordFormMixin, ObjectCreateView):
+    def get_initial(self):
+        return {**super().get_initial(), "month": default_period()[1].replace(day=1)}
+
     def get_form(self, form_class=None):
         if not scoping.communities(self.request.user, Action.CHANGE).exists():
             raise PermissionDenied(_("You may not add records here."))
