@@ -258,9 +258,7 @@ def change_expense(*, expense: Expense, user, **fields) -> Expense:
         left += before.amount
     expense.overdraws = left < expense.amount
     expense.save()
-    _log(
-        community=expense.community, year=expense.year, user=user, action="change", record=expense
-    )
+    _log(community=expense.community, year=expense.year, user=user, action="change", record=expense)
     return expense
 
 
@@ -268,9 +266,7 @@ def change_expense(*, expense: Expense, user, **fields) -> Expense:
 def delete_expense(*, expense: Expense, user) -> None:
     """Delete an expense of an open year, keeping a trace in the log."""
     check_year_open(community=expense.community, year=expense.year)
-    _log(
-        community=expense.community, year=expense.year, user=user, action="delete", record=expense
-    )
+    _log(community=expense.community, year=expense.year, user=user, action="delete", record=expense)
     expense.delete()
 
 
