@@ -19,6 +19,9 @@ whatever the number of communities. Money is Decimal yuan; shares are Decimal fr
 - ``usable_essential_ratio``: usable / essential costs.
 - ``…_by_community`` of each of the above: {community id: value}.
 - ``spent_by_category(c, start, end) -> [CategoryAmount]``.
+- ``task_spending(c, start, end) -> TaskSpending``: spent on tasks pushed down, and on those
+  of them that came with no money (nothing received); ``unfunded_task_spending`` and
+  ``unfunded_task_spending_by_community`` give the second figure alone.
 - ``budget_vs_actual(c, start, end) -> [BudgetRow]``: planned, actual, variance per category.
 - ``projection(c, start, end, on=None) -> Projection``: year-end balance at the pace so far.
 - ``scenario(c, start, end, allocation=30000) -> Scenario``: the gap that would remain with
@@ -346,6 +349,38 @@ def budget_vs_actual(communities: QuerySet, start: date, end: date) -> list[Budg
         BudgetRow(*key, planned=planned.get(key, ZERO), actual=actual.get(key, ZERO))
         for key in keys
     ]
+
+
+# Money spent on tasks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskSpending:
+    """Expenses on tasks pushed down, and on the tasks that brought no money with them."""
+
+    on_tasks: Decimal
+    on_unfunded_tasks: Decimal
+
+
+_UNFUNDED = {"task__isnull": False, "task__money_received": 0}
+
+
+def task_spending(communities: QuerySet, start: date, end: date) -> TaskSpending:
+    """Spent on tasks, and on tasks with no money received (1 query)."""
+    found = _expenses(communities, start, end).aggregate(
+        on_tasks=_money_sum(task__isnull=False), on_unfunded_tasks=_money_sum(**_UNFUNDED)
+    )
+    return TaskSpending(**found)
+
+
+def unfunded_task_spending(communities: QuerySet, start: date, end: date) -> Decimal:
+    return task_spending(communities, start, end).on_unfunded_tasks
+
+
+def unfunded_task_spending_by_community(communities, start, end) -> dict[int, Decimal]:
+    expenses = Expense.objects.filter(date__gte=start, date__lte=end).order_by()
+    found = communities.order_by().annotate(amount=_sum_subquery(expenses, **_UNFUNDED))
+    return dict(found.values_list("pk", "amount"))
 
 
 # Projection and scenarios ------------------------------------------------------------------

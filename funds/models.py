@@ -179,6 +179,15 @@ class Income(MoneyRecord):
         blank=True,
         help_text=_("Who paid: the department, or the unit's name for a contribution."),
     )
+    task = models.ForeignKey(
+        "tasks.Task",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding",
+        verbose_name=_("task"),
+        help_text=_("For money that came with a task: which task."),
+    )
 
     class Meta(MoneyRecord.Meta):
         verbose_name = _("income")
@@ -186,6 +195,11 @@ class Income(MoneyRecord):
         indexes = [models.Index(fields=["community", "date"], name="funds_income_comm_date")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="funds_income_positive"),
+            models.CheckConstraint(
+                condition=Q(kind="task_funding", task__isnull=False)
+                | (~Q(kind="task_funding") & Q(task__isnull=True)),
+                name="funds_income_task_iff_task_funding",
+            ),
             models.UniqueConstraint(
                 fields=["community", "year", "voucher"],
                 condition=~Q(voucher=""),
@@ -213,6 +227,15 @@ class Expense(MoneyRecord):
         Category, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("category")
     )
     payee = models.CharField(_("payee"), max_length=100, blank=True)
+    task = models.ForeignKey(
+        "tasks.Task",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expenses",
+        verbose_name=_("task"),
+        help_text=_("The task pushed down that this money was spent on, if any."),
+    )
     overdraws = models.BooleanField(
         _("overdraws the year"),
         default=False,

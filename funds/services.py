@@ -122,9 +122,18 @@ def _log(*, community: Community, year: int, user, action: str, record) -> None:
     )
 
 
-def _check_task(*, community: Community, task) -> None:
+def _check_task(record, *, community: Community) -> None:
+    task = record.task
     if task is not None and task.community_id != community.pk:
         raise ValidationError({"task": _("The task belongs to another community.")})
+    if isinstance(record, Income):
+        funding = record.kind == Income.Kind.TASK_FUNDING
+        if funding and task is None:
+            raise ValidationError({"task": _("Money that came with a task needs the task.")})
+        if task is not None and not funding:
+            raise ValidationError(
+                {"task": _("Only money that came with a task is linked to a task.")}
+            )
 
 
 def left_in_year(*, community: Community, year: int) -> Decimal:
@@ -156,20 +165,23 @@ def _prepare(record, *, community: Community, fields: dict, old_year: int | None
     check_year_open(community=community, year=new_year)
     record.year = new_year
     check_voucher(community=community, year=new_year, voucher=record.voucher, exclude=record)
-    _check_task(community=community, task=getattr(record, "task", None))
+    _check_task(record, community=community)
 
 
-def _only_known(model, fields: dict) -> dict:
-    """The fields the model has (the task link exists once the tasks app is there)."""
-    known = {f.name for f in model._meta.get_fields()}
-    return {k: v for k, v in fields.items() if k in known}
+def _own_fields(model, fields: dict) -> dict:
+    """Only the model's own fields, so a caller cannot set the community or the year."""
+    allowed = INCOME_FIELDS if model is Income else EXPENSE_FIELDS
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unexpected fields: {sorted(unknown)}")
+    return fields
 
 
 @transaction.atomic
 def record_income(*, community: Community, user, **fields) -> Income:
     """Record money that came in."""
     income = Income()
-    _prepare(income, community=community, fields=_only_known(Income, fields), old_year=None)
+    _prepare(income, community=community, fields=_own_fields(Income, fields), old_year=None)
     income.recorded_by = user
     income.save()
     _sync_task_money(income)
@@ -184,7 +196,7 @@ def change_income(*, income: Income, user, **fields) -> Income:
     _prepare(
         income,
         community=before.community,
-        fields=_only_known(Income, fields),
+        fields=_own_fields(Income, fields),
         old_year=before.year,
     )
     income.save()
@@ -204,7 +216,7 @@ def delete_income(*, income: Income, user) -> None:
 
 def _sync_task_money(*incomes: Income) -> None:
     """Keep Task.money_received equal to the sum of its task-funding income."""
-    task_ids = {getattr(i, "task_id", None) for i in incomes} - {None}
+    task_ids = {i.task_id for i in incomes} - {None}
     if not task_ids:
         return
     from tasks.models import Task
@@ -233,7 +245,7 @@ def _check_category(*, community: Community, category: Category) -> None:
 def record_expense(*, community: Community, user, **fields) -> Expense:
     """Record money spent; flag it when it takes the year's usable money below zero."""
     expense = Expense()
-    _prepare(expense, community=community, fields=_only_known(Expense, fields), old_year=None)
+    _prepare(expense, community=community, fields=_own_fields(Expense, fields), old_year=None)
     _check_category(community=community, category=expense.category)
     expense.overdraws = left_in_year(community=community, year=expense.year) < expense.amount
     expense.recorded_by = user
@@ -249,7 +261,7 @@ def change_expense(*, expense: Expense, user, **fields) -> Expense:
     _prepare(
         expense,
         community=before.community,
-        fields=_only_known(Expense, fields),
+        fields=_own_fields(Expense, fields),
         old_year=before.year,
     )
     _check_category(community=expense.community, category=expense.category)
