@@ -92,6 +92,20 @@ class FundsSummary:
         return self.usable - self.spent
 
 
+def _cents(value) -> Decimal:
+    """A database sum as exact yuan and fen.
+
+    PostgreSQL sums NUMERIC exactly. SQLite keeps decimals as binary floating point and
+    hands back 15 significant digits (1,000 × 0.10 comes back as 99.9999999999986);
+    rounding to the fen restores the exact amount for any realistic total.
+    """
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _summary(values: dict) -> FundsSummary:
+    return FundsSummary(**{name: _cents(value) for name, value in values.items()})
+
+
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
     if not whole:
         return None
@@ -134,7 +148,7 @@ def summary(communities: QuerySet, start: date, end: date) -> FundsSummary:
     """All the figures for the communities together over the period (2 queries)."""
     income = _incomes(communities, start, end).aggregate(**_income_sums())
     spending = _expenses(communities, start, end).aggregate(**_expense_sums())
-    return FundsSummary(**income, **spending)
+    return _summary({**income, **spending})
 
 
 def _sum_subquery(records: QuerySet, **filter_kwargs) -> Coalesce:
@@ -162,7 +176,7 @@ def summary_by_community(communities: QuerySet, start: date, end: date) -> dict[
         "essential_costs": _sum_subquery(expenses, category__essential=True),
     }
     rows = communities.order_by().annotate(**annotations).values("pk", *annotations)
-    return {row.pop("pk"): FundsSummary(**row) for row in rows}
+    return {row.pop("pk"): _summary(row) for row in rows}
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -183,7 +197,7 @@ def summary_by_month(communities: QuerySet, start: date, end: date) -> dict[date
         rows = source.annotate(month=TruncMonth("date")).values("month").annotate(**sums)
         for row in rows:
             found[_as_date(row.pop("month"))].update(row)
-    return {month: FundsSummary(**values) for month, values in found.items()}
+    return {month: _summary(values) for month, values in found.items()}
 
 
 def _as_date(value) -> date:
@@ -271,9 +285,10 @@ def _budget_lines(communities: QuerySet, start: date, end: date) -> QuerySet:
 
 def essential_costs_planned(communities: QuerySet, start: date, end: date) -> Decimal:
     """What the budgets of the period's years plan for essential running costs (1 query)."""
-    return _budget_lines(communities, start, end).aggregate(
+    found = _budget_lines(communities, start, end).aggregate(
         s=_money_sum("planned", category__essential=True)
-    )["s"]
+    )
+    return _cents(found["s"])
 
 
 def essential_costs_planned_by_community(communities, start, end) -> dict[int, Decimal]:
@@ -286,7 +301,7 @@ def essential_costs_planned_by_community(communities, start, end) -> dict[int, D
     found = communities.order_by().annotate(
         planned=Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
     )
-    return dict(found.values_list("pk", "planned"))
+    return {pk: _cents(planned) for pk, planned in found.values_list("pk", "planned")}
 
 
 # By category -------------------------------------------------------------------------------
@@ -327,7 +342,7 @@ def spent_by_category(communities: QuerySet, start: date, end: date) -> list[Cat
     )
     return [
         CategoryAmount(
-            r["category__code"], r["category__name"], r["category__essential"], r["amount"]
+            r["category__code"], r["category__name"], r["category__essential"], _cents(r["amount"])
         )
         for r in rows
     ]
@@ -336,7 +351,7 @@ def spent_by_category(communities: QuerySet, start: date, end: date) -> list[Cat
 def budget_vs_actual(communities: QuerySet, start: date, end: date) -> list[BudgetRow]:
     """Planned and spent per category, with the variance (2 queries)."""
     planned = {
-        (r["category__code"], r["category__name"], r["category__essential"]): r["planned"]
+        (r["category__code"], r["category__name"], r["category__essential"]): _cents(r["planned"])
         for r in _budget_lines(communities, start, end)
         .values(*_CATEGORY)
         .annotate(planned=_money_sum("planned"))
@@ -370,7 +385,7 @@ def task_spending(communities: QuerySet, start: date, end: date) -> TaskSpending
     found = _expenses(communities, start, end).aggregate(
         on_tasks=_money_sum(task__isnull=False), on_unfunded_tasks=_money_sum(**_UNFUNDED)
     )
-    return TaskSpending(**found)
+    return TaskSpending(**{name: _cents(value) for name, value in found.items()})
 
 
 def unfunded_task_spending(communities: QuerySet, start: date, end: date) -> Decimal:
@@ -380,7 +395,7 @@ def unfunded_task_spending(communities: QuerySet, start: date, end: date) -> Dec
 def unfunded_task_spending_by_community(communities, start, end) -> dict[int, Decimal]:
     expenses = Expense.objects.filter(date__gte=start, date__lte=end).order_by()
     found = communities.order_by().annotate(amount=_sum_subquery(expenses, **_UNFUNDED))
-    return dict(found.values_list("pk", "amount"))
+    return {pk: _cents(amount) for pk, amount in found.values_list("pk", "amount")}
 
 
 # Projection and scenarios ------------------------------------------------------------------

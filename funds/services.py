@@ -138,14 +138,10 @@ def _check_task(record, *, community: Community) -> None:
 
 def left_in_year(*, community: Community, year: int) -> Decimal:
     """What is left of a year's usable money (income, pooling deducted) after spending."""
-    incomes = Income.objects.filter(community=community, year=year)
-    received = incomes.exclude(kind=Income.Kind.POOLING).aggregate(s=Sum("amount"))["s"] or ZERO
-    pooled = incomes.filter(kind=Income.Kind.POOLING).aggregate(s=Sum("amount"))["s"] or ZERO
-    spent = (
-        Expense.objects.filter(community=community, year=year).aggregate(s=Sum("amount"))["s"]
-        or ZERO
-    )
-    return received - pooled - spent
+    from funds.metrics import summary
+
+    one = Community.objects.filter(pk=community.pk)
+    return summary(one, *year_bounds(year)).balance
 
 
 # Income ------------------------------------------------------------------------------------
