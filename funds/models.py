@@ -194,16 +194,24 @@ class Income(MoneyRecord):
         verbose_name_plural = _("income")
         indexes = [models.Index(fields=["community", "date"], name="funds_income_comm_date")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="funds_income_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="funds_income_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind="task_funding", task__isnull=False)
                 | (~Q(kind="task_funding") & Q(task__isnull=True)),
                 name="funds_income_task_iff_task_funding",
+                violation_error_message=_(
+                    "Money that came with a task needs the task; other income has no task."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["community", "year", "voucher"],
                 condition=~Q(voucher=""),
                 name="funds_income_unique_voucher",
+                violation_error_message=_("This voucher number is already used in that year."),
             ),
         ]
 
@@ -248,11 +256,16 @@ class Expense(MoneyRecord):
         verbose_name_plural = _("expenses")
         indexes = [models.Index(fields=["community", "date"], name="funds_expense_comm_date")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="funds_expense_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="funds_expense_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
             models.UniqueConstraint(
                 fields=["community", "year", "voucher"],
                 condition=~Q(voucher=""),
                 name="funds_expense_unique_voucher",
+                violation_error_message=_("This voucher number is already used in that year."),
             ),
         ]
 
@@ -288,9 +301,17 @@ class BudgetLine(models.Model):
         ordering = ["community", "-year", "category__order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "year", "category"], name="funds_budget_unique_line"
+                fields=["community", "year", "category"],
+                name="funds_budget_unique_line",
+                violation_error_message=_(
+                    "This category already has a line in that year's budget."
+                ),
             ),
-            models.CheckConstraint(condition=Q(planned__gte=0), name="funds_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(planned__gte=0),
+                name="funds_budget_not_negative",
+                violation_error_message=_("Plan zero or more yuan."),
+            ),
         ]
 
     def __str__(self) -> str:
