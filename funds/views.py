@@ -440,6 +440,8 @@ class ComparisonView(LoginRequiredMixin, TemplateView):
             year=year,
             rows=rows,
             total=metrics.scenario(communities, start, end, allocation),
+            shortfall=sum((sc.gap_now for _, sc in rows if sc.gap_now > 0), Decimal("0.00")),
+            short=sum(1 for _, sc in rows if sc.gap_now > 0),
             scenario_form=form,
             street_office=getattr(self, "street_office", None),
         )

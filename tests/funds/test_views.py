@@ -355,7 +355,7 @@ class TestCategories:
         assert as_user(district_officer).get(url).status_code == 404
 
 
-@covers("funds:community_year", "funds:year_action", "funds:street_office_year")
+@covers("funds:community_year", "funds:year_action", "funds:street_office_year", "funds:comparison")
 class TestYearPages:
     def url(self, community, year=2025):
         return reverse("funds:community_year", args=[community.pk, year])
@@ -368,6 +368,7 @@ class TestYearPages:
         assert is_login_redirect(client.post(self.action(world.community_a, "close")))
         so_url = reverse("funds:street_office_year", args=[world.street_a.pk, 2025])
         assert is_login_redirect(client.get(so_url))
+        assert is_login_redirect(client.get(reverse("funds:comparison", args=[2025])))
         for user in (staff_b, official_b):
             assert as_user(user).get(self.url(world.community_a)).status_code == 404
             assert as_user(user).post(self.action(world.community_a, "close")).status_code == 404
@@ -409,9 +410,12 @@ class TestYearPages:
     def test_the_street_office_compares_its_communities(self, as_user, world, official_a):
         IncomeFactory(community=world.community_a, amount=D("15000"))
         IncomeFactory(community=world.community_b, amount=D("99999"))
+        ExpenseFactory(community=world.community_a2, amount=D("700"))
         page = as_user(official_a).get(reverse("funds:comparison", args=[2025])).content.decode()
         assert "甲社区" in page and "甲二社区" in page and "乙社区" not in page
         assert "99999" not in page
+        # 甲二's gap is not hidden by 甲's surplus.
+        assert 'data-figure="shortfall">¥700.00' in page
         so = reverse("funds:street_office_year", args=[world.street_a.pk, 2025])
         page = as_user(official_a).get(so).content.decode()
         assert "甲二社区" in page and "¥15000.00" in page
