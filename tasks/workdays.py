@@ -6,12 +6,14 @@ count Monday to Friday and say so (``known=False``), so the page can tell the us
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
 DECISION_WORKING_DAYS = 15
 
 
+@lru_cache(maxsize=4096)
 def is_workday(day: date) -> tuple[bool, bool]:
     """(is it a working day, does the official calendar know this date)."""
     try:
