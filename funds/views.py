@@ -340,12 +340,13 @@ def waterfall_steps(summary: metrics.FundsSummary) -> list[Step]:
     for label, amount in (
         (_("Contributions"), summary.contributions),
         (_("Services"), summary.service),
-        (_("Task funding"), summary.task_funding),
         (_("Other income"), summary.other),
     ):
         if amount:
             steps.append(Step(label, amount))
     steps.append(Step(_("Usable"), summary.usable, total=True))
+    if summary.task_funding:
+        steps.append(Step(_("Task funding"), summary.task_funding))
     steps.append(Step(_("Essential costs"), -summary.essential_costs))
     other_spending = summary.spent - summary.essential_costs
     if other_spending:
@@ -547,7 +548,6 @@ class PublicNoticeView(TemplateView):
                 (_("Pooled by the street office"), summary.pooled, True),
                 (_("Contributions from units in the area"), summary.contributions, False),
                 (_("Paid and low-cost services"), summary.service, False),
-                (_("Money that came with tasks"), summary.task_funding, False),
                 (_("Other income"), summary.other, False),
             ],
             by_category=metrics.spent_by_category(one, start, end),
