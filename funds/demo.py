@@ -12,7 +12,7 @@ that already has income is left as it is.
 """
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -137,6 +137,8 @@ def _load_year(community, code, year, today, categories, users, rng) -> None:
     )
 
     expenses = _expenses(community, year, today, months, categories, scale, rng)
+    expenses += _task_spending(funding, categories["other"], today, rng)
+    expenses.sort(key=lambda e: (e.date, e.category.order))
     spent = Decimal(0)
     for n, expense in enumerate(expenses, start=1):
         spent += expense.amount
@@ -218,5 +220,20 @@ def _expenses(community, year, today, months, categories, scale, rng) -> list[Ex
                     note="上级要求制作展板" if cat == "signboards" else "",
                 )
             )
-    expenses.sort(key=lambda e: (e.date, e.category.order))
     return expenses
+
+
+def _task_spending(funding: list[Income], other, today: date, rng) -> list[Expense]:
+    """Most of the money that came with a task is spent on that task."""
+    return [
+        Expense(
+            community=income.community,
+            date=min(income.date + timedelta(days=10), today, date(income.date.year, 12, 31)),
+            category=other,
+            payee="劳务及印刷费",
+            amount=(income.amount * Decimal(rng.randrange(80, 101)) / 100).quantize(CENT),
+            task=income.task,
+            note="随任务拨付经费的支出",
+        )
+        for income in funding
+    ]
