@@ -19,7 +19,8 @@ whatever the number of communities. Money is Decimal yuan; shares are Decimal fr
 - ``funding_gap``: essential costs − usable money (positive: money missing).
 - ``usable_essential_ratio``: usable / essential costs.
 - ``funding_shortfall``: the gaps of the communities short of money, added up (one
-  community's surplus does not fill another's gap) (1 query).
+  community's surplus does not fill another's gap) (1 query); ``shortfall_of(summaries)``
+  does the same for FundsSummary values already at hand.
 - ``…_by_community`` of each of the above: {community id: value}.
 - ``spent_by_category(c, start, end) -> [CategoryAmount]``.
 - ``task_spending(c, start, end) -> TaskSpending``: spent on tasks pushed down, and on those

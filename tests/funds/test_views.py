@@ -453,3 +453,18 @@ class TestPublicNotice:
         assert as_user(staff_a).post(url).status_code == 403
         as_user(chair_a).post(url)
         assert FinancialYear.objects.get(community=books, year=2025).published
+
+
+def test_the_admin_shows_the_books_read_only(client, world):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    IncomeFactory(community=world.community_a, payer="区民政局拨款处")
+    client.force_login(admin)
+    page = client.get(reverse("admin:funds_income_changelist")).content.decode()
+    assert "区民政局拨款处" in page
+    income = Income.objects.get()
+    url = reverse("admin:funds_income_change", args=[income.pk])
+    client.post(url, {"amount": "1"})
+    income.refresh_from_db()
+    assert income.amount == D("15000.00")
