@@ -468,3 +468,21 @@ def test_the_admin_shows_the_books_read_only(client, world):
     client.post(url, {"amount": "1"})
     income.refresh_from_db()
     assert income.amount == D("15000.00")
+
+
+def test_the_overview_runs_a_fixed_number_of_queries(
+    as_user, world, district_officer, django_assert_max_num_queries
+):
+    from tests.factories import CommunityFactory
+
+    client = as_user(district_officer)
+    url = reverse("funds:comparison", args=[2025])
+    IncomeFactory(community=world.community_a)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for community in CommunityFactory.create_batch(15, street_office=world.street_b):
+        IncomeFactory(community=community)
+        ExpenseFactory(community=community)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count('href="/funds/communities/') == 18
