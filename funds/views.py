@@ -405,10 +405,11 @@ class CommunityYearView(LoginRequiredMixin, TemplateView):
             can_change=scoping.can(user, Action.CHANGE, community),
             can_manage=scoping.can(user, Action.MANAGE, community),
             can_reopen=scoping.can(user, Action.ADMINISTER, community),
+            steps=(steps := waterfall_steps(figures["summary"])),
             chart=waterfall_svg(
                 _("%(community)s %(year)s: from allocation to balance")
                 % {"community": community.name, "year": year},
-                waterfall_steps(figures["summary"]),
+                steps,
             ),
             scenario_form=form,
             scenario=metrics.Scenario(
@@ -551,10 +552,11 @@ class PublicNoticeView(TemplateView):
                 (_("Other income"), summary.other, False),
             ],
             by_category=metrics.spent_by_category(one, start, end),
+            steps=(steps := waterfall_steps(summary)),
             chart=waterfall_svg(
                 _("%(community)s %(year)s: from allocation to balance")
                 % {"community": book.community.name, "year": book.year},
-                waterfall_steps(summary),
+                steps,
             ),
         )
         return context

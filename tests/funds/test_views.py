@@ -398,6 +398,7 @@ class TestYearPages:
         page = as_user(staff_a).get(self.url(c), {"allocation": "20000"}).content.decode()
         assert 'data-figure="gap">¥9000.00' in page
         assert "<svg" in page and "−¥9000" in page
+        assert "−¥9000.00" in page and "−¥15000.00" in page  # the chart's figures as a table
         assert "¥20000.00" in page  # the scenario asked for
         assert "¥7000.00" in page  # gap left with ¥20,000 pooled at 60 %
 
