@@ -334,6 +334,14 @@ class TestCategories:
         phone.refresh_from_db()
         assert (phone.name, phone.essential) == ("通讯费", False)
 
+    def test_the_district_officer_adds_a_category(self, as_user, world, district_officer):
+        data = {"district": world.district.pk, "name": "消防器材", "code": "fire", "order": 11}
+        data["essential"] = "on"
+        response = as_user(district_officer).post(reverse("funds:category_add"), data)
+        assert response.status_code == 302
+        added = Category.objects.get(district=world.district, code="fire")
+        assert (added.name, added.essential) == ("消防器材", True)
+
     def test_others_may_read_but_not_edit(self, client, as_user, world, chair_a, official_a):
         phone = category(world.community_a, "phone")
         url = reverse("funds:category_edit", args=[phone.pk])
