@@ -14,8 +14,8 @@ def test_aiguo_sees_its_gap_and_records_an_expense(page, live_server, demo):
     page.get_by_role("link", name="经费", exact=True).click()
     year = timezone.localdate().year
     expect(page.locator("h1")).to_contain_text(f"爱国社区 · {year} 年经费")
-    expect(page.locator('[data-figure="allocated"]')).to_have_text("¥15000.00")
-    expect(page.locator('[data-figure="usable"]')).to_have_text("¥6000.00")
+    expect(page.locator('[data-figure="allocated"]')).to_have_text("¥15,000.00")
+    expect(page.locator('[data-figure="usable"]')).to_have_text("¥6,000.00")
     expect(page.locator(".chart svg")).to_be_visible()
 
     page.get_by_role("link", name="登记支出").click()

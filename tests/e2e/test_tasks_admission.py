@@ -11,12 +11,6 @@ from tests.e2e.conftest import login
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """The demo's seven users hash their password once each; PBKDF2 would take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_a_pending_task_worked_on_then_approved(page, live_server, demo):
     today = timezone.localdate().isoformat()
 

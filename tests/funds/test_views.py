@@ -260,7 +260,7 @@ class TestLists:
     def test_pooling_is_shown_and_exported_as_a_deduction(self, as_user, world, staff_a):
         IncomeFactory(community=world.community_a, kind="pooling", amount=D("9000"))
         page = as_user(staff_a).get(reverse("funds:income_list")).content.decode()
-        assert "−¥9000.00" in page
+        assert "−¥9,000.00" in page
         response = as_user(staff_a).get(reverse("funds:income_list"), {"export": "xlsx"})
         rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.values)
         assert rows[1][4] == -9000
@@ -285,7 +285,7 @@ class TestLists:
         ExpenseFactory(community=c, amount=D("6500"))
         ExpenseFactory(community=c, amount=D("100"), date=date(2024, 1, 1))
         page = as_user(staff_a).get(reverse("funds:budget_list")).content.decode()
-        assert "¥6000.00" in page and "¥6500.00" in page and "¥-500.00" in page
+        assert "¥6,000.00" in page and "¥6,500.00" in page and "-¥500.00" in page
 
 
 @covers("funds:budget_edit", "funds:budget_delete")
@@ -404,11 +404,11 @@ class TestYearPages:
         IncomeFactory(community=c, kind="pooling", amount=D("9000"))
         ExpenseFactory(community=c, amount=D("15000"))
         page = as_user(staff_a).get(self.url(c), {"allocation": "20000"}).content.decode()
-        assert 'data-figure="gap">¥9000.00' in page
-        assert "<svg" in page and "−¥9000" in page
-        assert "−¥9000.00" in page and "−¥15000.00" in page  # the chart's figures as a table
-        assert "¥20000.00" in page  # the scenario asked for
-        assert "¥7000.00" in page  # gap left with ¥20,000 pooled at 60 %
+        assert 'data-figure="gap">¥9,000.00' in page
+        assert "<svg" in page and "−¥9,000" in page
+        assert "−¥9,000.00" in page and "−¥15,000.00" in page  # the chart's figures as a table
+        assert "¥20,000.00" in page  # the scenario asked for
+        assert "¥7,000.00" in page  # gap left with ¥20,000 pooled at 60 %
 
     def test_single_community_users_land_on_their_year(self, as_user, world, staff_a):
         from django.utils import timezone
@@ -427,7 +427,7 @@ class TestYearPages:
         assert 'data-figure="shortfall">¥700.00' in page
         so = reverse("funds:street_office_year", args=[world.street_a.pk, 2025])
         page = as_user(official_a).get(so).content.decode()
-        assert "甲二社区" in page and "¥15000.00" in page
+        assert "甲二社区" in page and "¥15,000.00" in page
 
 
 @covers("funds:notice")
@@ -451,7 +451,7 @@ class TestPublicNotice:
         response = client.get(reverse("funds:notice", args=[books.pk, 2025]))
         page = response.content.decode()
         assert response.status_code == 200
-        assert "¥15000.00" in page and "−¥9000.00" in page and "¥4200.00" in page
+        assert "¥15,000.00" in page and "−¥9,000.00" in page and "¥4,200.00" in page
         assert "水电暖气" in page
         for secret in ("秘密付款人", "秘密收款方", "收入备注", "统筹备注", "支出备注内容"):
             assert secret not in page

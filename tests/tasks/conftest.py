@@ -48,9 +48,3 @@ def member_a(world):
 @pytest.fixture
 def member_b(world):
     return StaffMemberFactory(community=world.community_b, name="陈静", start_date=date(2020, 1, 1))
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """PBKDF2 costs about a second a user on these machines; tests need no strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
