@@ -1,2 +1,16 @@
+from django.urls import path
+
+from dashboards import views
+
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="index"),
+    path("communities/<int:pk>/", views.CommunityDashboardView.as_view(), name="community"),
+    path(
+        "street-offices/<int:pk>/",
+        views.StreetOfficeDashboardView.as_view(),
+        name="street_office",
+    ),
+    path("districts/<int:pk>/", views.DistrictDashboardView.as_view(), name="district"),
+    path("districts/<int:pk>/thresholds/", views.ThresholdView.as_view(), name="thresholds"),
+]
