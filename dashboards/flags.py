@@ -78,24 +78,29 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
 Getter = Callable[[str, str], Any]
 
 
+def _attr(found: Any, name: str) -> Decimal | None:
+    """A figure read off a metric's small dataclass (None when there is none)."""
+    return getattr(found, name, None)
+
+
 def _admin_share(get: Getter) -> Decimal | None:
     return get("tasks", "administrative_share")
 
 
 def _unauthorised(get: Getter) -> Decimal | None:
-    return get("tasks", "unauthorised_count")
+    return get("tasks", "unauthorised_tasks")
 
 
 def _negative_list(get: Getter) -> Decimal | None:
-    return get("tasks", "negative_list_worked_count")
+    return get("tasks", "negative_list_worked_on")
 
 
 def _funded_share(get: Getter) -> Decimal | None:
-    return get("tasks", "funded_share")
+    return get("tasks", "assistance_funded_share")
 
 
 def _usable_vs_costs(get: Getter) -> Decimal | None:
-    return ratio(get("funds", "usable"), get("funds", "essential_costs"))
+    return get("funds", "usable_essential_ratio")
 
 
 def _pooled_share(get: Getter) -> Decimal | None:
@@ -103,15 +108,15 @@ def _pooled_share(get: Getter) -> Decimal | None:
 
 
 def _pay_vs_minimum(get: Getter) -> Decimal | None:
-    return get("staff", "fulltime_pay_vs_minimum_wage")
+    return _attr(get("staff", "pay_ratios"), "to_minimum_wage")
 
 
 def _pay_vs_assistants(get: Getter) -> Decimal | None:
-    return ratio(get("staff", "median_fulltime_pay"), get("staff", "median_assistant_pay"))
+    return _attr(get("staff", "pay_ratios"), "to_assistants")
 
 
 def _represented_share(get: Getter) -> Decimal | None:
-    return get("surveys", "represented_share")
+    return get("surveys", "representing_share")
 
 
 def _query(**params) -> str:
@@ -173,10 +178,10 @@ class FlagSpec:
         return number_format(Decimal(value), 0)
 
 
-def _tasks_link(extra: dict) -> Callable[[list[int], date, date], str | None]:
+def _hours_link(extra: dict) -> Callable[[list[int], date, date], str | None]:
     def link(community_ids: list[int], start: date, end: date) -> str | None:
         return records_url(
-            "tasks:timeentry_list",
+            "dashboards:hours",
             community=community_ids,
             date_after=start.isoformat(),
             date_before=end.isoformat(),
@@ -186,39 +191,55 @@ def _tasks_link(extra: dict) -> Callable[[list[int], date, date], str | None]:
     return link
 
 
-def _task_list_link(extra: dict) -> Callable[[list[int], date, date], str | None]:
+def _tasks_link(extra: dict) -> Callable[[list[int], date, date], str | None]:
     def link(community_ids: list[int], start: date, end: date) -> str | None:
         return records_url(
-            "tasks:task_list",
+            "dashboards:tasks",
             community=community_ids,
-            received_after=start.isoformat(),
-            received_before=end.isoformat(),
+            received_on_after=start.isoformat(),
+            received_on_before=end.isoformat(),
             **extra,
         )
 
     return link
 
 
-def _funds_link(community_ids: list[int], start: date, end: date) -> str | None:
+def _income_link(extra: dict) -> Callable[[list[int], date, date], str | None]:
+    def link(community_ids: list[int], start: date, end: date) -> str | None:
+        return records_url(
+            "funds:income_list",
+            community=community_ids[0] if len(community_ids) == 1 else None,
+            date_from=start.isoformat(),
+            date_to=end.isoformat(),
+            **extra,
+        )
+
+    return link
+
+
+def _expense_link(community_ids: list[int], start: date, end: date) -> str | None:
     return records_url(
-        "funds:income_list",
-        community=community_ids,
-        date_after=start.isoformat(),
-        date_before=end.isoformat(),
+        "funds:expense_list",
+        community=community_ids[0] if len(community_ids) == 1 else None,
+        essential="true",
+        date_from=start.isoformat(),
+        date_to=end.isoformat(),
     )
 
 
-def _staff_link(community_ids: list[int], start: date, end: date) -> str | None:
+def _pay_link(community_ids: list[int], start: date, end: date) -> str | None:
     return records_url(
         "staff:payrecord_list",
-        community=community_ids,
-        month_after=start.isoformat(),
-        month_before=end.isoformat(),
+        community=community_ids[0] if len(community_ids) == 1 else None,
+        start=f"{start:%Y-%m}",
+        end=f"{end:%Y-%m}",
     )
 
 
 def _surveys_link(community_ids: list[int], start: date, end: date) -> str | None:
-    return records_url("surveys:survey_list", community=community_ids)
+    return records_url(
+        "surveys:survey_list", community=community_ids[0] if len(community_ids) == 1 else None
+    )
 
 
 D = Decimal
@@ -237,7 +258,7 @@ SPECS: dict[str, FlagSpec] = {
                 "%(value)s of the staff hours went to administrative work pushed down by "
                 "departments (amber above %(amber)s, red above %(red)s)."
             ),
-            _tasks_link({"nature": "administrative"}),
+            _hours_link({"task__nature": "administrative"}),
         ),
         FlagSpec(
             FlagKind.UNAUTHORISED,
@@ -252,7 +273,7 @@ SPECS: dict[str, FlagSpec] = {
                 "15 working days or worked on while pending (amber from %(amber)s, red from "
                 "%(red)s)."
             ),
-            _task_list_link({"outcome": "pending"}),
+            _tasks_link({"flag": "unauthorised"}),
         ),
         FlagSpec(
             FlagKind.NEGATIVE_LIST,
@@ -266,7 +287,7 @@ SPECS: dict[str, FlagSpec] = {
                 "%(value)s tasks on the negative list were worked on, though the committee "
                 "must not take them on (red from %(red)s)."
             ),
-            _tasks_link({"list": "negative"}),
+            _tasks_link({"flag": "negative_worked"}),
         ),
         FlagSpec(
             FlagKind.FUNDED_SHARE,
@@ -280,7 +301,7 @@ SPECS: dict[str, FlagSpec] = {
                 "%(value)s of the assistance tasks came with the money promised (amber below "
                 "%(amber)s, red below %(red)s)."
             ),
-            _task_list_link({"outcome": "assist_authorised"}),
+            _tasks_link({"flag": "assistance"}),
         ),
         FlagSpec(
             FlagKind.USABLE_VS_COSTS,
@@ -294,7 +315,7 @@ SPECS: dict[str, FlagSpec] = {
                 "The money the committee can actually use covers %(value)s of its essential "
                 "running costs (amber below %(amber)s, red below %(red)s)."
             ),
-            _funds_link,
+            _expense_link,
         ),
         FlagSpec(
             FlagKind.POOLED_SHARE,
@@ -308,7 +329,7 @@ SPECS: dict[str, FlagSpec] = {
                 "The street office pooled away %(value)s of the allocation (amber above "
                 "%(amber)s, red above %(red)s)."
             ),
-            _funds_link,
+            _income_link({"kind": "pooling"}),
         ),
         FlagSpec(
             FlagKind.PAY_VS_MINIMUM,
@@ -322,7 +343,7 @@ SPECS: dict[str, FlagSpec] = {
                 "Full-time workers' median take-home pay is %(value)s of the local minimum "
                 "wage (amber below %(amber)s, red below %(red)s)."
             ),
-            _staff_link,
+            _pay_link,
         ),
         FlagSpec(
             FlagKind.PAY_VS_ASSISTANTS,
@@ -336,7 +357,7 @@ SPECS: dict[str, FlagSpec] = {
                 "Full-time workers' median pay is %(value)s of the assistants' median pay "
                 "(amber below %(amber)s, red below %(red)s)."
             ),
-            _staff_link,
+            _pay_link,
         ),
         FlagSpec(
             FlagKind.REPRESENTED_SHARE,

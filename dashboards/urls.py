@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import drilldown, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     ),
     path("districts/<int:pk>/", views.DistrictDashboardView.as_view(), name="district"),
     path("districts/<int:pk>/thresholds/", views.ThresholdView.as_view(), name="thresholds"),
+    path("hours/", drilldown.HoursListView.as_view(), name="hours"),
+    path("tasks/", drilldown.TaskRecordsView.as_view(), name="tasks"),
 ]

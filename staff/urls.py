@@ -12,9 +12,7 @@ urlpatterns = [
     path("pay/add/", views.PayRecordCreateView.as_view(), name="payrecord_add"),
     path("pay/<int:pk>/edit/", views.PayRecordUpdateView.as_view(), name="payrecord_edit"),
     path("pay/communities/", views.PayOverviewView.as_view(), name="pay_overview"),
-    path(
-        "pay/communities/<int:pk>/", views.CommunityPayView.as_view(), name="community_pay"
-    ),
+    path("pay/communities/<int:pk>/", views.CommunityPayView.as_view(), name="community_pay"),
     path("pay/communities/<int:pk>/payroll/", views.PayrollView.as_view(), name="payroll"),
     path("benchmarks/", views.WageBenchmarkListView.as_view(), name="benchmark_list"),
     path("benchmarks/add/", views.WageBenchmarkCreateView.as_view(), name="benchmark_add"),
