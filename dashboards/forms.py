@@ -33,7 +33,7 @@ class ThresholdForm(forms.Form):
                     min_value=Decimal("0"),
                     max_digits=8,
                     decimal_places=2,
-                    initial=(stored * scale).normalize(),
+                    initial=f"{(stored * scale).normalize():f}",
                     help_text=_("default %(op)s %(value)s")
                     % {
                         "op": spec.operator(),

@@ -376,7 +376,7 @@ def pay_panel(communities, period: Period) -> Panel:
         title=_("Pay against the benchmarks"),
         chart=bar_chart(
             _("Monthly pay (¥)"),
-            [str(label) for label, _v, _u in figures],
+            [_("full-time"), _("assistants"), _("minimum wage"), _("average wage")],
             [(_("¥ a month"), [value for _l, value, _u in figures])],
             horizontal=True,
         ),
