@@ -17,6 +17,8 @@ whatever the number of communities. Money is Decimal yuan; shares are Decimal fr
 - ``essential_costs_planned``: budget lines of essential categories for the period's years.
 - ``funding_gap``: essential costs − usable money (positive: money missing).
 - ``usable_essential_ratio``: usable / essential costs.
+- ``funding_shortfall``: the gaps of the communities short of money, added up (one
+  community's surplus does not fill another's gap) (1 query).
 - ``…_by_community`` of each of the above: {community id: value}.
 - ``spent_by_category(c, start, end) -> [CategoryAmount]``.
 - ``task_spending(c, start, end) -> TaskSpending``: spent on tasks pushed down, and on those
@@ -237,6 +239,16 @@ def funding_gap(communities: QuerySet, start: date, end: date) -> Decimal:
 
 def usable_essential_ratio(communities: QuerySet, start: date, end: date) -> Decimal | None:
     return summary(communities, start, end).usable_essential_ratio
+
+
+def funding_shortfall(communities: QuerySet, start: date, end: date) -> Decimal:
+    """Money missing in the communities whose usable money is below their essential costs."""
+    return shortfall_of(summary_by_community(communities, start, end).values())
+
+
+def shortfall_of(summaries) -> Decimal:
+    """The positive gaps among already computed summaries, added up."""
+    return sum((s.funding_gap for s in summaries if s.funding_gap > 0), ZERO)
 
 
 def _pick(name: str, communities: QuerySet, start: date, end: date) -> dict:

@@ -139,6 +139,9 @@ def test_by_community_has_every_community_in_one_query(world, django_assert_num_
     assert found[world.community_a2.pk].usable == D("0.00")
     gaps = metrics.funding_gap_by_community(Community.objects.all(), *YEAR)
     assert gaps[world.community_a.pk] == D("4000.00")
+    # B's surplus does not fill A's gap.
+    assert metrics.funding_gap(Community.objects.all(), *YEAR) == D("-16000.00")
+    assert metrics.funding_shortfall(Community.objects.all(), *YEAR) == D("4000.00")
 
 
 def test_the_number_of_queries_does_not_grow_with_communities(world, django_assert_num_queries):
