@@ -78,7 +78,11 @@ class StaffMemberTable(PersonalDataTable):
 
 class PayRecordTable(BaseTable):
     month = tables.DateColumn(format="Y-m", linkify=True)
-    staff_member = tables.Column(accessor="staff_member__name", verbose_name=_("staff member"))
+    staff_member = tables.Column(
+        accessor="staff_member__name",
+        verbose_name=_("staff member"),
+        linkify=("staff:staff_detail", {"pk": tables.A("staff_member_id")}),
+    )
     community = tables.Column(accessor="staff_member__community__name", verbose_name=_("community"))
     staff_kind = tables.Column(
         accessor="staff_member__kind", verbose_name=_("kind of staff"), orderable=True

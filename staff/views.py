@@ -50,7 +50,13 @@ from staff.models import (
     StaffMember,
     WageBenchmark,
 )
-from staff.services import PayrollRow, create_pay_scale, record_payroll, save_pay_record
+from staff.services import (
+    PayrollRow,
+    create_pay_scale,
+    rates_for,
+    record_payroll,
+    save_pay_record,
+)
 from staff.tables import (
     InsuranceRatesTable,
     PayRecordTable,
@@ -152,7 +158,7 @@ class StaffMemberDetailView(ObjectDetailView):
         if monthly:
             context["chart"] = line_chart(
                 _("Monthly pay, last 12 months"),
-                [f"{m:%Y-%m}" for m in months],
+                [f"{m:%y-%m}" for m in months],
                 [
                     (_("gross pay"), [monthly[m].gross if m in monthly else None for m in months]),
                     (_("net pay"), [monthly[m].net if m in monthly else None for m in months]),
@@ -228,9 +234,7 @@ class PayRecordFormMixin:
                 record=record,
                 given=form.given(),
                 user=self.request.user,
-                rates=InsuranceRates.objects.for_year(
-                    record.staff_member.community.street_office.district_id, record.month.year
-                ),
+                rates=rates_for(record.staff_member, record.month),
             )
         except ValidationError as error:
             form._update_errors(error)
@@ -250,14 +254,18 @@ class PayRecordFormMixin:
 
 class PayRecordCreateView(PayRecordFormMixin, ObjectCreateView):
     def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        if not form.fields["staff_member"].queryset.exists():
+        if not scoping.communities(self.request.user, Action.CHANGE).exists():
             raise PermissionDenied(_("You may not add records here."))
-        return form
+        return super().get_form(form_class)
 
 
 class PayRecordUpdateView(PayRecordFormMixin, ObjectUpdateView):
     queryset = PayRecord.objects.select_related("staff_member__community__street_office")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = self.object.changes.select_related("changed_by")[:24]
+        return context
 
 
 # --- Pay against benchmarks -----------------------------------------------------------------
@@ -343,7 +351,7 @@ class CommunityPayView(PeriodMixin, TemplateView):
             ),
             trend_chart=line_chart(
                 _("Median monthly net pay by month"),
-                [f"{m:%Y-%m}" for m in by_month],
+                [f"{m:%y-%m}" for m in by_month],
                 [
                     (str(StaffMember.Kind(k).label), [row[k] for row in by_month.values()])
                     for k in (fulltime, assistant)
@@ -435,7 +443,10 @@ class PayrollView(LoginRequiredMixin, TemplateView):
 
     def formset(self):
         data = self.request.POST if self.request.method == "POST" else None
-        return PayrollFormSet(data, initial=self.initial, prefix="pay")
+        # Every row counts, changed or not: none is an optional extra form.
+        return PayrollFormSet(
+            data, initial=self.initial, prefix="pay", form_kwargs={"empty_permitted": False}
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -457,7 +468,9 @@ class PayrollView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         formset = self.formset()
         by_id = {p.pk: p for p in self.people}
-        if formset.is_valid():
+        if formset.is_valid() and len(formset.forms) != len(self.people):
+            messages.error(request, _("The roster changed while you were typing; check the rows."))
+        elif formset.is_valid():
             rows = []
             for form in formset.forms:
                 person = by_id.get(form.cleaned_data["staff"])
