@@ -443,7 +443,13 @@ def trends_panel(communities, period: Period) -> Panel | None:
         (_("Administrative share"), "tasks", "administrative_share_by_month", _pct, None),
         (_("Tasks without admission"), "tasks", "unauthorised_tasks_by_month", str, None),
         (_("Pooled share"), "funds", "summary_by_month", _pct, "pooled_share"),
-        (_("Full-time median pay"), "staff", "median_net_pay_by_month", format_money, "fulltime"),
+        (
+            _("Full-time pay against the minimum wage"),
+            "staff",
+            "pay_ratios_by_month",
+            _pct,
+            "to_minimum_wage",
+        ),
         (_("Residents who feel represented"), "surveys", "representing_share_by_month", _pct, None),
     ]
     for label, app, name, fmt, pick in sources:
@@ -451,10 +457,8 @@ def trends_panel(communities, period: Period) -> Panel | None:
             found = metric(app, name)(communities, start, end)
         except MetricMissing:
             continue
-        if pick == "pooled_share":
-            found = {m: v.pooled_share for m, v in found.items()}
-        elif pick:
-            found = {m: v.get(pick) for m, v in found.items()}
+        if pick:
+            found = {m: getattr(v, pick, None) for m, v in found.items()}
         series.append((label, found, fmt))
     if not series:
         return None
