@@ -94,7 +94,7 @@ def _hours(value) -> str:
 
 
 def _pct(value) -> str:
-    return "—" if value is None else number_format(Decimal(value) * 100, 0) + " %"
+    return "—" if value is None else number_format(Decimal(value) * 100, 0) + "\u00a0%"
 
 
 def _ids(communities: models.QuerySet) -> list[int]:

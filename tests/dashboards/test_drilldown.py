@@ -46,7 +46,7 @@ class TestHoursBehindTheAdministrativeShare:
         )
         assert response.context["total_hours"] == Decimal("6")
         assert response.context["all_hours"] == Decimal("8")
-        assert "75 %" in response.content.decode()
+        assert "75\u00a0%" in response.content.decode()
 
     def test_it_adds_several_communities_up(self, as_user, world, official_a):
         log(world.community_a, make_task(world.community_a, nature=Nature.ADMINISTRATIVE), "6")

@@ -74,7 +74,7 @@ class TestCommunityDashboard:
         page = as_user(staff_a).get(self.url(world.community_a)).content.decode()
         assert "甲社区" in page
         assert 'data-kind="admin_share"' in page
-        assert "62 %" in page
+        assert "62\u00a0%" in page
 
     def test_it_keeps_the_period_in_the_url(self, as_user, world, staff_a, fake_metrics):
         response = as_user(staff_a).get(self.url(world.community_a, "?period=month&at=2026-03"))
@@ -113,7 +113,7 @@ class TestStreetOfficeDashboard:
         rows = list(response.context["table"].rows)
         assert [row.record["name"] for row in rows] == ["甲二社区", "甲社区"]
         page = response.content.decode()
-        assert '62 % <span class="flag-word">· 红</span>' in page  # value and word, not colour
+        assert '62\u00a0% <span class="flag-word">· 红</span>' in page  # value and word, not colour
 
     def test_it_sorts_by_any_flag(self, as_user, world, official_a, fake_metrics):
         world.community_a.residents = 2000
@@ -215,7 +215,7 @@ class TestThresholds:
     def test_it_shows_the_defaults_without_any_setup(self, as_user, world, district_officer):
         page = as_user(district_officer).get(self.url(world.district)).content.decode()
         assert Threshold.objects.filter(district=world.district).count() == len(FlagKind)
-        assert "默认 &gt; 30 %" in page
+        assert "默认 &gt; 30\u00a0%" in page
 
     def test_a_district_officer_changes_a_limit_and_the_colour_follows(
         self, as_user, world, district_officer, official_a, fake_metrics
