@@ -37,6 +37,10 @@ STYLE = Style(
     value_font_size=11,
     value_label_font_size=11,
     # Distinct in lightness as well as hue, so a grey print still tells them apart.
+    guide_stroke_color="#e3e7ec",
+    major_guide_stroke_color="#c7ced8",
+    guide_stroke_dasharray="0",
+    major_guide_stroke_dasharray="0",
     colors=("#b3261e", "#1d4ed8", "#a15c00", "#1e7b34", "#6b21a8", "#5f6b7a", "#0e7490"),
 )
 
@@ -70,6 +74,7 @@ def _config(title: str, width: int, height: int, formatter, **extra) -> dict:
         "legend_at_bottom": True,
         "value_formatter": formatter or _default_format,
         "explicit_size": True,
+        "max_scale": 6,
         **extra,
     }
 

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community
@@ -13,7 +12,9 @@ def format_money(value: Decimal | None) -> str:
     """¥1,234.50 — the one way money is shown as text."""
     if value is None:
         return "—"
-    return "¥" + number_format(Decimal(value).quantize(Decimal("0.01")), 2, force_grouping=True)
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
 
 
 class MoneyColumn(tables.Column):

@@ -96,6 +96,7 @@ class Benchmarks:
     minimum_wage: Decimal
     average_wage: Decimal
     disposable_income: Decimal
+    sources: tuple[str, ...] = ()
 
     @property
     def disposable_income_per_month(self) -> Decimal:
@@ -246,6 +247,7 @@ def benchmarks(communities, start, end) -> Benchmarks | None:
         minimum_wage=_cents(sum(r.minimum_wage for r in rows) / n),
         average_wage=_cents(sum(r.average_wage for r in rows) / n),
         disposable_income=_cents(sum(r.disposable_income for r in rows) / n),
+        sources=tuple(sorted({r.source for r in rows if r.source})),
     )
 
 

@@ -31,7 +31,13 @@ from committee.models import Community
 from committee.roles import Action
 from committee.tables import format_money
 from staff import metrics
-from staff.filters import PayRecordFilterSet, StaffMemberFilterSet
+from staff.filters import (
+    InsuranceRatesFilterSet,
+    PayRecordFilterSet,
+    PayScaleFilterSet,
+    StaffMemberFilterSet,
+    WageBenchmarkFilterSet,
+)
 from staff.forms import (
     InsuranceRatesForm,
     MonthField,
@@ -253,6 +259,9 @@ class PayRecordFormMixin:
 
 
 class PayRecordCreateView(PayRecordFormMixin, ObjectCreateView):
+    def get_initial(self):
+        return {**super().get_initial(), "month": default_period()[1].replace(day=1)}
+
     def get_form(self, form_class=None):
         if not scoping.communities(self.request.user, Action.CHANGE).exists():
             raise PermissionDenied(_("You may not add records here."))
@@ -304,6 +313,13 @@ class PayOverviewView(PeriodMixin, TemplateView):
             for c in communities
         ]
         context["total"] = metrics.pay_ratios(communities, self.start, self.end)
+        by_office = metrics.net_pay_summary_by_street_office(communities, self.start, self.end)
+        offices = {c.street_office_id: c.street_office for c in communities}
+        context["offices"] = [
+            (offices[pk], summary["fulltime"], summary["assistant"])
+            for pk, summary in sorted(by_office.items())
+            if pk in offices
+        ]
         return context
 
 
@@ -527,6 +543,7 @@ class WageBenchmarkListView(ObjectListView):
     model = WageBenchmark
     queryset = WageBenchmark.objects.select_related("district")
     table_class = WageBenchmarkTable
+    filterset_class = WageBenchmarkFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:benchmark_add"
     write_action = Action.ADMINISTER
@@ -548,6 +565,7 @@ class InsuranceRatesListView(ObjectListView):
     model = InsuranceRates
     queryset = InsuranceRates.objects.select_related("district")
     table_class = InsuranceRatesTable
+    filterset_class = InsuranceRatesFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:insurance_add"
     write_action = Action.ADMINISTER
@@ -569,6 +587,7 @@ class PayScaleListView(ObjectListView):
     model = PayScale
     queryset = PayScale.objects.select_related("district")
     table_class = PayScaleTable
+    filterset_class = PayScaleFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:payscale_add"
     write_action = Action.ADMINISTER

@@ -149,3 +149,27 @@ class TestCommunityPages:
         assert "确保该值大于或等于0" in page
         world.community_a.refresh_from_db()
         assert world.community_a.residents == 5000
+
+
+def test_a_user_changes_their_password(as_user, staff_a, client):
+    response = as_user(staff_a).post(
+        reverse("password_change"),
+        {
+            "old_password": "test-pass-123",
+            "new_password1": "Juwei-new-pass-2026",
+            "new_password2": "Juwei-new-pass-2026",
+        },
+    )
+    assert response.status_code == 302
+    staff_a.refresh_from_db()
+    assert staff_a.check_password("Juwei-new-pass-2026")
+
+
+def test_a_password_change_with_a_wrong_old_password_is_refused(as_user, staff_a):
+    response = as_user(staff_a).post(
+        reverse("password_change"),
+        {"old_password": "nope", "new_password1": "Xy-98765-abc", "new_password2": "Xy-98765-abc"},
+    )
+    assert "旧密码不正确" in response.content.decode()
+    staff_a.refresh_from_db()
+    assert staff_a.check_password("test-pass-123")

@@ -56,3 +56,38 @@ def test_aiguos_pay_page_shows_full_time_below_assistants_and_minimum_wage(demo,
     assert f'class="num below">{to_minimum} %' in page
     assert f'class="num below">{to_assistants} %' in page
     assert "演示数据" in client.get(reverse("staff:benchmark_list")).content.decode()
+
+
+def test_aiguo_sees_personal_data_masked_and_aiguo_chair_whole_heping_nothing(demo, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from staff.validators import mask_national_id, mask_phone
+
+    users = get_user_model().objects
+    person = StaffMember.objects.filter(community__name="爱国社区").order_by("pk").first()
+    whole = (person.national_id, person.phone)
+    masked = (mask_national_id(person.national_id), mask_phone(person.phone))
+    detail = reverse("staff:staff_detail", args=[person.pk])
+
+    def seen(username):
+        client.force_login(users.get(username=username))
+        listing = client.get(reverse("staff:staff_list")).content.decode()
+        page = client.get(detail)
+        export = client.get(reverse("staff:staff_list"), {"export": "xlsx"})
+        sheet = load_workbook(BytesIO(b"".join(export.streaming_content)), read_only=True)
+        cells = {str(v) for row in sheet.active.iter_rows(values_only=True) for v in row}
+        return listing, page, cells
+
+    listing, page, cells = seen("aiguo")
+    for text in (listing, page.content.decode(), cells):
+        assert all(m in text for m in masked) and not any(w in text for w in whole)
+    listing, page, cells = seen("aiguo_chair")
+    for text in (listing, page.content.decode(), cells):
+        assert all(w in text for w in whole)
+    listing, page, cells = seen("heping")
+    assert detail not in listing and "爱国社区" not in listing and page.status_code == 404
+    assert whole[0] not in cells and masked[0] not in cells
+    pay = client.get(reverse("staff:payrecord_list")).content.decode()
+    assert "和平社区" in pay and "爱国社区" not in pay

@@ -2,7 +2,7 @@
 
 import statistics
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +15,10 @@ from tests.staff.factories import WageBenchmarkFactory, make_pay
 
 MAY, JUNE = date(2026, 5, 1), date(2026, 6, 1)
 PERIOD = (date(2026, 5, 1), date(2026, 6, 30))
+
+
+def cents(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def people(world, community, kind, n):
@@ -47,15 +51,13 @@ def test_medians_and_ranges_equal_pythons(world, fulltime, assistants):
     fulltime, assistants = nets["fulltime"], nets["assistant"]
     only_a = Community.objects.filter(pk=world.community_a.pk)
     summary = metrics.net_pay_summary(only_a, *PERIOD)
-    expected = Decimal(statistics.median(fulltime)).quantize(Decimal("0.01"))
+    expected = cents(statistics.median(fulltime))
     assert summary["fulltime"].median == expected
     assert summary["fulltime"].lowest == min(fulltime)
     assert summary["fulltime"].highest == max(fulltime)
     assert summary["fulltime"].people == len(fulltime)
     if assistants:
-        assert summary["assistant"].median == Decimal(statistics.median(assistants)).quantize(
-            Decimal("0.01")
-        )
+        assert summary["assistant"].median == cents(statistics.median(assistants))
     else:
         assert summary["assistant"].median is None
     by_community = metrics.net_pay_summary_by_community(Community.objects.all(), *PERIOD)

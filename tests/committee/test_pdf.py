@@ -1,0 +1,51 @@
+import subprocess
+import tempfile
+
+from django.template import engines
+from django.utils import translation
+from weasyprint import HTML
+
+from committee.charts import bar_chart
+
+
+def render(body: str, lang: str) -> bytes:
+    source = '{% extends "reports/base_pdf.html" %}{% block body %}' + body + "{% endblock %}"
+    with translation.override(lang):
+        html = (
+            engines["django"]
+            .from_string(source)
+            .render({"chart": bar_chart("工时", ["1月"], [("政务性", [3])])})
+        )
+    return HTML(string=html).write_pdf()
+
+
+def poppler(tool: str, data: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        return subprocess.run(
+            [tool, handle.name, "-"] if tool == "pdftotext" else [tool, handle.name],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+
+def test_pdfs_embed_a_chinese_font_and_number_their_pages():
+    data = render(
+        "<h1>爱国社区年度报告</h1>{{ chart }}<p style='page-break-before: always'>第二页</p>",
+        "zh-hans",
+    )
+    fonts = poppler("pdffonts", data)
+    assert "Noto-Sans-CJK" in fonts or "WenQuanYi" in fonts
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and all(row[-5] == "yes" for row in rows)  # every font embedded
+    text = "".join(poppler("pdftotext", data).split())  # pdftotext spaces CJK as it likes
+    assert "爱国社区年度报告" in text
+    assert "第1页/共2页" in text and "第2页/共2页" in text
+    assert "政务性" in text  # the SVG chart's labels are drawn as text
+
+
+def test_english_readers_get_english_page_numbers():
+    text = " ".join(poppler("pdftotext", render("<h1>Report</h1>", "en")).split())
+    assert "Page 1 of 1" in text
