@@ -77,12 +77,34 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     export_title: str | None = None
     add_url_name: str | None = None
 
+    # Opt in to remember each user's ``?columns=`` choice (``?columns=default`` forgets it).
+    remember_columns = False
+
     def get_table_kwargs(self) -> dict:
         kwargs = super().get_table_kwargs()
         columns = self.request.GET.getlist("columns")
+        if self.remember_columns:
+            columns = self._remembered_columns(columns)
         if columns:
             kwargs["columns"] = columns
         return kwargs
+
+    def _remembered_columns(self, columns: list[str]) -> list[str]:
+        from committee.models import TablePreference
+
+        user = self.request.user
+        key = self.table_class.__name__
+        saved = TablePreference.objects.filter(user=user, table=key)
+        if "default" in columns:
+            saved.delete()
+            return []
+        known = [c for c in columns if c in self.table_class.base_columns]
+        if known:
+            TablePreference.objects.update_or_create(
+                user=user, table=key, defaults={"columns": known}
+            )
+            return known
+        return next(iter(saved.values_list("columns", flat=True)), [])
 
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("export") == "xlsx":

@@ -190,3 +190,26 @@ class Membership(models.Model):
     @property
     def unit(self) -> District | StreetOffice | Community | None:
         return self.community or self.street_office or self.district
+
+
+class TablePreference(models.Model):
+    """The columns a user chose for one list table, remembered between visits."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="table_preferences",
+        verbose_name=_("user"),
+    )
+    table = models.CharField(_("table"), max_length=100)
+    columns = models.JSONField(_("columns"), default=list)
+
+    class Meta:
+        verbose_name = _("table preference")
+        verbose_name_plural = _("table preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "table"], name="table_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.table}"

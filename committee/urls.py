@@ -24,7 +24,7 @@ committee_patterns = (
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboards.home_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,1 +1,89 @@
-"""Models of the dashboards app."""
+"""Thresholds: the amber and red limits of every dashboard flag, kept per district.
+
+The defaults are DOMAIN.md's table (``dashboards.flags.SPECS``); a district's rows are
+created from them on first use (``Threshold.objects.ensure_for``), so no district ever
+needs a manual step before its dashboards show colours.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import District
+from committee.scoping import DistrictScopedQuerySet
+
+
+class FlagKind(models.TextChoices):
+    """The questions of the field report a flag answers (shared/DOMAIN.md)."""
+
+    ADMIN_SHARE = "admin_share", _("Administrative share of staff hours")
+    UNAUTHORISED = "unauthorised", _("Tasks taken on without admission")
+    NEGATIVE_LIST = "negative_list", _("Negative-list tasks worked on")
+    FUNDED_SHARE = "funded_share", _("Assistance tasks that came with their money")
+    USABLE_VS_COSTS = "usable_vs_costs", _("Usable money against essential costs")
+    POOLED_SHARE = "pooled_share", _("Share of the allocation pooled away")
+    PAY_VS_MINIMUM = "pay_vs_minimum", _("Full-time pay against the minimum wage")
+    PAY_VS_ASSISTANTS = "pay_vs_assistants", _("Full-time pay against assistants' pay")
+    REPRESENTED_SHARE = "represented_share", _("Residents who feel represented")
+
+
+class ThresholdQuerySet(DistrictScopedQuerySet):
+    def ensure_for(self, districts) -> None:
+        """Create the default rows any of these districts lacks (one insert, no updates)."""
+        from dashboards.flags import SPECS
+
+        have = set(
+            Threshold.objects.filter(district__in=districts).values_list("district_id", "kind")
+        )
+        missing = [
+            Threshold(district=district, kind=spec.kind, amber=spec.amber, red=spec.red)
+            for district in districts
+            for spec in SPECS.values()
+            if (district.pk, spec.kind) not in have
+        ]
+        Threshold.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+class Threshold(models.Model):
+    """Where a district draws the amber and red lines of one flag.
+
+    Whether a value is bad above or below the line is a property of the flag
+    (``dashboards.flags.SPECS``), not of the row; a district changes only the numbers.
+    Shares and ratios are fractions (0.30 = 30 %); counts are whole numbers.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("district")
+    )
+    kind = models.CharField(_("flag"), max_length=30, choices=FlagKind.choices)
+    amber = models.DecimalField(
+        _("amber from"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    red = models.DecimalField(_("red from"), max_digits=8, decimal_places=4)
+
+    objects = ThresholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("threshold")
+        verbose_name_plural = _("thresholds")
+        ordering = ["district", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "kind"], name="threshold_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} · {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        from dashboards.flags import SPECS
+
+        spec = SPECS[self.kind]
+        if self.red is None or self.amber is None:
+            return
+        if self.red < Decimal("0") or self.amber < Decimal("0"):
+            raise ValidationError(_("Limits cannot be negative."))
+        worse = self.red >= self.amber if spec.bad_when_high else self.red <= self.amber
+        if not worse:
+            raise ValidationError(_("The red limit must be at least as bad as the amber limit."))

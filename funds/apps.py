@@ -9,3 +9,6 @@ class FundsConfig(AppConfig):
     nav_label = _("Funds")
     nav_url_name = "funds:index"
     nav_order = 20
+
+    def ready(self) -> None:
+        from funds import signals  # noqa: F401 -- connects the receivers

@@ -1,13 +1,18 @@
 """The committee's roster: full-time community workers, assistants placed by departments."""
 
-from django.core.exceptions import ValidationError
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from committee.models import Community, Department
-from committee.scoping import ScopedQuerySet
+from committee.models import Community, Department, District
+from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from staff.validators import validate_national_id, validate_phone
 
 
@@ -109,6 +114,9 @@ class StaffMember(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("staff:staff_detail", args=[self.pk])
+
     def clean(self) -> None:
         errors = {}
         if self.kind == self.Kind.ASSISTANT and not self.employer_id:
@@ -123,5 +131,360 @@ class StaffMember(models.Model):
                 }
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date is before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def month_start(day: date) -> date:
+    """The first day of the month a date falls in: how a pay month is stored."""
+    return day.replace(day=1)
+
+
+# The six social-insurance lines (五险一金), in the order pay slips print them.
+INSURANCE_KINDS = ("pension", "medical", "unemployment", "injury", "maternity", "housing_fund")
+INSURANCE_LABELS = {
+    "pension": _("pension"),
+    "medical": _("medical"),
+    "unemployment": _("unemployment"),
+    "injury": _("work injury"),
+    "maternity": _("maternity"),
+    "housing_fund": _("housing fund"),
+}
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def _money(label, **kwargs):
+    return models.DecimalField(label, default=Decimal("0.00"), **MONEY, **kwargs)
+
+
+def _rate(label):
+    return models.DecimalField(
+        label,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        max_digits=6,
+        decimal_places=4,
+        help_text=_("A fraction: 0.08 is 8 %."),
+    )
+
+
+class DistrictRecordQuerySet(DistrictScopedQuerySet):
+    scope_path = "district"
+
+    def for_year(self, district_id: int, year: int):
+        """The record in force in a year: that year's, else the latest before it."""
+        return self.filter(district_id=district_id, year__lte=year).order_by("-year").first()
+
+
+class PayScale(models.Model):
+    """A district's 三岗十八级 pay scale for a year: basic pay = base amount × grade coefficient."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="pay_scales", verbose_name=_("district")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    base_amount = models.DecimalField(
+        _("base amount"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the figures come from, e.g. the district's published scheme."),
+    )
+
+    objects = DistrictRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pay scale")
+        verbose_name_plural = _("pay scales")
+        ordering = ["district", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"],
+                name="pay_scale_one_per_district_year",
+                violation_error_message=_("This district already has a pay scale for that year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(district)s pay scale %(year)s") % {"district": self.district, "year": self.year}
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:payscale_edit", args=[self.pk])
+
+
+class PayGradeQuerySet(DistrictScopedQuerySet):
+    scope_path = "scale__district"
+
+
+class PayGrade(models.Model):
+    """One grade's coefficient on a pay scale."""
+
+    scale = models.ForeignKey(
+        PayScale, on_delete=models.CASCADE, related_name="grades", verbose_name=_("pay scale")
+    )
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), validators=[MinValueValidator(1), MaxValueValidator(18)]
+    )
+    coefficient = models.DecimalField(
+        _("coefficient"),
+        max_digits=5,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    objects = PayGradeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pay grade")
+        verbose_name_plural = _("pay grades")
+        ordering = ["scale", "grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "grade"], name="pay_grade_once_per_scale")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade}: {self.coefficient}"
+
+    @property
+    def basic_pay(self) -> Decimal:
+        return (self.scale.base_amount * self.coefficient).quantize(Decimal("0.01"))
+
+
+class InsuranceRates(models.Model):
+    """A district's social-insurance and housing-fund rates for a year (五险一金)."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="insurance_rates",
+        verbose_name=_("district"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    base_minimum = models.DecimalField(
+        _("lowest contribution base"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    base_maximum = models.DecimalField(
+        _("highest contribution base"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    pension_individual = _rate(_("pension, individual"))
+    pension_employer = _rate(_("pension, employer"))
+    medical_individual = _rate(_("medical, individual"))
+    medical_employer = _rate(_("medical, employer"))
+    unemployment_individual = _rate(_("unemployment, individual"))
+    unemployment_employer = _rate(_("unemployment, employer"))
+    injury_individual = _rate(_("work injury, individual"))
+    injury_employer = _rate(_("work injury, employer"))
+    maternity_individual = _rate(_("maternity, individual"))
+    maternity_employer = _rate(_("maternity, employer"))
+    housing_fund_individual = _rate(_("housing fund, individual"))
+    housing_fund_employer = _rate(_("housing fund, employer"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    objects = DistrictRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("social-insurance rates")
+        verbose_name_plural = _("social-insurance rates")
+        ordering = ["district", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"],
+                name="insurance_rates_one_per_district_year",
+                violation_error_message=_("This district already has rates for that year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(base_maximum__gte=models.F("base_minimum")),
+                name="insurance_base_max_above_min",
+                violation_error_message=_("The highest contribution base is below the lowest one."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(district)s social-insurance rates %(year)s") % {
+            "district": self.district,
+            "year": self.year,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:insurance_edit", args=[self.pk])
+
+    def rate(self, kind: str, payer: str) -> Decimal:
+        return getattr(self, f"{kind}_{payer}")
+
+
+class WageBenchmark(models.Model):
+    """A district's yearly pay reference points: minimum wage, average wage, disposable income."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="wage_benchmarks",
+        verbose_name=_("district"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    minimum_wage = models.DecimalField(
+        _("monthly minimum wage"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    average_wage = models.DecimalField(
+        _("average monthly wage"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    disposable_income = models.DecimalField(
+        _("per-capita disposable income (year)"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    objects = DistrictRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wage benchmark")
+        verbose_name_plural = _("wage benchmarks")
+        ordering = ["district", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"],
+                name="wage_benchmark_one_per_district_year",
+                violation_error_message=_("This district already has benchmarks for that year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(district)s wage benchmarks %(year)s") % {
+            "district": self.district,
+            "year": self.year,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:benchmark_edit", args=[self.pk])
+
+
+class PayRecordQuerySet(ScopedQuerySet):
+    scope_path = "staff_member__community"
+
+    def monthly(self):
+        return self.filter(kind=PayRecord.Kind.MONTHLY)
+
+    def between(self, start: date, end: date):
+        """Records whose pay month lies in the period (inclusive)."""
+        return self.filter(month__gte=month_start(start), month__lte=end)
+
+    def for_list(self):
+        return self.select_related("staff_member__community__street_office")
+
+
+class PayRecord(models.Model):
+    """One payment to one staff member: the monthly pay, or the year-end bonus, with insurance.
+
+    Gross − the six individual contributions − income tax = net, always.
+    """
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("monthly pay")
+        BONUS = "bonus", _("year-end bonus")
+
+    PAY_PARTS = (
+        "basic_pay",
+        "post_allowance",
+        "seniority_pay",
+        "performance_pay",
+        "other_allowances",
+    )
+    INDIVIDUAL = tuple(f"{k}_individual" for k in INSURANCE_KINDS)
+    EMPLOYER = tuple(f"{k}_employer" for k in INSURANCE_KINDS)
+
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="pay", verbose_name=_("staff member")
+    )
+    month = models.DateField(_("month"), help_text=_("The month the pay is for."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MONTHLY)
+    basic_pay = _money(_("basic pay"))
+    post_allowance = _money(_("post allowance"))
+    seniority_pay = _money(_("seniority pay"))
+    performance_pay = _money(_("performance pay"))
+    other_allowances = _money(_("other allowances"))
+    gross = _money(_("gross pay"))
+    pension_individual = _money(_("pension (individual)"))
+    medical_individual = _money(_("medical (individual)"))
+    unemployment_individual = _money(_("unemployment (individual)"))
+    injury_individual = _money(_("work injury (individual)"))
+    maternity_individual = _money(_("maternity (individual)"))
+    housing_fund_individual = _money(_("housing fund (individual)"))
+    income_tax = _money(_("income tax"))
+    net = _money(_("net pay"))
+    pension_employer = _money(_("pension (employer)"))
+    medical_employer = _money(_("medical (employer)"))
+    unemployment_employer = _money(_("unemployment (employer)"))
+    injury_employer = _money(_("work injury (employer)"))
+    maternity_employer = _money(_("maternity (employer)"))
+    housing_fund_employer = _money(_("housing fund (employer)"))
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    override_reason = models.CharField(
+        _("reason for changed figures"),
+        max_length=200,
+        blank=True,
+        help_text=_("Needed when a contribution, the tax or the net differs from the calculation."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    objects = PayRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pay record")
+        verbose_name_plural = _("pay records")
+        ordering = ["-month", "staff_member__community", "staff_member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_member", "month", "kind"],
+                name="pay_record_one_per_person_month_kind",
+                violation_error_message=_(
+                    "This person already has a pay record of this kind for this month."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "kind"], name="pay_record_month_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member} · {self.month:%Y-%m} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:payrecord_edit", args=[self.pk])
+
+    @property
+    def individual_total(self) -> Decimal:
+        return sum((getattr(self, f) or Decimal(0) for f in self.INDIVIDUAL), Decimal("0.00"))
+
+    @property
+    def employer_total(self) -> Decimal:
+        return sum((getattr(self, f) or Decimal(0) for f in self.EMPLOYER), Decimal("0.00"))
+
+    @property
+    def parts_total(self) -> Decimal:
+        return sum((getattr(self, f) or Decimal(0) for f in self.PAY_PARTS), Decimal("0.00"))
+
+    def clean(self) -> None:
+        errors = {}
+        if self.month:
+            self.month = month_start(self.month)
+        if self.kind == self.Kind.MONTHLY and self.gross != self.parts_total:
+            errors[NON_FIELD_ERRORS] = _(
+                "Gross pay (%(gross)s) must equal the sum of its parts (%(parts)s)."
+            ) % {"gross": self.gross, "parts": self.parts_total}
+        expected = (self.gross or 0) - self.individual_total - (self.income_tax or 0)
+        if self.net != expected:
+            errors["net"] = _(
+                "Net pay must equal gross minus individual contributions minus tax: %(expected)s."
+            ) % {"expected": expected}
         if errors:
             raise ValidationError(errors)

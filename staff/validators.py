@@ -36,3 +36,17 @@ def validate_phone(value: str) -> None:
         raise ValidationError(
             _("A mobile phone number has 11 digits, starting with 1."), code="phone"
         )
+
+
+def mask_national_id(value: str) -> str:
+    """110105********1234: the region and the last four, nothing of the birth date."""
+    if not value:
+        return ""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+
+
+def mask_phone(value: str) -> str:
+    """138****5678"""
+    if not value:
+        return ""
+    return value[:3] + "****" + value[-4:] if len(value) > 7 else "*" * len(value)

@@ -25,7 +25,7 @@ def test_it_switches_language_from_the_header(as_user, staff_a):
     client = as_user(staff_a)
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("committee:community_list")).content.decode()
     assert "Communities" in page
     assert "Log out" in page
 
@@ -44,46 +44,52 @@ def test_a_wrong_password_gets_a_translated_message(client, staff_a):
     assert "请输入一个正确的" in response.content.decode()
 
 
-def test_home_lists_only_the_communities_the_user_may_see(
+def test_community_list_lists_only_the_communities_the_user_may_see(
     as_user, world, staff_a, official_a, district_officer
 ):
-    page = as_user(staff_a).get(reverse("home")).content.decode()
+    page = as_user(staff_a).get(reverse("committee:community_list")).content.decode()
     assert "甲社区" in page and "乙社区" not in page and "甲二社区" not in page
-    page = as_user(official_a).get(reverse("home")).content.decode()
+    page = as_user(official_a).get(reverse("committee:community_list")).content.decode()
     assert "甲社区" in page and "甲二社区" in page and "乙社区" not in page
-    page = as_user(district_officer).get(reverse("home")).content.decode()
+    page = as_user(district_officer).get(reverse("committee:community_list")).content.decode()
     assert all(name in page for name in ("甲社区", "甲二社区", "乙社区"))
 
 
-def test_home_shows_where_the_user_stands(as_user, staff_a):
-    page = as_user(staff_a).get(reverse("home")).content.decode()
+def test_community_list_shows_where_the_user_stands(as_user, staff_a):
+    page = as_user(staff_a).get(reverse("committee:community_list")).content.decode()
     assert "甲社区 · 社区工作者" in page
 
 
-def test_home_filters_by_search(as_user, world, district_officer):
-    page = as_user(district_officer).get(reverse("home"), {"q": "乙"}).content.decode()
+def test_community_list_filters_by_search(as_user, world, district_officer):
+    page = (
+        as_user(district_officer)
+        .get(reverse("committee:community_list"), {"q": "乙"})
+        .content.decode()
+    )
     assert "乙社区" in page and "甲社区" not in page
 
 
-def test_home_runs_a_fixed_number_of_queries(
+def test_community_list_runs_a_fixed_number_of_queries(
     as_user, world, district_officer, django_assert_max_num_queries
 ):
     from tests.factories import CommunityFactory
 
     client = as_user(district_officer)
-    client.get(reverse("home"))
+    client.get(reverse("committee:community_list"))
     CommunityFactory.create_batch(30, street_office=world.street_b)
     with django_assert_max_num_queries(9):
-        response = client.get(reverse("home"))
+        response = client.get(reverse("committee:community_list"))
     assert response.status_code == 200
 
 
-def test_home_exports_the_filtered_rows_to_excel(as_user, world, official_a):
+def test_community_list_exports_the_filtered_rows_to_excel(as_user, world, official_a):
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    response = as_user(official_a).get(reverse("home"), {"q": "甲", "export": "xlsx"})
+    response = as_user(official_a).get(
+        reverse("committee:community_list"), {"q": "甲", "export": "xlsx"}
+    )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -1,0 +1,69 @@
+"""The thresholds form: amber and red for each flag, percentages entered as percent."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from dashboards.flags import SPECS
+
+HUNDRED = Decimal("100")
+
+
+class ThresholdForm(forms.Form):
+    """One amber and one red field per flag, with the default beside each."""
+
+    def __init__(self, *args, thresholds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for kind, spec in SPECS.items():
+            row = thresholds[kind]
+            scale = HUNDRED if spec.unit == "percent" else Decimal("1")
+            suffix = " %" if spec.unit == "percent" else ""
+            names = []
+            for level, stored, default in (
+                ("amber", row.amber, spec.amber),
+                ("red", row.red, spec.red),
+            ):
+                if default is None:
+                    continue
+                name = f"{kind}_{level}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{spec.label} · {_(level)}",
+                    min_value=Decimal("0"),
+                    max_digits=8,
+                    decimal_places=2,
+                    initial=(stored * scale).normalize(),
+                    help_text=_("default %(op)s %(value)s")
+                    % {
+                        "op": spec.operator(),
+                        "value": f"{(default * scale).normalize():f}{suffix}",
+                    },
+                )
+                names.append(name)
+            self.rows.append({"spec": spec, "fields": [self[name] for name in names]})
+
+    def clean(self):
+        cleaned = super().clean()
+        for kind, spec in SPECS.items():
+            amber, red = cleaned.get(f"{kind}_amber"), cleaned.get(f"{kind}_red")
+            if amber is None or red is None:
+                continue
+            if (red < amber) if spec.bad_when_high else (red > amber):
+                self.add_error(
+                    f"{kind}_red",
+                    _("The red limit must be at least as bad as the amber limit."),
+                )
+        return cleaned
+
+    def limits(self) -> dict[str, tuple[Decimal | None, Decimal]]:
+        """(amber, red) per flag, back in stored units (fractions for percentages)."""
+        found = {}
+        for kind, spec in SPECS.items():
+            scale = HUNDRED if spec.unit == "percent" else Decimal("1")
+            amber = self.cleaned_data.get(f"{kind}_amber")
+            found[kind] = (
+                None if amber is None else amber / scale,
+                self.cleaned_data[f"{kind}_red"] / scale,
+            )
+        return found

@@ -1,0 +1,482 @@
+"""The dashboards' panels below the flags: a chart (SVG) with its numbers in a table.
+
+Each panel is built from one app's metrics; a panel whose metrics are not on this
+branch yet is left out (MetricMissing), so it appears as soon as the app lands.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from committee.charts import bar_chart, line_chart, waterfall
+from committee.tables import format_money
+from dashboards.flags import MetricMissing, metric, records_url
+from dashboards.periods import Period, last_twelve_months
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class Panel:
+    """A titled chart and the same numbers as a table (headers, rows of cells)."""
+
+    title: str
+    chart: SafeString | None = None
+    headers: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell; with a url it links to the records behind the figure."""
+
+    text: str
+    url: str | None = None
+    numeric: bool = True
+
+
+PanelBuilder = Callable[[models.QuerySet, Period], Panel | None]
+
+COMMUNITY_PANELS: list[PanelBuilder] = []
+GROUP_PANELS: list[PanelBuilder] = []
+
+
+def _build(builders: list[PanelBuilder], communities: models.QuerySet, period: Period):
+    found = []
+    for builder in builders:
+        try:
+            panel = builder(communities, period)
+        except MetricMissing:
+            continue
+        if panel is not None:
+            found.append(panel)
+    return found
+
+
+def community_panels(communities: models.QuerySet, period: Period) -> list[Panel]:
+    return _build(COMMUNITY_PANELS, communities, period)
+
+
+def group_panels(communities: models.QuerySet, period: Period) -> list[Panel]:
+    return _build(GROUP_PANELS, communities, period)
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, day = [], date(start.year, start.month, 1)
+    while day <= end:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def _month_end(month: date) -> date:
+    return date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+
+
+def _hours(value) -> str:
+    return "—" if value is None else number_format(Decimal(value), 2, force_grouping=True)
+
+
+def _pct(value) -> str:
+    return "—" if value is None else number_format(Decimal(value) * 100, 0) + " %"
+
+
+def _ids(communities: models.QuerySet) -> list[int]:
+    return list(communities.values_list("pk", flat=True))
+
+
+def _one(ids: list[int]) -> int | None:
+    return ids[0] if len(ids) == 1 else None
+
+
+# --- tasks -----------------------------------------------------------------------------
+
+
+def hours_by_nature_panel(communities, period: Period) -> Panel:
+    """Question 1: hours on administrative work against community affairs, month by month."""
+    by_month = metric("tasks", "hours_by_nature_by_month")(communities, period.start, period.end)
+    ids = _ids(communities)
+    months = _months(period.start, period.end)
+    admin, community, rows = [], [], []
+    for month in months:
+        hours = by_month.get(month, {})
+        a, c = hours.get("administrative", ZERO), hours.get("community", ZERO)
+        admin.append(a)
+        community.append(c)
+        month_range = {
+            "community": ids,
+            "date_after": max(month, period.start).isoformat(),
+            "date_before": min(_month_end(month), period.end).isoformat(),
+        }
+        rows.append(
+            [
+                Cell(f"{month:%Y-%m}", numeric=False),
+                Cell(
+                    _hours(a),
+                    records_url("dashboards:hours", task__nature="administrative", **month_range),
+                ),
+                Cell(_hours(c), records_url("dashboards:hours", **month_range)),
+                Cell(_pct(a / (a + c)) if a + c else "—"),
+            ]
+        )
+    labels = [f"{m:%m}" for m in months]
+    return Panel(
+        title=_("Hours by nature, month by month"),
+        chart=bar_chart(
+            _("Hours by nature"),
+            labels,
+            [(_("administrative"), admin), (_("community affairs"), community)],
+            stacked=True,
+        ),
+        headers=[_("Month"), _("Administrative hours"), _("All hours"), _("Administrative share")],
+        rows=rows,
+        note=_(
+            "“All hours” links to every hour of the month; administrative hours to those alone."
+        ),
+    )
+
+
+def department_panel(communities, period: Period) -> Panel:
+    """Question 2: which departments push the most work, unauthorised, and with what money."""
+    rows = metric("tasks", "department_league")(communities, period.start, period.end)
+    ids = _ids(communities)
+    window = {
+        "community": ids,
+        "received_on_after": period.start.isoformat(),
+        "received_on_before": period.end.isoformat(),
+    }
+    table = []
+    for row in rows:
+        table.append(
+            [
+                Cell(row.name, numeric=False),
+                Cell(
+                    str(row.tasks),
+                    records_url("dashboards:tasks", department=row.department_id, **window),
+                ),
+                Cell(
+                    str(row.unauthorised),
+                    records_url(
+                        "dashboards:tasks",
+                        department=row.department_id,
+                        flag="unauthorised",
+                        **window,
+                    ),
+                ),
+                Cell(
+                    str(row.refused),
+                    records_url(
+                        "dashboards:tasks",
+                        department=row.department_id,
+                        outcome="refused",
+                        **window,
+                    ),
+                ),
+                Cell(_hours(row.hours)),
+                Cell(format_money(row.money_promised)),
+                Cell(format_money(row.money_received)),
+            ]
+        )
+    top = rows[:10]
+    return Panel(
+        title=_("Tasks by department"),
+        chart=bar_chart(
+            _("Tasks pushed down, by department"),
+            [r.name for r in top],
+            [
+                (_("tasks"), [r.tasks for r in top]),
+                (_("without admission"), [r.unauthorised for r in top]),
+            ],
+            horizontal=True,
+        )
+        if top
+        else None,
+        headers=[
+            _("Department"),
+            _("Tasks"),
+            _("Without admission"),
+            _("Refused"),
+            _("Hours"),
+            _("Money promised"),
+            _("Money received"),
+        ],
+        rows=table,
+    )
+
+
+def pending_panel(communities, period: Period) -> Panel:
+    """Tasks waiting for the street office's decision, with the working days left."""
+    try:
+        from tasks.models import Task
+        from tasks.workdays import working_days_left
+    except ImportError as missing:
+        raise MetricMissing("tasks") from missing
+    today = timezone.localdate()
+    waiting = list(
+        Task.objects.filter(community__in=communities.values("pk"))
+        .awaiting_decision()
+        .select_related("community", "department")
+        .order_by("decision_due")[:20]
+    )
+    rows = []
+    for task in waiting:
+        left, _known = (
+            working_days_left(today, task.decision_due)
+            if task.decision_due
+            else (
+                None,
+                True,
+            )
+        )
+        rows.append(
+            [
+                Cell(task.title, task.get_absolute_url(), numeric=False),
+                Cell(task.community.name, numeric=False),
+                Cell(str(task.department), numeric=False),
+                Cell(f"{task.decision_due:%Y-%m-%d}" if task.decision_due else "—"),
+                Cell(
+                    "—"
+                    if left is None
+                    else (
+                        _("%(days)d working days overdue") % {"days": -left}
+                        if left < 0
+                        else _("%(days)d working days left") % {"days": left}
+                    )
+                ),
+            ]
+        )
+    return Panel(
+        title=_("Waiting for approval"),
+        headers=[_("Task"), _("Community"), _("Department"), _("Decision due"), _("Days left")],
+        rows=rows,
+        note=_("The street office decides within 15 working days of receipt."),
+    )
+
+
+def approval_queue_panel(communities, period: Period) -> Panel:
+    """The approval queue's size and how much of it is overdue, a click from the queue."""
+    try:
+        from tasks.models import Task
+    except ImportError as missing:
+        raise MetricMissing("tasks") from missing
+    counts = (
+        Task.objects.filter(community__in=communities.values("pk"))
+        .awaiting_decision()
+        .aggregate(
+            waiting=Count("pk"),
+            overdue=Count("pk", filter=Q(decision_due__lt=timezone.localdate())),
+        )
+    )
+    queue = records_url("tasks:approval_queue")
+    return Panel(
+        title=_("Approval queue"),
+        headers=[_("Waiting for a decision"), _("Overdue")],
+        rows=[[Cell(str(counts["waiting"]), queue), Cell(str(counts["overdue"]), queue)]],
+    )
+
+
+# --- funds -----------------------------------------------------------------------------
+
+
+def money_panel(communities, period: Period) -> Panel:
+    """Question 3: from the allocation, through pooling, to usable money and the gap."""
+    s = metric("funds", "summary")(communities, period.start, period.end)
+    one = _one(_ids(communities))
+    window = {"community": one, "date_from": period.start, "date_to": period.end}
+
+    def income(kind):
+        return records_url("funds:income_list", kind=kind, **window)
+
+    steps = [
+        (_("Allocated"), s.allocated, income("allocation")),
+        (_("Pooled by the street office"), -s.pooled, income("pooling")),
+        (_("Contributions"), s.contributions, income("contribution")),
+        (_("Services"), s.service, income("service")),
+        (_("Money with tasks"), s.task_funding, income("task_funding")),
+        (_("Other income"), s.other, income("other")),
+        (_("Usable"), s.usable, records_url("funds:income_list", **window)),
+        (
+            _("Essential running costs"),
+            -s.essential_costs,
+            records_url("funds:expense_list", essential="true", **window),
+        ),
+        (_("Gap (costs not covered)"), s.funding_gap, None),
+    ]
+    return Panel(
+        title=_("Money: allocation, pooling and the gap"),
+        chart=waterfall(
+            _("From allocation to gap"), [(label, amount) for label, amount, _url in steps]
+        ),
+        headers=[_("Step"), _("Amount")],
+        rows=[
+            [Cell(str(label), numeric=False), Cell(format_money(amount), url)]
+            for label, amount, url in steps
+        ],
+        note=_("A positive gap is money the committee lacks for its essential running costs."),
+    )
+
+
+# --- staff -----------------------------------------------------------------------------
+
+
+def pay_panel(communities, period: Period) -> Panel:
+    """Question 4: full-time workers' take-home pay against assistants and the benchmarks."""
+    ratios = metric("staff", "pay_ratios")(communities, period.start, period.end)
+    one = _one(_ids(communities))
+    months = {"community": one, "start": f"{period.start:%Y-%m}", "end": f"{period.end:%Y-%m}"}
+    figures = [
+        (
+            _("Full-time workers' median take-home pay"),
+            ratios.fulltime_median,
+            records_url("staff:payrecord_list", staff_kind="fulltime", **months),
+        ),
+        (
+            _("Assistants' median take-home pay"),
+            ratios.assistant_median,
+            records_url("staff:payrecord_list", staff_kind="assistant", **months),
+        ),
+        (_("Local minimum wage"), ratios.minimum_wage, records_url("staff:benchmark_list")),
+        (_("Local average wage"), ratios.average_wage, records_url("staff:benchmark_list")),
+    ]
+    rows = [
+        [
+            Cell(str(label), numeric=False),
+            Cell(format_money(value), url),
+            Cell(_pct(ratios.fulltime_median / value) if value and ratios.fulltime_median else "—"),
+        ]
+        for label, value, url in figures
+    ]
+    return Panel(
+        title=_("Pay against the benchmarks"),
+        chart=bar_chart(
+            _("Monthly pay (¥)"),
+            [str(label) for label, _v, _u in figures],
+            [(_("¥ a month"), [value for _l, value, _u in figures])],
+            horizontal=True,
+        ),
+        headers=[_("Figure"), _("Monthly"), _("Full-time median as a share of it")],
+        rows=rows,
+    )
+
+
+# --- surveys ---------------------------------------------------------------------------
+
+
+def survey_panel(communities, period: Period) -> Panel:
+    """Question 5: what residents think the committee is, and how satisfied they are."""
+    counts = metric("surveys", "committee_nature_counts")(communities, period.start, period.end)
+    satisfaction = metric("surveys", "average_satisfaction")(communities, period.start, period.end)
+    one = _one(_ids(communities))
+    surveys = records_url("surveys:survey_list", community=one)
+    answers = [
+        (_("represents the government"), counts.government),
+        (_("represents residents"), counts.residents),
+        (_("don't know"), counts.unknown),
+    ]
+    rows = [
+        [
+            Cell(str(label), numeric=False),
+            Cell(str(n), surveys),
+            Cell(_pct(_share(n, counts.total))),
+        ]
+        for label, n in answers
+    ]
+    rows.append(
+        [
+            Cell(_("Average satisfaction (1–5)"), numeric=False),
+            Cell("—" if satisfaction is None else number_format(satisfaction, 2), surveys),
+            Cell(""),
+        ]
+    )
+    return Panel(
+        title=_("What residents think"),
+        chart=bar_chart(
+            _("“What kind of organisation is the committee?”"),
+            [str(label) for label, _n in answers],
+            [(_("answers"), [n for _l, n in answers])],
+        ),
+        headers=[_("Answer"), _("Residents"), _("Share")],
+        rows=rows,
+    )
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return None if not whole else Decimal(part) / Decimal(whole)
+
+
+# --- trends ----------------------------------------------------------------------------
+
+
+def trends_panel(communities, period: Period) -> Panel | None:
+    """The last twelve months for the group as a whole, one column per available series."""
+    start, end = last_twelve_months(period.end)
+    months = _months(start, end)
+    series: list[tuple[str, dict, Callable]] = []
+    sources = [
+        (_("Administrative share"), "tasks", "administrative_share_by_month", _pct, None),
+        (_("Tasks without admission"), "tasks", "unauthorised_tasks_by_month", str, None),
+        (_("Pooled share"), "funds", "summary_by_month", _pct, "pooled_share"),
+        (_("Full-time median pay"), "staff", "median_net_pay_by_month", format_money, "fulltime"),
+        (_("Residents who feel represented"), "surveys", "representing_share_by_month", _pct, None),
+    ]
+    for label, app, name, fmt, pick in sources:
+        try:
+            found = metric(app, name)(communities, start, end)
+        except MetricMissing:
+            continue
+        if pick == "pooled_share":
+            found = {m: v.pooled_share for m, v in found.items()}
+        elif pick:
+            found = {m: v.get(pick) for m, v in found.items()}
+        series.append((label, found, fmt))
+    if not series:
+        return None
+    share_series = [
+        (label, [found.get(m) for m in months]) for label, found, fmt in series if fmt is _pct
+    ]
+    return Panel(
+        title=_("The last twelve months"),
+        chart=line_chart(
+            _("Shares, month by month (%)"),
+            [f"{m:%m}" for m in months],
+            [
+                (str(label), [None if v is None else v * 100 for v in values])
+                for label, values in share_series
+            ],
+            formatter=lambda v: f"{v:.0f} %",
+        )
+        if share_series
+        else None,
+        headers=[_("Month"), *[label for label, _f, _fmt in series]],
+        rows=[
+            [Cell(f"{m:%Y-%m}", numeric=False)]
+            + [
+                Cell(fmt(found[m]) if found.get(m) is not None else "—")
+                for _label, found, fmt in series
+            ]
+            for m in months
+        ],
+    )
+
+
+COMMUNITY_PANELS.extend(
+    [hours_by_nature_panel, department_panel, pending_panel, money_panel, pay_panel, survey_panel]
+)
+GROUP_PANELS.extend(
+    [trends_panel, department_panel, approval_queue_panel, money_panel, pay_panel, survey_panel]
+)

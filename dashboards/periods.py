@@ -1,0 +1,125 @@
+"""The period a dashboard shows: a month, a quarter, a year or custom dates, kept in the URL.
+
+``?period=month&at=2026-03`` · ``?period=quarter&at=2026-Q1`` · ``?period=year&at=2026`` ·
+``?period=custom&start=2026-01-15&end=2026-02-20``. Anything unreadable falls back to the
+current year, so a shared link never breaks.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+KINDS = (
+    ("month", gettext_lazy("Month")),
+    ("quarter", gettext_lazy("Quarter")),
+    ("year", gettext_lazy("Year")),
+    ("custom", gettext_lazy("Custom")),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: date
+    end: date
+
+    @classmethod
+    def from_query(cls, query, today: date) -> Period:
+        kind = query.get("period", "year")
+        at = query.get("at", "")
+        try:
+            if kind == "month":
+                year, month = (int(x) for x in re.fullmatch(r"(\d{4})-(\d{1,2})", at).groups())
+                return cls.month(year, month)
+            if kind == "quarter":
+                year, quarter = (int(x) for x in re.fullmatch(r"(\d{4})-Q([1-4])", at).groups())
+                return cls.quarter(year, quarter)
+            if kind == "year":
+                return cls.year(int(at))
+            if kind == "custom":
+                start = date.fromisoformat(query.get("start", ""))
+                end = date.fromisoformat(query.get("end", ""))
+                if start <= end:
+                    return cls("custom", start, end)
+        except (AttributeError, ValueError):
+            pass
+        if kind == "month":
+            return cls.month(today.year, today.month)
+        if kind == "quarter":
+            return cls.quarter(today.year, (today.month - 1) // 3 + 1)
+        return cls.year(today.year)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        last = calendar.monthrange(year, month)[1]
+        return cls("month", date(year, month, 1), date(year, month, last))
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        first = 3 * (quarter - 1) + 1
+        return cls(
+            "quarter",
+            date(year, first, 1),
+            date(year, first + 2, calendar.monthrange(year, first + 2)[1]),
+        )
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls("year", date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def at(self) -> str:
+        if self.kind == "month":
+            return f"{self.start:%Y-%m}"
+        if self.kind == "quarter":
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+    def query(self) -> str:
+        """The URL query that brings this period back."""
+        if self.kind == "custom":
+            return urlencode(
+                {"period": "custom", "start": self.start.isoformat(), "end": self.end.isoformat()}
+            )
+        return urlencode({"period": self.kind, "at": self.at})
+
+    def shifted(self, step: int) -> Period:
+        """The period before (-1) or after (+1) this one, of the same kind."""
+        if self.kind == "month":
+            index = self.start.year * 12 + self.start.month - 1 + step
+            return Period.month(index // 12, index % 12 + 1)
+        if self.kind == "quarter":
+            index = self.start.year * 4 + (self.start.month - 1) // 3 + step
+            return Period.quarter(index // 4, index % 4 + 1)
+        if self.kind == "year":
+            return Period.year(self.start.year + step)
+        length = (self.end - self.start).days + 1
+        offset = timedelta(days=length * step)
+        return Period("custom", self.start + offset, self.end + offset)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return _("%(year)d-%(month)02d") % {"year": self.start.year, "month": self.start.month}
+        if self.kind == "quarter":
+            return _("Q%(quarter)d %(year)d") % {
+                "quarter": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
+        if self.kind == "year":
+            return _("%(year)d") % {"year": self.start.year}
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+def last_twelve_months(end: date) -> tuple[date, date]:
+    """The twelve whole months ending with the month of `end` (for trends)."""
+    index = end.year * 12 + end.month - 1 - 11
+    start = date(index // 12, index % 12 + 1, 1)
+    return start, date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])

@@ -1,0 +1,30 @@
+"""Writes of the dashboards app: a district's thresholds."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from committee.models import District
+from dashboards.flags import SPECS
+from dashboards.models import Threshold
+
+
+@transaction.atomic
+def set_thresholds(
+    *, district: District, limits: dict[str, tuple[Decimal | None, Decimal]]
+) -> None:
+    """Store the district's amber and red limits for the given flags."""
+    Threshold.objects.ensure_for([district])
+    for kind, (amber, red) in limits.items():
+        Threshold.objects.filter(district=district, kind=kind).update(
+            amber=amber if SPECS[kind].amber is not None else None, red=red
+        )
+
+
+@transaction.atomic
+def reset_thresholds(*, district: District, kinds: list[str]) -> None:
+    """Put the given flags back to DOMAIN.md's default limits."""
+    set_thresholds(
+        district=district,
+        limits={kind: (SPECS[kind].amber, SPECS[kind].red) for kind in kinds if kind in SPECS},
+    )

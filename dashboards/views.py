@@ -1,0 +1,207 @@
+"""Dashboards: Home's landing, the community, street-office and district pages, thresholds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from committee import scoping
+from committee.generic import scoped_object_or_404
+from committee.models import Community, District
+from committee.roles import Action, Role
+from dashboards import panels, services
+from dashboards.flags import SPECS, flags, flags_by_community, worst, worst_by_group
+from dashboards.forms import ThresholdForm
+from dashboards.models import Threshold
+from dashboards.periods import KINDS, Period
+from dashboards.scoping import district_or_404, street_office_or_404
+from dashboards.tables import FlagTable, rows_for
+
+
+def landing_url(user) -> str:
+    """Where Home sends a user: the dashboard of the highest unit they belong to."""
+    ranked = sorted(
+        scoping.memberships(user),
+        key=lambda m: {Role.DISTRICT_OFFICER: 0, Role.STREET_OFFICIAL: 1}.get(m.role, 2),
+    )
+    if ranked:
+        m = ranked[0]
+        if m.district_id:
+            return reverse("dashboards:district", args=[m.district_id])
+        if m.street_office_id:
+            return reverse("dashboards:street_office", args=[m.street_office_id])
+        return reverse("dashboards:community", args=[m.community_id])
+    if user.is_superuser:
+        first = District.objects.order_by("code").first()
+        if first is not None:
+            return reverse("dashboards:district", args=[first.pk])
+    return reverse("committee:community_list")
+
+
+@login_required
+def home(request):
+    """Home: staff and chairs land on their community, officials on their street office…"""
+    return redirect(landing_url(request.user))
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """What every dashboard shares: the period from the URL, kept in every link."""
+
+    def get_period(self) -> Period:
+        return Period.from_query(self.request.GET, timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = self.get_period()
+        context.update(
+            period=period,
+            period_kinds=KINDS,
+            previous_period=period.shifted(-1),
+            next_period=period.shifted(1),
+        )
+        return context
+
+
+class CommunityDashboardView(DashboardView):
+    """One community: its flags first, then each question's figures and trend."""
+
+    template_name = "dashboards/community.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        community = scoped_object_or_404(
+            Community.objects.visible_to(self.request.user).select_related(
+                "street_office__district"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        period = context["period"]
+        group = Community.objects.filter(pk=community.pk)
+        community_flags = flags(group, period.start, period.end)
+        context.update(
+            community=community,
+            flags=community_flags,
+            worst=worst(community_flags),
+            panels=panels.community_panels(group, period),
+        )
+        return context
+
+
+class StreetOfficeDashboardView(DashboardView):
+    """One row per community of a street office, the worst first."""
+
+    template_name = "dashboards/street_office.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        office = street_office_or_404(self.request.user, self.kwargs["pk"])
+        period = context["period"]
+        communities = Community.objects.filter(street_office=office)
+        by_community = flags_by_community(communities, period.start, period.end)
+        totals = flags(communities, period.start, period.end)
+        kinds = [f.kind for f in totals]
+        query = period.query()
+        units = [
+            (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
+            for c in communities.order_by("code")
+        ]
+        table = FlagTable(rows_for(units, kinds, by_community), kinds, {f.kind: f for f in totals})
+        table.paginate = False
+        table.order_by = self.request.GET.get("sort", "-worst")
+        context.update(
+            office=office,
+            table=table,
+            flags=totals,
+            panels=panels.group_panels(communities, period),
+        )
+        return context
+
+
+class DistrictDashboardView(DashboardView):
+    """One row per street office; each cell its worst community, a click from the detail."""
+
+    template_name = "dashboards/district.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        district = district_or_404(self.request.user, self.kwargs["pk"])
+        period = context["period"]
+        communities = Community.objects.filter(street_office__district=district)
+        rows = list(communities.values_list("pk", "name", "street_office_id"))
+        by_community = flags_by_community(communities, period.start, period.end)
+        grouped, notes = worst_by_group(
+            by_community,
+            {pk: office_id for pk, _name, office_id in rows},
+            {pk: name for pk, name, _office in rows},
+        )
+        totals = flags(communities, period.start, period.end)
+        kinds = [f.kind for f in totals]
+        query = period.query()
+        units = [
+            (o, f"{reverse('dashboards:street_office', args=[o.pk])}?{query}")
+            for o in district.street_offices.order_by("code")
+        ]
+        table = FlagTable(
+            rows_for(units, kinds, grouped, notes), kinds, {f.kind: f for f in totals}
+        )
+        table.order_by = self.request.GET.get("sort", "-worst")
+        context.update(
+            district=district,
+            table=table,
+            flags=totals,
+            can_administer=scoping.districts(self.request.user, Action.ADMINISTER)
+            .filter(pk=district.pk)
+            .exists(),
+            panels=panels.group_panels(communities, period),
+        )
+        return context
+
+
+class ThresholdView(LoginRequiredMixin, FormView):
+    """District officers set where each flag turns amber and red; others may not (403)."""
+
+    template_name = "dashboards/thresholds.html"
+    form_class = ThresholdForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.district = scoping.districts(request.user).filter(pk=kwargs["pk"]).first()
+        if self.district is None:
+            raise Http404(_("No such record, or not one you may see."))
+        if not scoping.districts(request.user, Action.ADMINISTER).filter(pk=kwargs["pk"]).exists():
+            raise PermissionDenied(_("Only the district's officers may change its thresholds."))
+        Threshold.objects.ensure_for([self.district])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["thresholds"] = {t.kind: t for t in Threshold.objects.filter(district=self.district)}
+        return kwargs
+
+    def post(self, request, *args, **kwargs):
+        reset = request.POST.get("reset")
+        if reset:
+            kinds = list(SPECS) if reset == "all" else [reset]
+            services.reset_thresholds(district=self.district, kinds=kinds)
+            messages.success(request, _("Back to the default limits."))
+            return redirect(request.path)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.set_thresholds(district=self.district, limits=form.limits())
+        messages.success(self.request, _("Saved."))
+        return redirect(self.request.path)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["district"] = self.district
+        return context

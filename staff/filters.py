@@ -1,0 +1,103 @@
+"""Filters of the staff lists."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import Community, Department
+from committee.scoping import district_ids
+from staff.models import PayRecord, StaffMember
+
+MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m")
+        return value
+
+
+def _scope_choices(filterset, request) -> None:
+    if request is None:
+        return
+    visible = Community.objects.visible_to(request.user)
+    filterset.filters["community"].queryset = visible
+    if "employer" in filterset.filters:
+        ids = district_ids(request.user)
+        departments = Department.objects.all()
+        if ids is not None:
+            departments = departments.filter(district_id__in=ids)
+        filterset.filters["employer"].queryset = departments
+
+
+class StaffMemberFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    community = django_filters.ModelChoiceFilter(
+        queryset=Community.objects.none(), label=_("Community")
+    )
+    kind = django_filters.ChoiceFilter(choices=StaffMember.Kind.choices, label=_("Kind"))
+    post = django_filters.ChoiceFilter(choices=StaffMember.Post.choices, label=_("Post"))
+    employer = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.none(), label=_("Employing department")
+    )
+    current = django_filters.BooleanFilter(method="on_roster", label=_("On the roster today"))
+
+    class Meta:
+        model = StaffMember
+        fields = ["q", "community", "kind", "post", "employer", "current"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        _scope_choices(self, request)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value))
+
+    def on_roster(self, queryset, name, value):
+        today = timezone.localdate()
+        current = queryset.current(today)
+        return current if value else queryset.exclude(pk__in=current.values("pk"))
+
+
+class PayRecordFilterSet(django_filters.FilterSet):
+    community = django_filters.ModelChoiceFilter(
+        field_name="staff_member__community",
+        queryset=Community.objects.none(),
+        label=_("Community"),
+    )
+    staff_kind = django_filters.ChoiceFilter(
+        field_name="staff_member__kind",
+        choices=StaffMember.Kind.choices,
+        label=_("Kind of staff"),
+    )
+    kind = django_filters.ChoiceFilter(choices=PayRecord.Kind.choices, label=_("Kind of payment"))
+    start = django_filters.DateFilter(
+        field_name="month",
+        lookup_expr="gte",
+        label=_("From month"),
+        input_formats=MONTH_FORMATS,
+        widget=MonthInput,
+    )
+    end = django_filters.DateFilter(
+        field_name="month",
+        lookup_expr="lte",
+        label=_("To month"),
+        input_formats=MONTH_FORMATS,
+        widget=MonthInput,
+    )
+    q = django_filters.CharFilter(
+        field_name="staff_member__name", lookup_expr="icontains", label=_("Name")
+    )
+
+    class Meta:
+        model = PayRecord
+        fields = ["community", "staff_kind", "kind", "start", "end", "q"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        _scope_choices(self, request)

@@ -1,0 +1,429 @@
+"""Pay metrics for the dashboards, computed in the database with a fixed number of queries.
+
+Every function takes ``communities`` (a Community queryset, already scoped by the caller)
+and a period ``start``, ``end`` (dates, inclusive; a pay record counts when its month
+starts inside the period). "Net pay" is the monthly take-home of one person in one
+month (year-end bonuses are left out); medians are over person-months. Shares and
+ratios are Decimal fractions (1.20 = 120 %), None when the denominator is missing.
+
+Public functions:
+
+- ``net_pay_summary(communities, start, end)`` → {kind: PaySummary}: median, lowest,
+  highest monthly net pay, people and person-months, for "fulltime" and "assistant".
+- ``net_pay_summary_by_community(...)`` → {community id: {kind: PaySummary}}.
+- ``net_pay_summary_by_street_office(...)`` → {street office id: {kind: PaySummary}}.
+- ``median_net_pay(communities, start, end, kind)`` → Decimal | None.
+- ``median_net_pay_by_month(...)`` → {first day of month: {kind: Decimal | None}}.
+- ``benchmarks(communities, start, end)`` → Benchmarks | None: minimum wage, average wage
+  and disposable income in force in the period's last year (mean over the districts).
+- ``pay_ratios(communities, start, end)`` → PayRatios: full-time median against the minimum
+  wage, the average wage and the assistants' median.
+- ``pay_ratios_by_community(...)`` → {community id: PayRatios}.
+- ``fulltime_to_minimum_wage(...)``, ``fulltime_to_average_wage(...)``,
+  ``fulltime_to_assistants(...)`` → Decimal | None: the three ratios one by one.
+- ``months_without_employer_insurance(...)`` → int: person-months paid without the
+  employer's pension or medical contribution; ``..._by_community(...)`` → {id: int}.
+- ``staffing(communities, start, end)`` → Staffing, ``staffing_by_community(...)`` →
+  {id: Staffing}: full-time workers on the roster at ``end`` per 1,000 households against
+  the staffing rule (shared/DOMAIN.md, 太原 2020).
+- ``cost_to_lift_fulltime(communities, start, end, share=1)`` → Decimal: the yearly cost of
+  raising every full-time worker's average monthly gross to ``share`` × the average wage;
+  ``cost_to_lift_fulltime_by_community(...)`` → {id: Decimal}.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Greatest, Least, RowNumber
+
+from staff.models import PayRecord, StaffMember, WageBenchmark, month_start
+
+KINDS = (StaffMember.Kind.FULLTIME, StaffMember.Kind.ASSISTANT)
+CENT = Decimal("0.01")
+RATIO = Decimal("0.0001")
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _cents(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return (numerator / denominator).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class PaySummary:
+    """Monthly net pay of one kind of staff over a period."""
+
+    median: Decimal | None = None
+    lowest: Decimal | None = None
+    highest: Decimal | None = None
+    people: int = 0
+    months: int = 0
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    """The district's pay reference points in force (monthly wages, yearly income)."""
+
+    year: int
+    minimum_wage: Decimal
+    average_wage: Decimal
+    disposable_income: Decimal
+
+    @property
+    def disposable_income_per_month(self) -> Decimal:
+        return _cents(self.disposable_income / 12)
+
+
+@dataclass(frozen=True)
+class PayRatios:
+    """Full-time workers' median net pay against the benchmarks and the assistants."""
+
+    fulltime_median: Decimal | None
+    assistant_median: Decimal | None
+    minimum_wage: Decimal | None
+    average_wage: Decimal | None
+
+    @property
+    def to_minimum_wage(self) -> Decimal | None:
+        return _ratio(self.fulltime_median, self.minimum_wage)
+
+    @property
+    def to_average_wage(self) -> Decimal | None:
+        return _ratio(self.fulltime_median, self.average_wage)
+
+    @property
+    def to_assistants(self) -> Decimal | None:
+        return _ratio(self.fulltime_median, self.assistant_median)
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Full-time workers on the roster against the staffing rule."""
+
+    households: int
+    fulltime: int
+    required: int
+
+    @property
+    def per_thousand_households(self) -> Decimal | None:
+        if not self.households:
+            return None
+        return (Decimal(self.fulltime) * 1000 / self.households).quantize(CENT)
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.required - self.fulltime)
+
+
+def _records(communities: QuerySet, start: date, end: date) -> QuerySet:
+    return (
+        PayRecord.objects.monthly()
+        .between(start, end)
+        .filter(
+            staff_member__community__in=communities.values("pk"),
+            staff_member__kind__in=KINDS,
+        )
+    )
+
+
+def _medians(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, Decimal]:
+    """Median net per group: rank in the database, keep the one or two middle rows."""
+    partition = [F(g) for g in group]
+    middle = (
+        records.annotate(
+            _rank=Window(RowNumber(), partition_by=partition, order_by=[F("net"), F("pk")]),
+            _count=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(_rank__gte=(F("_count") + 1) / 2, _rank__lte=(F("_count") + 2) / 2)
+        .values_list(*group, "net")
+    )
+    found: dict[tuple, list[Decimal]] = defaultdict(list)
+    for *key, net in middle:
+        found[tuple(key)].append(net)
+    return {key: _cents(sum(values) / len(values)) for key, values in found.items()}
+
+
+def _summaries(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, PaySummary]:
+    medians = _medians(records, group)
+    ranges = records.values(*group).annotate(
+        lowest=Min("net"),
+        highest=Max("net"),
+        months=Count("pk"),
+        people=Count("staff_member", distinct=True),
+    )
+    result = {}
+    for row in ranges:
+        key = tuple(row[g] for g in group)
+        result[key] = PaySummary(
+            median=medians.get(key),
+            lowest=_cents(row["lowest"]),
+            highest=_cents(row["highest"]),
+            people=row["people"],
+            months=row["months"],
+        )
+    return result
+
+
+def net_pay_summary(communities, start, end) -> dict[str, PaySummary]:
+    found = _summaries(_records(communities, start, end), ("staff_member__kind",))
+    return {kind.value: found.get((kind.value,), PaySummary()) for kind in KINDS}
+
+
+def _nested(found: dict[tuple, PaySummary]) -> dict[int, dict[str, PaySummary]]:
+    result: dict[int, dict[str, PaySummary]] = {}
+    for (unit_id, kind), summary in found.items():
+        result.setdefault(unit_id, {k.value: PaySummary() for k in KINDS})[kind] = summary
+    return result
+
+
+def net_pay_summary_by_community(communities, start, end) -> dict[int, dict[str, PaySummary]]:
+    group = ("staff_member__community_id", "staff_member__kind")
+    return _nested(_summaries(_records(communities, start, end), group))
+
+
+def net_pay_summary_by_street_office(communities, start, end) -> dict[int, dict[str, PaySummary]]:
+    group = ("staff_member__community__street_office_id", "staff_member__kind")
+    return _nested(_summaries(_records(communities, start, end), group))
+
+
+def median_net_pay(communities, start, end, kind: str) -> Decimal | None:
+    records = _records(communities, start, end).filter(staff_member__kind=kind)
+    return _medians(records, ("staff_member__kind",)).get((kind,))
+
+
+def median_net_pay_by_month(communities, start, end) -> dict[date, dict[str, Decimal | None]]:
+    found = _medians(_records(communities, start, end), ("month", "staff_member__kind"))
+    months = sorted({month for month, _kind in found})
+    return {m: {k.value: found.get((m, k.value)) for k in KINDS} for m in months}
+
+
+def _benchmarks_by_district(district_ids, year: int) -> dict[int, WageBenchmark]:
+    rows = WageBenchmark.objects.filter(district_id__in=district_ids, year__lte=year).order_by(
+        "district_id", "-year"
+    )
+    found: dict[int, WageBenchmark] = {}
+    for row in rows:
+        found.setdefault(row.district_id, row)
+    return found
+
+
+def benchmarks(communities, start, end) -> Benchmarks | None:
+    found = _benchmarks_by_district(communities.values("street_office__district_id"), end.year)
+    if not found:
+        return None
+    rows = list(found.values())
+    n = len(rows)
+    return Benchmarks(
+        year=max(r.year for r in rows),
+        minimum_wage=_cents(sum(r.minimum_wage for r in rows) / n),
+        average_wage=_cents(sum(r.average_wage for r in rows) / n),
+        disposable_income=_cents(sum(r.disposable_income for r in rows) / n),
+    )
+
+
+def pay_ratios(communities, start, end) -> PayRatios:
+    summary = net_pay_summary(communities, start, end)
+    bench = benchmarks(communities, start, end)
+    return PayRatios(
+        fulltime_median=summary[StaffMember.Kind.FULLTIME].median,
+        assistant_median=summary[StaffMember.Kind.ASSISTANT].median,
+        minimum_wage=bench.minimum_wage if bench else None,
+        average_wage=bench.average_wage if bench else None,
+    )
+
+
+def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
+    summaries = net_pay_summary_by_community(communities, start, end)
+    districts = dict(communities.values_list("pk", "street_office__district_id"))
+    bench = _benchmarks_by_district(set(districts.values()), end.year)
+    result = {}
+    for community_id, district_id in districts.items():
+        summary = summaries.get(community_id, {})
+        row = bench.get(district_id)
+        result[community_id] = PayRatios(
+            fulltime_median=summary.get(StaffMember.Kind.FULLTIME, PaySummary()).median,
+            assistant_median=summary.get(StaffMember.Kind.ASSISTANT, PaySummary()).median,
+            minimum_wage=row.minimum_wage if row else None,
+            average_wage=row.average_wage if row else None,
+        )
+    return result
+
+
+def fulltime_to_minimum_wage(communities, start, end) -> Decimal | None:
+    return pay_ratios(communities, start, end).to_minimum_wage
+
+
+def fulltime_to_average_wage(communities, start, end) -> Decimal | None:
+    return pay_ratios(communities, start, end).to_average_wage
+
+
+def fulltime_to_assistants(communities, start, end) -> Decimal | None:
+    return pay_ratios(communities, start, end).to_assistants
+
+
+def _without_employer_insurance(communities, start, end) -> QuerySet:
+    return _records(communities, start, end).filter(Q(pension_employer=0) | Q(medical_employer=0))
+
+
+def months_without_employer_insurance(communities, start, end) -> int:
+    return _without_employer_insurance(communities, start, end).count()
+
+
+def months_without_employer_insurance_by_community(communities, start, end) -> dict[int, int]:
+    rows = (
+        _without_employer_insurance(communities, start, end)
+        .values_list("staff_member__community_id")
+        .annotate(n=Count("pk"))
+    )
+    found = dict(rows)
+    return {pk: found.get(pk, 0) for pk in communities.values_list("pk", flat=True)}
+
+
+def _required_fulltime():
+    """太原 2020: <2,000 households 3; <3,000 4; <4,000 5; <5,000 6; +1 per 500 more; ≤17."""
+    households = F("households")
+    return Case(
+        When(households__lt=2000, then=Value(3)),
+        When(households__lt=3000, then=Value(4)),
+        When(households__lt=4000, then=Value(5)),
+        When(households__lte=5000, then=Value(6)),
+        default=Least(Value(6) + (households - 5000 + 499) / 500, Value(17)),
+        output_field=IntegerField(),
+    )
+
+
+def _staffing_rows(communities, end):
+    on = end
+    current = Q(
+        staff__kind=StaffMember.Kind.FULLTIME,
+        staff__start_date__lte=on,
+    ) & (Q(staff__end_date__isnull=True) | Q(staff__end_date__gte=on))
+    return communities.order_by().annotate(
+        _fulltime=Count("staff", filter=current), _required=_required_fulltime()
+    )
+
+
+def staffing_by_community(communities, start, end) -> dict[int, Staffing]:
+    rows = _staffing_rows(communities, end).values_list(
+        "pk", "households", "_fulltime", "_required"
+    )
+    return {
+        pk: Staffing(households=households, fulltime=fulltime, required=required)
+        for pk, households, fulltime, required in rows
+    }
+
+
+def staffing(communities, start, end) -> Staffing:
+    sums = _staffing_rows(communities, end).aggregate(
+        households=Sum("households"), fulltime=Sum("_fulltime"), required=Sum("_required")
+    )
+    return Staffing(
+        households=sums["households"] or 0,
+        fulltime=sums["fulltime"] or 0,
+        required=sums["required"] or 0,
+    )
+
+
+def _lift_gaps(communities, start, end, share: Decimal) -> QuerySet:
+    """Full-time workers paid in the period, each with their yearly gap to the target."""
+    average_gross = (
+        PayRecord.objects.monthly()
+        .between(start, end)
+        .filter(staff_member=OuterRef("pk"))
+        .order_by()
+        .values("staff_member")
+        .annotate(a=Sum("gross") / Count("pk"))
+        .values("a")
+    )
+    average_wage = (
+        WageBenchmark.objects.filter(
+            district=OuterRef("community__street_office__district"), year__lte=end.year
+        )
+        .order_by("-year")
+        .values("average_wage")[:1]
+    )
+    return (
+        StaffMember.objects.filter(
+            community__in=communities.values("pk"), kind=StaffMember.Kind.FULLTIME
+        )
+        .annotate(
+            _gross=Subquery(average_gross, output_field=MONEY_FIELD),
+            _target=Subquery(average_wage, output_field=MONEY_FIELD) * Value(share),
+        )
+        .filter(_gross__isnull=False, _target__isnull=False)
+        .annotate(
+            _gap=Greatest(F("_target") - F("_gross"), Value(Decimal("0")), output_field=MONEY_FIELD)
+            * 12
+        )
+    )
+
+
+def cost_to_lift_fulltime(communities, start, end, share: Decimal = Decimal("1")) -> Decimal:
+    total = _lift_gaps(communities, start, end, share).aggregate(total=Sum("_gap"))["total"]
+    return _cents(total or 0)
+
+
+def cost_to_lift_fulltime_by_community(
+    communities, start, end, share: Decimal = Decimal("1")
+) -> dict[int, Decimal]:
+    rows = (
+        _lift_gaps(communities, start, end, share)
+        .order_by()
+        .values("community_id")
+        .annotate(total=Sum("_gap"))
+        .values_list("community_id", "total")
+    )
+    found = dict(rows)
+    return {pk: _cents(found.get(pk) or 0) for pk in communities.values_list("pk", flat=True)}
+
+
+__all__ = [
+    "Benchmarks",
+    "PayRatios",
+    "PaySummary",
+    "Staffing",
+    "benchmarks",
+    "cost_to_lift_fulltime",
+    "cost_to_lift_fulltime_by_community",
+    "fulltime_to_assistants",
+    "fulltime_to_average_wage",
+    "fulltime_to_minimum_wage",
+    "median_net_pay",
+    "median_net_pay_by_month",
+    "month_start",
+    "months_without_employer_insurance",
+    "months_without_employer_insurance_by_community",
+    "net_pay_summary",
+    "net_pay_summary_by_community",
+    "net_pay_summary_by_street_office",
+    "pay_ratios",
+    "pay_ratios_by_community",
+    "staffing",
+    "staffing_by_community",
+]

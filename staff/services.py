@@ -1,0 +1,232 @@
+"""The writes that carry a pay rule: the pay calculator, one pay record, a month's payroll.
+
+The calculator reads a district's InsuranceRates for the year; contributions are
+the rate times the contribution base (gross pay held between the district's lowest
+and highest base). Income tax follows the national individual income tax law
+(个人所得税法, monthly withholding after the ¥5,000 standard deduction; a year-end
+bonus taxed on its own at the rate for bonus ÷ 12). Those are national law, not
+local settings, so they live here; every local figure comes from the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staff.models import INSURANCE_KINDS, InsuranceRates, PayRecord, StaffMember, month_start
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+# 个人所得税法 (2018 amendment), monthly: (upper bound of taxable income, rate, quick deduction).
+TAX_FREE_PER_MONTH = Decimal("5000")
+MONTHLY_TAX_TABLE = (
+    (Decimal("3000"), Decimal("0.03"), Decimal("0")),
+    (Decimal("12000"), Decimal("0.10"), Decimal("210")),
+    (Decimal("25000"), Decimal("0.20"), Decimal("1410")),
+    (Decimal("35000"), Decimal("0.25"), Decimal("2660")),
+    (Decimal("55000"), Decimal("0.30"), Decimal("4410")),
+    (Decimal("80000"), Decimal("0.35"), Decimal("7160")),
+    (None, Decimal("0.45"), Decimal("15160")),
+)
+
+CALCULATED = (*PayRecord.INDIVIDUAL, "income_tax", "net", *PayRecord.EMPLOYER)
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _bracket(amount: Decimal) -> tuple[Decimal, Decimal]:
+    for upper, rate, deduction in MONTHLY_TAX_TABLE:
+        if upper is None or amount <= upper:
+            return rate, deduction
+    raise AssertionError("the last bracket has no upper bound")
+
+
+def income_tax(*, gross: Decimal, individual: Decimal, kind: str) -> Decimal:
+    """Tax withheld on one payment (national law, see the module docstring)."""
+    if kind == PayRecord.Kind.BONUS:
+        rate, deduction = _bracket(gross / 12)
+        return max(ZERO, _cents(gross * rate - deduction))
+    taxable = gross - individual - TAX_FREE_PER_MONTH
+    if taxable <= 0:
+        return ZERO
+    rate, deduction = _bracket(taxable)
+    return max(ZERO, _cents(taxable * rate - deduction))
+
+
+@dataclass(frozen=True)
+class PayCalculation:
+    """What the calculator proposes for one payment, by PayRecord field name."""
+
+    gross: Decimal
+    figures: dict[str, Decimal]
+
+    @property
+    def net(self) -> Decimal:
+        return self.figures["net"]
+
+
+def calculate_pay(*, gross: Decimal, rates: InsuranceRates | None, kind: str) -> PayCalculation:
+    """Contributions, tax and net for a gross amount under a district's rates.
+
+    A year-end bonus carries no contributions; without rates for the year there are none
+    to calculate, and the clerk enters them by hand.
+    """
+    figures = dict.fromkeys(CALCULATED, ZERO)
+    if rates is not None and kind == PayRecord.Kind.MONTHLY and gross > 0:
+        base = min(max(gross, rates.base_minimum), rates.base_maximum)
+        for insurance in INSURANCE_KINDS:
+            for payer in ("individual", "employer"):
+                figures[f"{insurance}_{payer}"] = _cents(base * rates.rate(insurance, payer))
+    individual = sum((figures[f] for f in PayRecord.INDIVIDUAL), ZERO)
+    figures["income_tax"] = income_tax(gross=gross, individual=individual, kind=kind)
+    figures["net"] = gross - individual - figures["income_tax"]
+    return PayCalculation(gross=gross, figures=figures)
+
+
+def rates_for(staff_member: StaffMember, month: date) -> InsuranceRates | None:
+    """The rates in force for the staff member's district in that month's year."""
+    district_id = staff_member.community.street_office.district_id
+    return InsuranceRates.objects.for_year(district_id, month.year)
+
+
+def apply_calculation(
+    record: PayRecord, *, rates: InsuranceRates | None, given: dict[str, Decimal | None]
+) -> list[str]:
+    """Fill gross and the calculated figures on an unsaved record; return the overridden ones.
+
+    ``given`` holds the figures the clerk typed (None: use the calculation). A net that
+    was typed is a check figure: it must equal gross − contributions − tax.
+    """
+    record.gross = record.parts_total
+    calc = calculate_pay(gross=record.gross, rates=rates, kind=record.kind)
+    overridden = []
+    for field in CALCULATED:
+        if field == "net":
+            continue
+        value = given.get(field)
+        if value is None:
+            value = calc.figures[field]
+        elif value != calc.figures[field]:
+            overridden.append(field)
+        setattr(record, field, value)
+    expected_net = record.gross - record.individual_total - record.income_tax
+    typed_net = given.get("net")
+    record.net = expected_net if typed_net is None else typed_net
+    return overridden
+
+
+def check_override_reason(record: PayRecord, overridden: list[str]) -> None:
+    """A figure that differs from the calculation needs a reason; none clears the reason."""
+    if overridden and not record.override_reason.strip():
+        labels = ", ".join(str(PayRecord._meta.get_field(f).verbose_name) for f in overridden)
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "These figures differ from the calculation; say why: %(fields)s."
+                )
+                % {"fields": labels}
+            }
+        )
+    if not overridden:
+        record.override_reason = ""
+
+
+@transaction.atomic
+def save_pay_record(
+    *, record: PayRecord, given: dict[str, Decimal | None], user, rates: InsuranceRates | None
+) -> PayRecord:
+    """Calculate, check and save one pay record; refuse it whole if anything is wrong."""
+    record.month = month_start(record.month)
+    overridden = apply_calculation(record, rates=rates, given=given)
+    check_override_reason(record, overridden)
+    record.recorded_by = user
+    record.full_clean()
+    record.save()
+    return record
+
+
+@dataclass(frozen=True)
+class PayrollRow:
+    """One line of the payroll grid: a person and the pay parts typed for them."""
+
+    staff_member: StaffMember
+    parts: dict[str, Decimal]
+    net: Decimal | None = None
+    paid_on: date | None = None
+
+
+@transaction.atomic
+def record_payroll(
+    *,
+    month: date,
+    rows: list[PayrollRow],
+    existing: dict[int, PayRecord],
+    rates: InsuranceRates | None,
+    user,
+) -> list[PayRecord]:
+    """Save a community's monthly pay for everyone in the grid at once, or nothing.
+
+    ``existing`` maps staff member ids to their saved monthly record for the month
+    (updated in place). Every row is calculated and checked first; one bad row raises a
+    ValidationError naming the person, and no row is written.
+    """
+    month = month_start(month)
+    now = timezone.now()
+    to_create, to_update, errors = [], [], []
+    for row in rows:
+        record = existing.get(row.staff_member.pk) or PayRecord(
+            staff_member=row.staff_member, month=month, kind=PayRecord.Kind.MONTHLY
+        )
+        for field, value in row.parts.items():
+            setattr(record, field, value)
+        record.paid_on = row.paid_on
+        record.override_reason = ""
+        apply_calculation(record, rates=rates, given={"net": row.net})
+        record.recorded_by = user
+        record.recorded_at = now
+        try:
+            record.clean_fields(exclude=["staff_member", "recorded_by"])
+            record.clean()
+        except ValidationError as error:
+            messages = "; ".join(m for msgs in error.message_dict.values() for m in msgs)
+            errors.append(f"{row.staff_member.name}: {messages}")
+            continue
+        (to_update if record.pk else to_create).append(record)
+    if errors:
+        raise ValidationError(errors)
+    PayRecord.objects.bulk_create(to_create)
+    if to_update:
+        PayRecord.objects.bulk_update(
+            to_update,
+            [*PayRecord.PAY_PARTS, "gross", *CALCULATED, "paid_on", "override_reason"]
+            + ["recorded_by", "recorded_at"],
+        )
+    return to_create + to_update
+
+
+@transaction.atomic
+def create_pay_scale(*, district, year: int, base_amount: Decimal, source: str = ""):
+    """A district's pay scale for a year, with the 18 grades copied from the latest one before."""
+    from staff.models import PayGrade, PayScale
+
+    previous = PayScale.objects.for_year(district.pk, year - 1)
+    coefficients = (
+        dict(previous.grades.values_list("grade", "coefficient")) if previous is not None else {}
+    )
+    scale = PayScale(district=district, year=year, base_amount=base_amount, source=source)
+    scale.full_clean()
+    scale.save()
+    PayGrade.objects.bulk_create(
+        PayGrade(scale=scale, grade=g, coefficient=coefficients.get(g, Decimal("1.000")))
+        for g in range(1, 19)
+    )
+    return scale

@@ -1,0 +1,235 @@
+"""Forms of the tasks app. They validate input; the rules live in tasks/services.py."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import Community, Department
+from staff.models import StaffMember
+from tasks.models import CatalogueItem, ResidentWork, Status, Task
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TaskForm(forms.ModelForm):
+    """Log a task: what was pushed down, by whom, and which catalogue item it falls under."""
+
+    catalogue_item = forms.ModelChoiceField(
+        queryset=CatalogueItem.objects.none(),
+        required=False,
+        label=_("Catalogue item"),
+        widget=forms.RadioSelect,
+        empty_label=_("None of these: send to the street office for approval"),
+    )
+    catalogue_other = forms.ModelChoiceField(
+        queryset=CatalogueItem.objects.none(),
+        required=False,
+        label=_("Or another catalogue item"),
+        empty_label="—",
+    )
+    emergency = forms.BooleanField(
+        label=_("Emergency (disaster, epidemic): exempt from admission"), required=False
+    )
+
+    class Meta:
+        model = Task
+        fields = [
+            "community",
+            "title",
+            "description",
+            "department",
+            "received_on",
+            "received_via",
+            "category",
+            "nature",
+            "service_area",
+            "catalogue_item",
+            "emergency",
+            "emergency_justification",
+            "deadline",
+            "money_promised",
+            "estimated_hours",
+            "assignees",
+        ]
+        widgets = {
+            "received_on": DATE,
+            "deadline": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "emergency_justification": forms.Textarea(attrs={"rows": 2}),
+            "assignees": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        communities = communities if communities is not None else Community.objects.none()
+        self.fields["community"].queryset = communities
+        district_ids = communities.values("street_office__district")
+        self.fields["department"].queryset = Department.objects.filter(
+            district__in=district_ids
+        ).order_by("level", "name")
+        items = CatalogueItem.objects.filter(district__in=district_ids, active=True)
+        self.fields["catalogue_item"].queryset = items
+        self.fields["catalogue_other"].queryset = items.order_by("list", "category", "item")
+        self.fields["assignees"].queryset = StaffMember.objects.filter(
+            community__in=communities
+        ).current()
+        self.fields["money_promised"].required = False
+        self.fields["received_on"].initial = date.today
+
+    def clean(self):
+        data = super().clean()
+        if data.get("catalogue_other"):
+            data["catalogue_item"] = data["catalogue_other"]
+        if data.get("money_promised") is None:
+            data["money_promised"] = Decimal("0")
+        return data
+
+
+class TaskEditForm(forms.ModelForm):
+    """Change what describes a task; its admission decision is not edited here."""
+
+    class Meta:
+        model = Task
+        fields = [
+            "title",
+            "description",
+            "received_via",
+            "nature",
+            "service_area",
+            "deadline",
+            "estimated_hours",
+            "assignees",
+        ]
+        widgets = {
+            "deadline": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "assignees": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignees"].queryset = StaffMember.objects.filter(
+            community=self.instance.community_id
+        )
+
+
+class ApproveForm(forms.Form):
+    """The street office authorises a task: document, authority, deadline and money."""
+
+    authorisation_number = forms.CharField(label=_("Authorisation document number"))
+    authority = forms.CharField(label=_("Authority granted"))
+    scope_granted = forms.CharField(
+        label=_("Scope granted"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    money_promised = forms.DecimalField(
+        label=_("Money promised (¥)"), max_digits=12, decimal_places=2, min_value=0
+    )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[(s.value, s.label) for s in (Status.IN_PROGRESS, Status.DONE, Status.WITHDRAWN)],
+    )
+
+
+class LogHoursForm(forms.Form):
+    """Hours on this task for one person on one day."""
+
+    staff_member = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Who"))
+    date = forms.DateField(label=_("Date"), widget=DATE, initial=date.today)
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "24"}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, task: Task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_member"].queryset = StaffMember.objects.filter(
+            community=task.community_id
+        )
+
+
+class TimesheetForm(forms.Form):
+    """A week of hours for one person: a row per task or kind of resident work, 7 days."""
+
+    ROWS_EXTRA = 3
+
+    def __init__(self, *args, what_choices, initial_rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_count = len(initial_rows) + self.ROWS_EXTRA
+        for i in range(self.row_count):
+            what, hours = initial_rows[i] if i < len(initial_rows) else ("", [None] * 7)
+            self.fields[f"r{i}_what"] = forms.ChoiceField(
+                choices=[("", "—"), *what_choices],
+                required=False,
+                initial=what,
+                label=_("Task or resident work"),
+            )
+            for d in range(7):
+                self.fields[f"r{i}_d{d}"] = forms.CharField(
+                    required=False,
+                    initial="" if hours[d] is None else _plain(hours[d]),
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "decimal", "size": "4", "class": "hours"}
+                    ),
+                )
+
+    def rows(self):
+        """[(what field, [7 day fields])] for the template."""
+        return [
+            (self[f"r{i}_what"], [self[f"r{i}_d{d}"] for d in range(7)])
+            for i in range(self.row_count)
+        ]
+
+    def row_values(self):
+        """[(what, [7 raw strings])] for rows with a choice; values checked by the service."""
+        out = []
+        for i in range(self.row_count):
+            what = self.cleaned_data.get(f"r{i}_what") or ""
+            cells = [(self.cleaned_data.get(f"r{i}_d{d}") or "").strip() for d in range(7)]
+            if what:
+                out.append((what, [c or None for c in cells]))
+            elif any(cells):
+                self.add_error(f"r{i}_what", _("Choose a task or kind of resident work."))
+        return out
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def resident_work_choices():
+    return [(f"work:{w.value}", w.label) for w in ResidentWork]
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class CatalogueItemForm(forms.ModelForm):
+    class Meta:
+        model = CatalogueItem
+        fields = [
+            "district",
+            "list",
+            "category",
+            "category_en",
+            "item",
+            "item_en",
+            "basis",
+            "valid_from",
+            "valid_to",
+            "active",
+        ]
+        widgets = {"valid_from": DATE, "valid_to": DATE}

@@ -1,0 +1,188 @@
+"""Tables of the tasks app: each list page and its Excel export are drawn from one."""
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from committee.tables import BaseTable, MoneyColumn, NumberColumn
+from tasks import workdays
+from tasks.models import CatalogueItem, Task, TimeEntry
+
+
+class AssigneesColumn(tables.Column):
+    def render(self, value):
+        return "、".join(str(s) for s in value.all()) or "—"
+
+    def value(self, value):
+        return "、".join(str(s) for s in value.all())
+
+
+class TaskTable(BaseTable):
+    title = tables.Column(linkify=True)
+    community = tables.Column(accessor="community__name", verbose_name=_("community"))
+    department = tables.Column(accessor="department__name", verbose_name=_("department"))
+    catalogue_item = tables.Column(
+        accessor="catalogue_item__item", verbose_name=_("catalogue item")
+    )
+    hours = NumberColumn(verbose_name=_("hours"), orderable=True)
+    estimated_hours = NumberColumn()
+    money_promised = MoneyColumn()
+    money_received = MoneyColumn()
+    assignees = AssigneesColumn(orderable=False)
+    worked_while_pending = tables.BooleanColumn()
+
+    default_columns = (
+        "title",
+        "community",
+        "department",
+        "category",
+        "outcome",
+        "status",
+        "received_on",
+        "hours",
+        "money_promised",
+        "money_received",
+    )
+
+    class Meta(BaseTable.Meta):
+        model = Task
+        fields = (
+            "title",
+            "community",
+            "department",
+            "category",
+            "nature",
+            "outcome",
+            "status",
+            "received_on",
+            "received_via",
+            "catalogue_item",
+            "decision_due",
+            "deadline",
+            "authorisation_number",
+            "hours",
+            "estimated_hours",
+            "money_promised",
+            "money_received",
+            "assignees",
+            "worked_while_pending",
+        )
+        sequence = fields
+        always = ("title",)
+
+
+class ApprovalQueueTable(BaseTable):
+    title = tables.Column(linkify=True)
+    community = tables.Column(accessor="community__name", verbose_name=_("community"))
+    department = tables.Column(accessor="department__name", verbose_name=_("department"))
+    days_left = tables.Column(
+        empty_values=(), accessor="decision_due", verbose_name=_("working days left")
+    )
+    hours = NumberColumn(verbose_name=_("hours"))
+
+    class Meta(BaseTable.Meta):
+        model = Task
+        fields = (
+            "title",
+            "community",
+            "department",
+            "category",
+            "received_on",
+            "decision_due",
+            "days_left",
+            "worked_while_pending",
+            "hours",
+        )
+        sequence = fields
+        order_by = ("decision_due",)
+
+    def render_days_left(self, record):
+        left, known = workdays.working_days_left(timezone.localdate(), record.decision_due)
+        text = _("%(n)s overdue") % {"n": -left} if left < 0 else str(left)
+        css = "flag-red" if left < 0 else ("flag-amber" if left <= 3 else "flag-green")
+        note = "" if known else format_html(" <small>{}</small>", _("(calendar unknown)"))
+        return format_html('<span class="flag {}">{}</span>{}', css, text, note)
+
+    def value_days_left(self, record):
+        return workdays.working_days_left(timezone.localdate(), record.decision_due)[0]
+
+
+class TimeEntryTable(BaseTable):
+    staff_member = tables.Column(accessor="staff_member__name", verbose_name=_("staff member"))
+    community = tables.Column(accessor="staff_member__community__name", verbose_name=_("community"))
+    task = tables.Column(linkify=True)
+    hours = NumberColumn()
+
+    default_columns = ("date", "staff_member", "task", "resident_work", "hours", "while_pending")
+
+    class Meta(BaseTable.Meta):
+        model = TimeEntry
+        fields = (
+            "date",
+            "staff_member",
+            "community",
+            "task",
+            "resident_work",
+            "hours",
+            "while_pending",
+            "note",
+        )
+        sequence = fields
+
+
+class CatalogueItemTable(BaseTable):
+    edit = tables.LinkColumn(
+        "tasks:catalogue_edit",
+        args=[tables.A("pk")],
+        text=_("Edit"),
+        orderable=False,
+        verbose_name="",
+        exclude_from_export=True,
+    )
+
+    default_columns = ("list", "category", "item", "basis", "valid_from", "active")
+
+    class Meta(BaseTable.Meta):
+        model = CatalogueItem
+        fields = (
+            "list",
+            "category",
+            "category_en",
+            "item",
+            "item_en",
+            "basis",
+            "valid_from",
+            "valid_to",
+            "active",
+            "district",
+        )
+        sequence = (*fields, "edit")
+
+
+class DepartmentLeagueTable(BaseTable):
+    """The departments that push work down, from metrics.department_league rows."""
+
+    name = tables.Column(verbose_name=_("department"))
+    tasks = NumberColumn(verbose_name=_("tasks"))
+    hours = NumberColumn(verbose_name=_("hours"))
+    unauthorised = NumberColumn(verbose_name=_("unauthorised"))
+    unauthorised_share = tables.Column(verbose_name=_("unauthorised share"))
+    refused = NumberColumn(verbose_name=_("refused"))
+    overdue = NumberColumn(verbose_name=_("decided late"))
+    money_promised = MoneyColumn(verbose_name=_("money promised"))
+    money_received = MoneyColumn(verbose_name=_("money received"))
+    money_received_share = tables.Column(verbose_name=_("received share"))
+
+    class Meta(BaseTable.Meta):
+        orderable = False
+
+    def render_unauthorised_share(self, value):
+        return _percent(value)
+
+    def render_money_received_share(self, value):
+        return _percent(value)
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"

@@ -1,0 +1,102 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from committee.models import Community
+from dashboards.flags import SPECS, Severity, flags, flags_by_community
+from dashboards.models import FlagKind, Threshold
+from dashboards.services import set_thresholds
+
+START, END = date(2026, 1, 1), date(2026, 12, 31)
+
+
+def by_kind(flag_list):
+    return {f.kind: f for f in flag_list}
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        (FlagKind.ADMIN_SHARE, "0.30", Severity.GREEN),  # amber is "> 30 %"
+        (FlagKind.ADMIN_SHARE, "0.31", Severity.AMBER),
+        (FlagKind.ADMIN_SHARE, "0.50", Severity.AMBER),
+        (FlagKind.ADMIN_SHARE, "0.51", Severity.RED),
+        (FlagKind.UNAUTHORISED, "0", Severity.GREEN),
+        (FlagKind.UNAUTHORISED, "1", Severity.AMBER),  # "≥ 1"
+        (FlagKind.UNAUTHORISED, "3", Severity.RED),
+        (FlagKind.NEGATIVE_LIST, "0", Severity.GREEN),
+        (FlagKind.NEGATIVE_LIST, "1", Severity.RED),  # no amber: straight to red
+        (FlagKind.USABLE_VS_COSTS, "1.00", Severity.GREEN),  # amber is "< 100 %"
+        (FlagKind.USABLE_VS_COSTS, "0.99", Severity.AMBER),
+        (FlagKind.USABLE_VS_COSTS, "0.69", Severity.RED),
+        (FlagKind.PAY_VS_MINIMUM, "1.19", Severity.AMBER),
+        (FlagKind.PAY_VS_MINIMUM, "0.99", Severity.RED),
+        (FlagKind.REPRESENTED_SHARE, "0.20", Severity.RED),
+        (FlagKind.REPRESENTED_SHARE, None, Severity.NONE),
+    ],
+)
+def test_it_colours_a_value_by_domain_md_default_limits(kind, value, expected):
+    spec = SPECS[kind]
+    measured = None if value is None else Decimal(value)
+    assert spec.severity(measured, spec.amber, spec.red) == expected
+
+
+def test_every_flag_of_domain_md_has_a_default():
+    assert set(SPECS) == set(FlagKind.values)
+    assert SPECS[FlagKind.ADMIN_SHARE].amber == Decimal("0.30")
+    assert SPECS[FlagKind.POOLED_SHARE].red == Decimal("0.40")
+    assert SPECS[FlagKind.NEGATIVE_LIST].amber is None
+
+
+def test_it_uses_the_defaults_for_a_district_nobody_configured(world, fake_metrics):
+    assert not Threshold.objects.exists()
+    world.community_a.residents = 4000  # 40 %: amber by default
+    world.community_a.save()
+    found = by_kind(flags(Community.objects.filter(pk=world.community_a.pk), START, END))
+    assert found[FlagKind.ADMIN_SHARE].severity == Severity.AMBER
+    assert found[FlagKind.ADMIN_SHARE].value == Decimal("0.4")
+
+
+def test_a_changed_threshold_changes_the_colour(world, fake_metrics):
+    world.community_a.residents = 6200
+    world.community_a.save()
+    group = Community.objects.filter(pk=world.community_a.pk)
+    assert by_kind(flags(group, START, END))[FlagKind.ADMIN_SHARE].severity == Severity.RED
+    set_thresholds(
+        district=world.district,
+        limits={FlagKind.ADMIN_SHARE: (Decimal("0.60"), Decimal("0.70"))},
+    )
+    flag = by_kind(flags(group, START, END))[FlagKind.ADMIN_SHARE]
+    assert flag.severity == Severity.AMBER
+    assert flag.red == Decimal("0.70")
+    by_community = flags_by_community(group, START, END)
+    assert by_kind(by_community[world.community_a.pk])[FlagKind.ADMIN_SHARE].severity == (
+        Severity.AMBER
+    )
+
+
+def test_a_flag_is_absent_while_its_app_has_not_landed(world, no_metrics):
+    group = Community.objects.filter(pk=world.community_a.pk)
+    assert flags(group, START, END) == []
+    assert flags_by_community(group, START, END) == {world.community_a.pk: []}
+
+
+def test_it_explains_each_flag_in_one_chinese_sentence(world, fake_metrics):
+    world.community_a.residents = 6200
+    world.community_a.save()
+    with translation.override("zh-hans"):
+        flag = by_kind(flags(Community.objects.filter(pk=world.community_a.pk), START, END))[
+            FlagKind.ADMIN_SHARE
+        ]
+        assert flag.severity.label == "红"
+    assert "62 %" in flag.explanation
+    assert "政务" in flag.explanation
+    assert flag.explanation.count("。") == 1
+
+
+def test_it_says_so_when_there_is_nothing_to_judge(world, fake_metrics):
+    flag = by_kind(flags(Community.objects.none(), START, END))[FlagKind.ADMIN_SHARE]
+    assert flag.severity == Severity.NONE
+    assert flag.value_text == "—"

@@ -1,0 +1,250 @@
+from decimal import Decimal
+from urllib.parse import urlparse
+
+import pytest
+from django.urls import reverse
+
+from committee.roles import Role
+from dashboards.models import FlagKind, Threshold
+from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFactory, member
+from tests.scoping import covers
+
+
+def location(response) -> str:
+    return urlparse(response["Location"]).path
+
+
+class TestHome:
+    def test_it_lands_staff_and_chairs_on_their_community(self, client, world, staff_a, chair_a):
+        for user in (staff_a, chair_a):
+            client.force_login(user)
+            response = client.get(reverse("home"))
+            assert location(response) == reverse(
+                "dashboards:community", args=[world.community_a.pk]
+            )
+
+    def test_it_lands_officials_on_their_street_office(self, as_user, world, official_a):
+        response = as_user(official_a).get(reverse("home"))
+        assert location(response) == reverse("dashboards:street_office", args=[world.street_a.pk])
+
+    def test_it_lands_district_officers_on_the_district(self, as_user, world, district_officer):
+        response = as_user(district_officer).get(reverse("home"))
+        assert location(response) == reverse("dashboards:district", args=[world.district.pk])
+
+    def test_it_sends_anonymous_visitors_to_log_in(self, client, world):
+        assert location(client.get(reverse("home"))) == reverse("login")
+
+    def test_the_nav_entry_leads_to_the_same_landing(self, as_user, world, official_a):
+        response = as_user(official_a).get(reverse("dashboards:index"))
+        assert location(response) == reverse("dashboards:street_office", args=[world.street_a.pk])
+
+
+@covers("dashboards:community")
+class TestCommunityDashboard:
+    def url(self, community, query=""):
+        return reverse("dashboards:community", args=[community.pk]) + query
+
+    def test_it_shows_the_flags_of_the_community(self, as_user, world, staff_a, fake_metrics):
+        world.community_a.residents = 6200
+        world.community_a.save()
+        page = as_user(staff_a).get(self.url(world.community_a)).content.decode()
+        assert "甲社区" in page
+        assert 'data-kind="admin_share"' in page
+        assert "62 %" in page
+
+    def test_it_keeps_the_period_in_the_url(self, as_user, world, staff_a, fake_metrics):
+        response = as_user(staff_a).get(self.url(world.community_a, "?period=month&at=2026-03"))
+        assert response.context["period"].start.isoformat() == "2026-03-01"
+        page = response.content.decode()
+        assert "period=month&amp;at=2026-02" in page  # previous month link
+        assert "period=month&amp;at=2026-04" in page
+
+    def test_it_hides_other_communities(self, as_user, world, staff_a, official_a):
+        assert as_user(staff_a).get(self.url(world.community_b)).status_code == 404
+        assert as_user(official_a).get(self.url(world.community_b)).status_code == 404
+
+    def test_officials_see_their_communities(self, as_user, world, official_a, fake_metrics):
+        response = as_user(official_a).get(self.url(world.community_a2))
+        assert response.context["community"] == world.community_a2
+
+    def test_anonymous_must_log_in(self, client, world):
+        assert location(client.get(self.url(world.community_a))) == reverse("login")
+
+    def test_it_says_so_while_no_metrics_have_landed(self, as_user, world, staff_a, no_metrics):
+        page = as_user(staff_a).get(self.url(world.community_a)).content.decode()
+        assert "尚无可计算的警示" in page
+
+
+@covers("dashboards:street_office")
+class TestStreetOfficeDashboard:
+    def url(self, office, query=""):
+        return reverse("dashboards:street_office", args=[office.pk]) + query
+
+    def test_it_puts_the_worst_community_first(self, as_user, world, official_a, fake_metrics):
+        world.community_a.residents = 2000  # 20 %: green
+        world.community_a.save()
+        world.community_a2.residents = 6200  # 62 %: red
+        world.community_a2.save()
+        response = as_user(official_a).get(self.url(world.street_a))
+        rows = list(response.context["table"].rows)
+        assert [row.record["name"] for row in rows] == ["甲二社区", "甲社区"]
+        page = response.content.decode()
+        assert '62 % <span class="flag-word">· 红</span>' in page  # value and word, not colour
+
+    def test_it_sorts_by_any_flag(self, as_user, world, official_a, fake_metrics):
+        world.community_a.residents = 2000
+        world.community_a.save()
+        world.community_a2.residents = 6200
+        world.community_a2.save()
+        response = as_user(official_a).get(self.url(world.street_a, "?sort=admin_share"))
+        assert [r.record["name"] for r in response.context["table"].rows] == ["甲社区", "甲二社区"]
+
+    def test_it_is_hidden_from_community_staff_and_other_officials(
+        self, as_user, world, staff_a, official_b
+    ):
+        assert as_user(staff_a).get(self.url(world.street_a)).status_code == 404
+        assert as_user(official_b).get(self.url(world.street_a)).status_code == 404
+
+    def test_the_district_sees_it(self, as_user, world, district_officer, fake_metrics):
+        response = as_user(district_officer).get(self.url(world.street_b))
+        assert [r.record["name"] for r in response.context["table"].rows] == ["乙社区"]
+
+    def test_anonymous_must_log_in(self, client, world):
+        assert location(client.get(self.url(world.street_a))) == reverse("login")
+
+    def test_it_runs_the_same_queries_for_2_and_40_communities(
+        self, as_user, world, official_a, fake_metrics, django_assert_num_queries
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = as_user(official_a)
+        client.get(self.url(world.street_a))
+        with CaptureQueriesContext(connection) as two:
+            client.get(self.url(world.street_a))
+        CommunityFactory.create_batch(38, street_office=world.street_a)
+        with django_assert_num_queries(len(two.captured_queries)):
+            response = client.get(self.url(world.street_a))
+        assert len(response.context["table"].rows) == 40
+
+
+@covers("dashboards:district")
+class TestDistrictDashboard:
+    def url(self, district):
+        return reverse("dashboards:district", args=[district.pk])
+
+    def test_it_shows_each_street_office_at_its_worst(
+        self, as_user, world, district_officer, fake_metrics
+    ):
+        world.community_a2.residents = 6200
+        world.community_a2.save()
+        world.community_b.residents = 1000
+        world.community_b.save()
+        response = as_user(district_officer).get(self.url(world.district))
+        rows = list(response.context["table"].rows)
+        assert [r.record["name"] for r in rows] == ["甲街道", "乙街道"]
+        admin = rows[0].record["flags"][FlagKind.ADMIN_SHARE]
+        assert admin.value == Decimal("0.62")
+        assert rows[0].record["notes"][FlagKind.ADMIN_SHARE] == "甲二社区"
+        assert reverse("dashboards:street_office", args=[world.street_a.pk]) in (
+            response.content.decode()
+        )
+
+    def test_it_is_hidden_from_officials_and_staff(self, as_user, world, official_a, staff_a):
+        assert as_user(official_a).get(self.url(world.district)).status_code == 404
+        assert as_user(staff_a).get(self.url(world.district)).status_code == 404
+
+    def test_anonymous_must_log_in(self, client, world):
+        assert location(client.get(self.url(world.district))) == reverse("login")
+
+    def test_it_runs_the_same_queries_for_2_and_10_street_offices(
+        self, as_user, world, district_officer, fake_metrics, django_assert_num_queries
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = as_user(district_officer)
+        client.get(self.url(world.district))
+        with CaptureQueriesContext(connection) as two:
+            client.get(self.url(world.district))
+        for _ in range(8):
+            office = StreetOfficeFactory(district=world.district)
+            CommunityFactory.create_batch(3, street_office=office)
+        with django_assert_num_queries(len(two.captured_queries)):
+            response = client.get(self.url(world.district))
+        assert len(response.context["table"].rows) == 10
+
+
+@covers("dashboards:thresholds")
+class TestThresholds:
+    def url(self, district):
+        return reverse("dashboards:thresholds", args=[district.pk])
+
+    def test_it_shows_the_defaults_without_any_setup(self, as_user, world, district_officer):
+        page = as_user(district_officer).get(self.url(world.district)).content.decode()
+        assert Threshold.objects.filter(district=world.district).count() == len(FlagKind)
+        assert "默认 &gt; 30 %" in page
+
+    def test_a_district_officer_changes_a_limit_and_the_colour_follows(
+        self, as_user, world, district_officer, official_a, fake_metrics
+    ):
+        world.community_a.residents = 6200
+        world.community_a.save()
+        client = as_user(district_officer)
+        form = client.get(self.url(world.district)).context["form"]
+        data = {name: field.initial for name, field in form.fields.items()}
+        data.update(admin_share_amber="60", admin_share_red="70")
+        response = client.post(self.url(world.district), data)
+        assert response.status_code == 302
+        saved = Threshold.objects.get(district=world.district, kind=FlagKind.ADMIN_SHARE)
+        assert (saved.amber, saved.red) == (Decimal("0.6"), Decimal("0.7"))
+        street = as_user(official_a).get(
+            reverse("dashboards:street_office", args=[world.street_a.pk])
+        )
+        row = next(r for r in street.context["table"].rows if r.record["name"] == "甲社区")
+        assert row.record["flags"][FlagKind.ADMIN_SHARE].severity.css == "amber"
+
+    def test_it_refuses_red_milder_than_amber(self, as_user, world, district_officer):
+        client = as_user(district_officer)
+        form = client.get(self.url(world.district)).context["form"]
+        data = {name: field.initial for name, field in form.fields.items()}
+        data.update(admin_share_amber="60", admin_share_red="40")
+        response = client.post(self.url(world.district), data)
+        assert response.status_code == 200
+        assert "红色界限至少要和黄色界限一样严重" in response.content.decode()
+        saved = Threshold.objects.get(district=world.district, kind=FlagKind.ADMIN_SHARE)
+        assert saved.red == Decimal("0.5")
+
+    def test_reset_puts_the_default_back(self, as_user, world, district_officer):
+        Threshold.objects.ensure_for([world.district])
+        Threshold.objects.filter(kind=FlagKind.POOLED_SHARE).update(red=Decimal("0.9"))
+        client = as_user(district_officer)
+        client.post(self.url(world.district), {"reset": FlagKind.POOLED_SHARE})
+        saved = Threshold.objects.get(district=world.district, kind=FlagKind.POOLED_SHARE)
+        assert saved.red == Decimal("0.40")
+
+    def test_a_street_official_may_not_open_it(self, as_user, world, official_a, staff_a):
+        assert as_user(official_a).get(self.url(world.district)).status_code == 403
+        assert as_user(official_a).post(self.url(world.district), {"reset": "all"}).status_code == (
+            403
+        )
+        assert as_user(staff_a).get(self.url(world.district)).status_code == 403
+
+    def test_another_district_is_not_found(self, as_user, world, district_officer):
+        other = DistrictFactory()
+        assert as_user(district_officer).get(self.url(other)).status_code == 404
+
+    def test_anonymous_must_log_in(self, client, world):
+        assert location(client.get(self.url(world.district))) == reverse("login")
+
+    def test_the_other_districts_officer_changes_only_their_own(self, as_user, world):
+        other = DistrictFactory()
+        officer = member(Role.DISTRICT_OFFICER, other)
+        as_user(officer).post(self.url(other), {"reset": "all"})
+        assert not Threshold.objects.filter(district=world.district).exists()
+        assert Threshold.objects.filter(district=other).count() == len(FlagKind)
+
+
+@pytest.fixture(autouse=True)
+def _chinese(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
