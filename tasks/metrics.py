@@ -91,6 +91,7 @@ def _tasks(communities: QuerySet[Community], start: date, end: date) -> QuerySet
 
 
 ADMIN = Q(task__nature=Nature.ADMINISTRATIVE)
+ADMINISTRATIVE, COMMUNITY = Nature.ADMINISTRATIVE.value, Nature.COMMUNITY.value
 
 
 # --- hours by nature --------------------------------------------------------------
@@ -101,10 +102,7 @@ def hours_by_nature(communities, start: date, end: date) -> dict[str, Decimal]:
     row = _entries(communities, start, end).aggregate(
         admin=_sum("hours", filter=ADMIN), total=_sum("hours")
     )
-    return {
-        Nature.ADMINISTRATIVE: row["admin"],
-        Nature.COMMUNITY: row["total"] - row["admin"],
-    }
+    return {ADMINISTRATIVE: row["admin"], COMMUNITY: row["total"] - row["admin"]}
 
 
 def hours_by_nature_by_community(communities, start: date, end: date) -> dict[int, dict]:
@@ -121,10 +119,7 @@ def hours_by_nature_by_community(communities, start: date, end: date) -> dict[in
         )
         .values_list("pk", "admin", "total")
     )
-    return {
-        pk: {Nature.ADMINISTRATIVE: admin, Nature.COMMUNITY: total - admin}
-        for pk, admin, total in rows
-    }
+    return {pk: {ADMINISTRATIVE: admin, COMMUNITY: total - admin} for pk, admin, total in rows}
 
 
 def hours_by_nature_by_month(communities, start: date, end: date) -> dict[date, dict]:
@@ -138,8 +133,8 @@ def hours_by_nature_by_month(communities, start: date, end: date) -> dict[date, 
     )
     return {
         _as_date(r["month"]): {
-            Nature.ADMINISTRATIVE: r["admin"],
-            Nature.COMMUNITY: r["total"] - r["admin"],
+            ADMINISTRATIVE: r["admin"],
+            COMMUNITY: r["total"] - r["admin"],
         }
         for r in rows
     }
@@ -148,19 +143,19 @@ def hours_by_nature_by_month(communities, start: date, end: date) -> dict[date, 
 def administrative_share(communities, start: date, end: date) -> Decimal | None:
     """Share of all logged hours spent on administrative work."""
     h = hours_by_nature(communities, start, end)
-    return _share(h[Nature.ADMINISTRATIVE], h[Nature.ADMINISTRATIVE] + h[Nature.COMMUNITY])
+    return _share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
 
 
 def administrative_share_by_community(communities, start: date, end: date) -> dict:
     return {
-        pk: _share(h[Nature.ADMINISTRATIVE], h[Nature.ADMINISTRATIVE] + h[Nature.COMMUNITY])
+        pk: _share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
         for pk, h in hours_by_nature_by_community(communities, start, end).items()
     }
 
 
 def administrative_share_by_month(communities, start: date, end: date) -> dict:
     return {
-        month: _share(h[Nature.ADMINISTRATIVE], h[Nature.ADMINISTRATIVE] + h[Nature.COMMUNITY])
+        month: _share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
         for month, h in hours_by_nature_by_month(communities, start, end).items()
     }
 

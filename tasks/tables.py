@@ -10,6 +10,17 @@ from tasks import workdays
 from tasks.models import CatalogueItem, Task, TimeEntry
 
 
+class DayColumn(tables.DateColumn):
+    """2026-11-30 on screen, a real date in Excel."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", "Y-m-d")
+        super().__init__(*args, **kwargs)
+
+    def value(self, value):
+        return value
+
+
 class AssigneesColumn(tables.Column):
     def render(self, value):
         return "、".join(str(s) for s in value.all()) or "—"
@@ -31,6 +42,9 @@ class TaskTable(BaseTable):
     money_received = MoneyColumn()
     assignees = AssigneesColumn(orderable=False)
     worked_while_pending = tables.BooleanColumn()
+    received_on = DayColumn()
+    decision_due = DayColumn()
+    deadline = DayColumn()
 
     default_columns = (
         "title",
@@ -80,6 +94,8 @@ class ApprovalQueueTable(BaseTable):
         empty_values=(), accessor="decision_due", verbose_name=_("working days left")
     )
     hours = NumberColumn(verbose_name=_("hours"))
+    received_on = DayColumn()
+    decision_due = DayColumn()
 
     class Meta(BaseTable.Meta):
         model = Task
@@ -113,6 +129,7 @@ class TimeEntryTable(BaseTable):
     community = tables.Column(accessor="staff_member__community__name", verbose_name=_("community"))
     task = tables.Column(linkify=True)
     hours = NumberColumn()
+    date = DayColumn()
 
     default_columns = ("date", "staff_member", "task", "resident_work", "hours", "while_pending")
 
@@ -141,6 +158,9 @@ class CatalogueItemTable(BaseTable):
         exclude_from_export=True,
     )
 
+    valid_from = DayColumn()
+    valid_to = DayColumn()
+
     default_columns = ("list", "category", "item", "basis", "valid_from", "active")
 
     class Meta(BaseTable.Meta):
@@ -158,6 +178,7 @@ class CatalogueItemTable(BaseTable):
             "district",
         )
         sequence = (*fields, "edit")
+        always = ("edit",)
 
 
 class DepartmentLeagueTable(BaseTable):

@@ -80,6 +80,7 @@ class TaskListView(ObjectListView):
         Task.objects.select_related("community", "department", "catalogue_item")
         .prefetch_related("assignees")
         .with_hours()
+        .order_by("-received_on", "-pk")  # GROUP BY queries ignore Meta.ordering
     )
     table_class = TaskTable
     filterset_class = TaskFilterSet
@@ -466,7 +467,12 @@ class TimesheetView(LoginRequiredMixin, TemplateView):
         for task_id, work, day, hours in entries:
             key = f"task:{task_id}" if task_id else f"work:{work}"
             rows.setdefault(key, [None] * 7)[(day - monday).days] = hours
-        return list(rows.items())
+        order = {f"work:{w}": i for i, w in enumerate(ResidentWork.values)}
+        # Tasks first (oldest first), then resident work in its usual order.
+        return sorted(
+            rows.items(),
+            key=lambda kv: (1, order[kv[0]]) if kv[0] in order else (0, int(kv[0][5:])),
+        )
 
     def get_form(self, member, monday, data=None):
         choices = self.what_choices(member, monday)
