@@ -47,7 +47,7 @@ def waterfall_svg(
     levels = [Decimal(0)] + [v for _, a, b in bars for v in (a, b)]
     low, high = min(levels), max(levels)
     span = (high - low) or Decimal(1)
-    left, right, top, bottom = 16, 16, 46, 74
+    left, right, top, bottom = 16, 16, 56, 64
     plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / max(len(bars), 1)
 
@@ -94,12 +94,14 @@ def waterfall_svg(
         )
         value = _whole_yuan(step.amount, signed=not step.total)
         label_y = y1 - 6 if end >= start else y2 + 15
+        if end < start and y2 + 15 > height - bottom + 20:
+            label_y = y1 - 6  # no room below: print it above the bar
         parts.append(
             f'<text x="{x + w / 2:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="12" '
             f'font-weight="{700 if step.total else 400}" fill="#1f2933">{escape(value)}</text>'
         )
         parts.append(
-            f'<text x="{x + w / 2:.1f}" y="{height - bottom + 22:.1f}" text-anchor="middle" '
+            f'<text x="{x + w / 2:.1f}" y="{height - bottom + 36:.1f}" text-anchor="middle" '
             f'font-size="12" fill="#1f2933">{escape(step.label)}</text>'
         )
     parts.append("</svg>")

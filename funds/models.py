@@ -315,7 +315,7 @@ class BudgetLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.category}"
+        return f"{self.year} {self.category if self.category_id else ''}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

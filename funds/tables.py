@@ -92,7 +92,7 @@ class BudgetLineTable(BaseTable):
     )
     planned = MoneyColumn(verbose_name=_("planned (¥)"))
     actual = MoneyColumn(verbose_name=_("spent (¥)"), orderable=True)
-    variance = MoneyColumn(verbose_name=_("variance (¥)"), orderable=False)
+    variance = MoneyColumn(verbose_name=_("variance (¥)"), orderable=False, empty_values=())
     edit = tables.Column(
         accessor="pk",
         verbose_name="",
@@ -114,8 +114,17 @@ class BudgetLineTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = BudgetLine
-        fields = ("year", "community", "category", "essential", "planned", "actual", "variance")
-        sequence = (*fields, "note", "edit")
+        fields = (
+            "year",
+            "community",
+            "category",
+            "essential",
+            "planned",
+            "actual",
+            "variance",
+            "note",
+        )
+        sequence = (*fields, "edit")
 
     def render_edit(self, value):
         return _("Edit")

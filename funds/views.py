@@ -150,7 +150,12 @@ class ExpenseDetailView(RecordDetailView):
     kind = "expense"
 
 
-class ServiceFormMixin:
+class FormTitleMixin:
+    template_name = "funds/object_form.html"
+    form_title = ""
+
+
+class ServiceFormMixin(FormTitleMixin):
     """Save through a service; its refusals come back on the form, nothing half-saved."""
 
     success_text = gettext_lazy("Saved.")
@@ -175,6 +180,7 @@ class ServiceFormMixin:
 
 
 class IncomeCreateView(ServiceFormMixin, ObjectCreateView):
+    form_title = gettext_lazy("Add income")
     model = Income
     form_class = IncomeForm
 
@@ -188,6 +194,7 @@ class IncomeCreateView(ServiceFormMixin, ObjectCreateView):
 
 
 class IncomeUpdateView(ServiceFormMixin, ObjectUpdateView):
+    form_title = gettext_lazy("Edit income")
     model = Income
     form_class = IncomeChangeForm
 
@@ -213,6 +220,7 @@ class ExpenseFormMixin(ServiceFormMixin):
 
 
 class ExpenseCreateView(ExpenseFormMixin, ObjectCreateView):
+    form_title = gettext_lazy("Add expense")
     model = Expense
     form_class = ExpenseForm
 
@@ -226,6 +234,7 @@ class ExpenseCreateView(ExpenseFormMixin, ObjectCreateView):
 
 
 class ExpenseUpdateView(ExpenseFormMixin, ObjectUpdateView):
+    form_title = gettext_lazy("Edit expense")
     model = Expense
     form_class = ExpenseChangeForm
 
@@ -236,6 +245,7 @@ class ExpenseUpdateView(ExpenseFormMixin, ObjectUpdateView):
 
 
 class BudgetLineCreateView(ServiceFormMixin, ObjectCreateView):
+    form_title = gettext_lazy("Add a budget line")
     model = BudgetLine
     form_class = BudgetLineForm
 
@@ -251,6 +261,7 @@ class BudgetLineCreateView(ServiceFormMixin, ObjectCreateView):
 
 
 class BudgetLineUpdateView(ServiceFormMixin, ObjectUpdateView):
+    form_title = gettext_lazy("Edit a budget line")
     model = BudgetLine
     form_class = BudgetLineChangeForm
 
@@ -260,14 +271,16 @@ class BudgetLineUpdateView(ServiceFormMixin, ObjectUpdateView):
         )
 
 
-class CategoryCreateView(ObjectCreateView):
+class CategoryCreateView(FormTitleMixin, ObjectCreateView):
+    form_title = gettext_lazy("Add a spending category")
     model = Category
     form_class = CategoryForm
     write_action = Action.ADMINISTER
     success_url = reverse_lazy("funds:category_list")
 
 
-class CategoryUpdateView(ObjectUpdateView):
+class CategoryUpdateView(FormTitleMixin, ObjectUpdateView):
+    form_title = gettext_lazy("Edit a spending category")
     model = Category
     form_class = CategoryChangeForm
     write_action = Action.ADMINISTER

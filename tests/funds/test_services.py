@@ -13,6 +13,15 @@ from tests.funds.factories import IncomeFactory, category, make_task
 D = Decimal
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages, read in English (the pages test the Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def income(world, user, **fields):
     values = {
         "date": date(2025, 3, 1),
