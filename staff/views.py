@@ -435,7 +435,10 @@ class PayrollView(LoginRequiredMixin, TemplateView):
 
     def formset(self):
         data = self.request.POST if self.request.method == "POST" else None
-        return PayrollFormSet(data, initial=self.initial, prefix="pay")
+        # Every row counts, changed or not: none is an optional extra form.
+        return PayrollFormSet(
+            data, initial=self.initial, prefix="pay", form_kwargs={"empty_permitted": False}
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -457,7 +460,9 @@ class PayrollView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         formset = self.formset()
         by_id = {p.pk: p for p in self.people}
-        if formset.is_valid():
+        if formset.is_valid() and len(formset.forms) != len(self.people):
+            messages.error(request, _("The roster changed while you were typing; check the rows."))
+        elif formset.is_valid():
             rows = []
             for form in formset.forms:
                 person = by_id.get(form.cleaned_data["staff"])

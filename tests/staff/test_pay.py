@@ -1,0 +1,379 @@
+"""Pay records, the payroll grid and the district's pay settings: scope, checks, queries."""
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from staff.models import PayRecord, WageBenchmark
+from tests.factories import StaffMemberFactory
+from tests.scoping import covers
+from tests.staff.conftest import MAY
+from tests.staff.factories import WageBenchmarkFactory, make_pay
+
+APRIL = date(2026, 4, 1)
+
+
+def pay_form(person, **changes):
+    data = {
+        "staff_member": person.pk,
+        "month": "2026-06",
+        "kind": "monthly",
+        "basic_pay": "1500.00",
+        "post_allowance": "300.00",
+        "seniority_pay": "100.00",
+        "performance_pay": "100.00",
+        "other_allowances": "0",
+        "paid_on": "2026-06-15",
+        "override_reason": "",
+    }
+    data.update(changes)
+    return data
+
+
+class TestPayRecordList:
+    def test_anonymous_is_sent_to_log_in(self, client, world):
+        assert client.get(reverse("staff:payrecord_list")).status_code == 302
+
+    def test_it_shows_only_the_communities_in_scope(self, as_user, staff_a, pay_a, pay_b):
+        page = as_user(staff_a).get(reverse("staff:payrecord_list")).content.decode()
+        assert "张敏" in page and "乙职工" not in page
+
+    def test_the_export_has_money_as_numbers_with_a_yuan_format(
+        self, as_user, staff_a, pay_a, pay_b
+    ):
+        response = as_user(staff_a).get(reverse("staff:payrecord_list"), {"export": "xlsx"})
+        sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+        header = [c.value for c in sheet[1]]
+        assert "实发工资" in header and "应发工资" in header
+        net = sheet.cell(row=2, column=header.index("实发工资") + 1)
+        assert net.value == 1100 and "¥" in net.number_format
+        assert sheet.max_row == 2  # only A's record
+
+    def test_it_filters_by_month_and_kind_of_staff(self, as_user, district_officer, pay_a, pay_b):
+        make_pay(pay_a.staff_member, APRIL, "2000")
+        client = as_user(district_officer)
+        page = client.get(
+            reverse("staff:payrecord_list"), {"start": "2026-05", "end": "2026-05"}
+        ).content.decode()
+        assert "共 2 条记录" in page
+        page = client.get(reverse("staff:payrecord_list"), {"staff_kind": "assistant"})
+        assert "共 0 条记录" in page.content.decode()
+
+    def test_it_runs_a_fixed_number_of_queries(
+        self, as_user, world, district_officer, pay_a, django_assert_max_num_queries
+    ):
+        client = as_user(district_officer)
+        client.get(reverse("staff:payrecord_list"))
+        for person in StaffMemberFactory.create_batch(30, community=world.community_b):
+            make_pay(person, MAY, "3000")
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("staff:payrecord_list"))
+        assert "共 31 条记录" in response.content.decode()
+
+
+class TestAddPayRecord:
+    def test_it_calculates_contributions_tax_and_net(self, as_user, staff_a, worker_a, rates):
+        response = as_user(staff_a).post(reverse("staff:payrecord_add"), pay_form(worker_a))
+        assert response.status_code == 302
+        record = PayRecord.objects.get(staff_member=worker_a)
+        assert record.month == date(2026, 6, 1)
+        assert record.gross == Decimal("2000.00")
+        assert record.pension_individual == Decimal("320.00")  # 8 % of the ¥4,000 lowest base
+        assert record.net == Decimal("1100.00")
+        assert record.recorded_by == staff_a
+
+    def test_it_refuses_a_net_that_does_not_add_up(self, as_user, staff_a, worker_a, rates):
+        data = pay_form(worker_a, net="1200.00")
+        response = as_user(staff_a).post(reverse("staff:payrecord_add"), data)
+        assert response.status_code == 200
+        assert "实发工资必须等于应发工资减个人缴费减个税" in response.content.decode()
+        assert not PayRecord.objects.exists()
+
+    def test_it_refuses_a_second_record_for_the_same_month(self, as_user, staff_a, pay_a):
+        data = pay_form(pay_a.staff_member, month="2026-05")
+        response = as_user(staff_a).post(reverse("staff:payrecord_add"), data)
+        assert "此人本月已有同类工资记录" in response.content.decode()
+        assert PayRecord.objects.count() == 1
+
+    def test_a_changed_figure_needs_a_reason(self, as_user, staff_a, worker_a, rates):
+        client = as_user(staff_a)
+        data = pay_form(worker_a, pension_employer="0")
+        response = client.post(reverse("staff:payrecord_add"), data)
+        assert "请说明原因" in response.content.decode()
+        assert not PayRecord.objects.exists()
+        data["override_reason"] = "街道本月未缴单位养老"
+        assert client.post(reverse("staff:payrecord_add"), data).status_code == 302
+        record = PayRecord.objects.get()
+        assert record.pension_employer == 0 and record.net == Decimal("1100.00")
+
+    def test_it_offers_only_people_in_scope(self, as_user, staff_a, worker_a, worker_b):
+        response = as_user(staff_a).post(reverse("staff:payrecord_add"), pay_form(worker_b))
+        assert response.status_code == 200
+        assert not PayRecord.objects.exists()
+
+    def test_a_street_official_may_not_add(self, as_user, official_a, worker_a):
+        assert as_user(official_a).get(reverse("staff:payrecord_add")).status_code == 403
+
+
+@covers("staff:payrecord_edit")
+class TestEditPayRecord:
+    def test_anonymous_is_sent_to_log_in(self, client, pay_a):
+        assert client.get(reverse("staff:payrecord_edit", args=[pay_a.pk])).status_code == 302
+
+    def test_out_of_scope_is_404(self, as_user, staff_b, pay_a):
+        response = as_user(staff_b).get(reverse("staff:payrecord_edit", args=[pay_a.pk]))
+        assert response.status_code == 404
+
+    def test_a_street_official_gets_403(self, as_user, official_a, pay_a):
+        response = as_user(official_a).get(reverse("staff:payrecord_edit", args=[pay_a.pk]))
+        assert response.status_code == 403
+
+    def test_staff_change_the_pay_and_it_is_recalculated(self, as_user, staff_a, pay_a):
+        data = pay_form(pay_a.staff_member, month="2026-05", performance_pay="600.00")
+        response = as_user(staff_a).post(reverse("staff:payrecord_edit", args=[pay_a.pk]), data)
+        assert response.status_code == 302
+        pay_a.refresh_from_db()
+        assert pay_a.gross == Decimal("2500.00") and pay_a.net == Decimal("1600.00")
+
+
+@covers("staff:community_pay")
+class TestCommunityPay:
+    def test_anonymous_is_sent_to_log_in(self, client, world):
+        url = reverse("staff:community_pay", args=[world.community_a.pk])
+        assert client.get(url).status_code == 302
+
+    def test_out_of_scope_is_404(self, as_user, staff_b, world):
+        url = reverse("staff:community_pay", args=[world.community_a.pk])
+        assert as_user(staff_b).get(url).status_code == 404
+
+    def test_it_compares_full_time_workers_with_assistants_and_benchmarks(
+        self, as_user, official_a, world, worker_a, assistant_a, rates, benchmark
+    ):
+        make_pay(worker_a, MAY, "2000", rates=rates)
+        make_pay(assistant_a, MAY, "4000", rates=rates)
+        url = reverse("staff:community_pay", args=[world.community_a.pk])
+        page = as_user(official_a).get(url, {"start": "2026-05", "end": "2026-05"})
+        text = page.content.decode()
+        # ¥1,100 full-time vs ¥3,100 assistants: 35 %; vs ¥2,420 minimum wage: 45 %.
+        assert "35 %" in text and "45 %" in text
+        assert "<svg" in text and "协管员" in text
+
+
+class TestPayOverview:
+    def test_it_lists_the_communities_in_scope_with_their_ratios(
+        self, as_user, official_a, world, pay_a, pay_b, benchmark
+    ):
+        page = as_user(official_a).get(
+            reverse("staff:pay_overview"), {"start": "2026-05", "end": "2026-05"}
+        )
+        text = page.content.decode()
+        assert "甲社区" in text and "乙社区" not in text and "45 %" in text
+
+    def test_it_runs_a_fixed_number_of_queries(
+        self, as_user, world, district_officer, pay_a, benchmark, django_assert_max_num_queries
+    ):
+        from tests.factories import CommunityFactory
+
+        client = as_user(district_officer)
+        client.get(reverse("staff:pay_overview"))
+        CommunityFactory.create_batch(10, street_office=world.street_b)
+        with django_assert_max_num_queries(14):
+            client.get(reverse("staff:pay_overview"))
+
+
+def grid_post(response_or_rows, **override):
+    """The grid's POST data as the page rendered it, with some fields changed."""
+    context = response_or_rows.context
+    formset = context["formset"]
+    data = {
+        "pay-TOTAL_FORMS": str(formset.total_form_count()),
+        "pay-INITIAL_FORMS": str(formset.initial_form_count()),
+    }
+    for i, form in enumerate(formset.forms):
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            data[f"pay-{i}-{name}"] = "" if value is None else str(value)
+    for key, value in override.items():
+        data[key] = value
+    return data
+
+
+@covers("staff:payroll")
+class TestPayroll:
+    def url(self, world, month="2026-06"):
+        return reverse("staff:payroll", args=[world.community_a.pk]) + f"?month={month}"
+
+    def test_anonymous_is_sent_to_log_in(self, client, world):
+        assert client.get(self.url(world)).status_code == 302
+
+    def test_out_of_scope_is_404(self, as_user, staff_b, world):
+        assert as_user(staff_b).get(self.url(world)).status_code == 404
+
+    def test_a_street_official_gets_403(self, as_user, official_a, world):
+        assert as_user(official_a).get(self.url(world)).status_code == 403
+
+    def test_it_starts_from_last_months_figures_and_saves_everyone(
+        self, as_user, staff_a, world, worker_a, assistant_a, rates
+    ):
+        make_pay(worker_a, MAY, "2000", rates=rates)
+        make_pay(assistant_a, MAY, "4000", rates=rates)
+        client = as_user(staff_a)
+        page = client.get(self.url(world))
+        assert 'value="2000.00"' in page.content.decode()
+        response = client.post(self.url(world), grid_post(page))
+        assert response.status_code == 302
+        june = PayRecord.objects.filter(month=date(2026, 6, 1)).order_by("net")
+        assert [r.net for r in june] == [Decimal("1100.00"), Decimal("3100.00")]
+        assert all(r.recorded_by == staff_a for r in june)
+
+    def test_one_bad_row_saves_nothing(self, as_user, staff_a, world, worker_a, assistant_a, rates):
+        make_pay(worker_a, MAY, "2000", rates=rates)
+        make_pay(assistant_a, MAY, "4000", rates=rates)
+        client = as_user(staff_a)
+        page = client.get(self.url(world))
+        # One row's check figure does not add up; the other row is fine.
+        response = client.post(self.url(world), grid_post(page, **{"pay-0-net": "9999.00"}))
+        assert response.status_code == 400
+        text = response.content.decode()
+        assert "未保存任何数据" in text and "实发工资必须等于" in text
+        assert not PayRecord.objects.filter(month=date(2026, 6, 1)).exists()
+
+    def test_a_negative_amount_saves_nothing(
+        self, as_user, staff_a, world, worker_a, assistant_a, rates
+    ):
+        make_pay(worker_a, MAY, "2000", rates=rates)
+        client = as_user(staff_a)
+        page = client.get(self.url(world))
+        response = client.post(self.url(world), grid_post(page, **{"pay-1-basic_pay": "-5"}))
+        assert response.status_code == 400
+        assert not PayRecord.objects.filter(month=date(2026, 6, 1)).exists()
+
+    def test_saving_again_updates_the_months_records(
+        self, as_user, staff_a, world, worker_a, rates
+    ):
+        make_pay(worker_a, MAY, "2000", rates=rates)
+        client = as_user(staff_a)
+        client.post(self.url(world), grid_post(client.get(self.url(world))))
+        page = client.get(self.url(world))
+        client.post(self.url(world), grid_post(page, **{"pay-0-performance_pay": "500.00"}))
+        record = PayRecord.objects.get(staff_member=worker_a, month=date(2026, 6, 1))
+        assert record.gross == Decimal("2500.00") and record.net == Decimal("1600.00")
+
+    def test_it_runs_a_fixed_number_of_queries(
+        self, as_user, staff_a, world, rates, django_assert_max_num_queries
+    ):
+        client = as_user(staff_a)
+        people = StaffMemberFactory.create_batch(3, community=world.community_a)
+        for person in people:
+            make_pay(person, MAY, "3000", rates=rates)
+        client.get(self.url(world))
+        with django_assert_max_num_queries(22) as few:
+            page = client.get(self.url(world))
+            client.post(self.url(world), grid_post(page))
+        for person in StaffMemberFactory.create_batch(25, community=world.community_a):
+            make_pay(person, MAY, "3000", rates=rates)
+        with django_assert_max_num_queries(len(few.captured_queries) + 2):
+            page = client.get(self.url(world, "2026-07"))
+            response = client.post(self.url(world, "2026-07"), grid_post(page))
+        assert response.status_code == 302
+        assert PayRecord.objects.filter(month=date(2026, 7, 1)).count() == 3
+
+
+@covers("staff:benchmark_edit", "staff:insurance_edit", "staff:payscale_edit")
+class TestDistrictSettings:
+    @pytest.fixture
+    def other_district_benchmark(self):
+        return WageBenchmarkFactory()
+
+    def test_anonymous_is_sent_to_log_in(self, client, benchmark):
+        url = reverse("staff:benchmark_edit", args=[benchmark.pk])
+        assert client.get(url).status_code == 302
+
+    def test_another_districts_record_is_404(
+        self, as_user, district_officer, other_district_benchmark
+    ):
+        url = reverse("staff:benchmark_edit", args=[other_district_benchmark.pk])
+        assert as_user(district_officer).get(url).status_code == 404
+
+    @pytest.mark.parametrize("name", ["staff_a", "chair_a", "official_a"])
+    def test_only_district_officers_edit_benchmarks(self, as_user, request, name, benchmark, rates):
+        user = request.getfixturevalue(name)
+        for url in (
+            reverse("staff:benchmark_edit", args=[benchmark.pk]),
+            reverse("staff:insurance_edit", args=[rates.pk]),
+            reverse("staff:benchmark_add"),
+        ):
+            assert as_user(user).get(url).status_code == 403
+        page = as_user(user).get(reverse("staff:benchmark_list")).content.decode()
+        assert "¥2420.00" in page.replace(",", "")
+
+    def test_a_district_officer_enters_a_benchmark(self, as_user, district_officer, world):
+        data = {
+            "district": world.district.pk,
+            "year": "2027",
+            "minimum_wage": "2540.00",
+            "average_wage": "9000.00",
+            "disposable_income": "55000.00",
+            "source": "区统计局公报",
+        }
+        response = as_user(district_officer).post(reverse("staff:benchmark_add"), data)
+        assert response.status_code == 302
+        assert WageBenchmark.objects.get(year=2027).minimum_wage == Decimal("2540.00")
+
+    def test_a_second_benchmark_for_the_year_is_refused(
+        self, as_user, district_officer, world, benchmark
+    ):
+        data = {
+            "district": world.district.pk,
+            "year": "2026",
+            "minimum_wage": "1.00",
+            "average_wage": "1.00",
+            "disposable_income": "1.00",
+        }
+        response = as_user(district_officer).post(reverse("staff:benchmark_add"), data)
+        assert "本区该年度已有工资参照标准" in response.content.decode()
+        assert WageBenchmark.objects.count() == 1
+
+    def test_a_district_officer_edits_rates(self, as_user, district_officer, rates):
+        from staff.forms import InsuranceRatesForm
+
+        data = {
+            k: v for k, v in InsuranceRatesForm(instance=rates).initial.items() if v is not None
+        }
+        data.update(pension_individual="0.085", source="新方案")
+        url = reverse("staff:insurance_edit", args=[rates.pk])
+        assert as_user(district_officer).post(url, data).status_code == 302
+        rates.refresh_from_db()
+        assert rates.pension_individual == Decimal("0.0850")
+
+    def test_a_pay_scale_is_created_with_18_grades_and_edited(
+        self, as_user, district_officer, world
+    ):
+        client = as_user(district_officer)
+        data = {"district": world.district.pk, "year": "2026", "base_amount": "3400.00"}
+        response = client.post(reverse("staff:payscale_add"), data)
+        scale = world.district.pay_scales.get()
+        assert response.status_code == 302 and scale.grades.count() == 18
+        page = client.get(reverse("staff:payscale_edit", args=[scale.pk]))
+        grades = page.context["grades"]
+        post = {**data, "grades-TOTAL_FORMS": "18", "grades-INITIAL_FORMS": "18"}
+        post["grades-MIN_NUM_FORMS"] = "0"
+        post["grades-MAX_NUM_FORMS"] = "1000"
+        for i, form in enumerate(grades.forms):
+            post[f"grades-{i}-id"] = form.instance.pk
+            post[f"grades-{i}-grade"] = form.instance.grade
+            post[f"grades-{i}-coefficient"] = "1.500" if form.instance.grade == 18 else "1.000"
+        response = client.post(reverse("staff:payscale_edit", args=[scale.pk]), post)
+        assert response.status_code == 302
+        assert scale.grades.get(grade=18).coefficient == Decimal("1.500")
+
+    def test_staff_may_not_edit_a_pay_scale(self, as_user, staff_a, world):
+        from staff.services import create_pay_scale
+
+        scale = create_pay_scale(district=world.district, year=2026, base_amount=Decimal("3400"))
+        url = reverse("staff:payscale_edit", args=[scale.pk])
+        assert as_user(staff_a).get(url).status_code == 403
