@@ -42,8 +42,14 @@ class SurveyForm(forms.ModelForm):
         if self.instance.pk:
             # The owner of a survey does not change; its results belong to it.
             del self.fields["community"], self.fields["street_office"], self.fields["template"]
-        elif len(communities[:2]) == 1 and not offices.exists():
+            return
+        if not offices.exists():
+            del self.fields["street_office"]
+        if not communities.exists():
+            del self.fields["community"]
+        elif len(communities[:2]) == 1:
             self.fields["community"].initial = communities.first()
+        self.order_fields(["community", "street_office", "template"])
 
     def clean(self):
         data = super().clean()
