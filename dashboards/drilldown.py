@@ -6,12 +6,16 @@ several communities at once, and the task sets the flags count (unauthorised, ne
 list worked on, assistance). The filter conditions mirror tasks/metrics.py.
 """
 
+from decimal import Decimal
+
 import django_filters
 from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
 from committee.models import Community
+from dashboards.flags import SPECS
+from dashboards.models import FlagKind
 from tasks.filters import TaskFilterSet, TimeEntryFilterSet
 from tasks.models import ASSIST_OUTCOMES, CatalogueList, TimeEntry
 from tasks.views import TaskListView, TimeEntryListView
@@ -43,7 +47,19 @@ class HoursListView(TimeEntryListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["total_hours"] = self.object_list.aggregate(total=Sum("hours"))["total"]
+        total = self.object_list.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+        context["total_hours"] = total
+        if self.request.GET.get("task__nature"):
+            # The share a dashboard showed: these hours against all hours of the same filter.
+            query = self.request.GET.copy()
+            query.pop("task__nature")
+            every = self.filterset_class(
+                data=query, queryset=self.get_queryset(), request=self.request
+            ).qs.aggregate(total=Sum("hours"))["total"]
+            context["all_hours"] = every
+            context["share_text"] = SPECS[FlagKind.ADMIN_SHARE].format(
+                total / every if every else None
+            )
         return context
 
 

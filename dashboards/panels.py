@@ -130,7 +130,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
                     _hours(a),
                     records_url("dashboards:hours", task__nature="administrative", **month_range),
                 ),
-                Cell(_hours(c), records_url("dashboards:hours", **month_range)),
+                Cell(_hours(a + c), records_url("dashboards:hours", **month_range)),
                 Cell(_pct(a / (a + c)) if a + c else "—"),
             ]
         )
@@ -317,11 +317,15 @@ def money_panel(communities, period: Period) -> Panel:
         ),
         (_("Gap (costs not covered)"), s.funding_gap, None),
     ]
+    if not any(amount for _label, amount, _url in steps):
+        steps = []
     return Panel(
         title=_("Money: allocation, pooling and the gap"),
         chart=waterfall(
             _("From allocation to gap"), [(label, amount) for label, amount, _url in steps]
-        ),
+        )
+        if steps
+        else None,
         headers=[_("Step"), _("Amount")],
         rows=[
             [Cell(str(label), numeric=False), Cell(format_money(amount), url)]
