@@ -333,6 +333,7 @@ def _plan(template, received, rng, profile, items, today) -> dict:
                 plan["number"] = f"街准〔{decided.year}〕{rng.randint(3, 98)}号"
                 plan["authority"] = f"{template.department}授权社区协助完成"
                 plan["scope"] = "仅限本次任务所列事项"
+                plan["deadline"] = decided + timedelta(days=rng.randint(10, 40))
             else:
                 plan["outcome"] = Outcome.REFUSED
                 plan["status"] = Status.REFUSED

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
 from committee.models import Community, Department
+from committee.roles import Action
 from staff.models import StaffMember
 from tasks.models import (
     CatalogueItem,
@@ -75,6 +76,29 @@ class TaskFilterSet(django_filters.FilterSet):
             | Q(description__icontains=value)
             | Q(authorisation_number__icontains=value)
         )
+
+
+class ApprovalQueueFilterSet(django_filters.FilterSet):
+    community = django_filters.ModelChoiceFilter(
+        queryset=Community.objects.none(), label=_("Community")
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.none(), label=_("Department")
+    )
+    worked_while_pending = django_filters.BooleanFilter(label=_("Worked on while pending"))
+
+    class Meta:
+        model = Task
+        fields = ["community", "department", "worked_while_pending"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            reviewed = scoping.communities(request.user, Action.REVIEW)
+            self.filters["community"].queryset = reviewed
+            self.filters["department"].queryset = Department.objects.filter(
+                district__in=reviewed.values("street_office__district")
+            )
 
 
 class TimeEntryFilterSet(django_filters.FilterSet):

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community, Department
@@ -61,6 +62,8 @@ class TaskForm(forms.ModelForm):
             "assignees": forms.CheckboxSelectMultiple,
         }
 
+    field_order = [*Meta.fields[: Meta.fields.index("catalogue_item") + 1], "catalogue_other"]
+
     def __init__(self, *args, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
         communities = communities if communities is not None else Community.objects.none()
@@ -76,7 +79,7 @@ class TaskForm(forms.ModelForm):
             community__in=communities
         ).current()
         self.fields["money_promised"].required = False
-        self.fields["received_on"].initial = date.today
+        self.fields["received_on"].initial = timezone.localdate
 
     def clean(self):
         data = super().clean()
@@ -144,7 +147,7 @@ class LogHoursForm(forms.Form):
     """Hours on this task for one person on one day."""
 
     staff_member = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Who"))
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=date.today)
+    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     hours = forms.DecimalField(
         label=_("Hours"),
         max_digits=5,

@@ -15,6 +15,7 @@ class DayColumn(tables.DateColumn):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", "Y-m-d")
+        kwargs.setdefault("attrs", {"td": {"class": "date"}})
         super().__init__(*args, **kwargs)
 
     def value(self, value):

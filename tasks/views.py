@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Case, Q, Sum, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +31,12 @@ from committee.generic import (
 from committee.roles import Action
 from staff.models import StaffMember
 from tasks import metrics, services, workdays
-from tasks.filters import CatalogueItemFilterSet, TaskFilterSet, TimeEntryFilterSet
+from tasks.filters import (
+    ApprovalQueueFilterSet,
+    CatalogueItemFilterSet,
+    TaskFilterSet,
+    TimeEntryFilterSet,
+)
 from tasks.forms import (
     ApproveForm,
     CatalogueItemForm,
@@ -46,6 +51,7 @@ from tasks.forms import (
 )
 from tasks.models import (
     CatalogueItem,
+    CatalogueList,
     Outcome,
     ResidentWork,
     Status,
@@ -130,7 +136,11 @@ def _due_context(task: Task) -> dict | None:
         return None
     today = timezone.localdate()
     left, known = workdays.working_days_left(today, task.decision_due)
+    decided_late = 0
+    if task.decided_on and task.decided_on > task.decision_due:
+        decided_late = -workdays.working_days_left(task.decided_on, task.decision_due)[0]
     return {
+        "decided_late": decided_late,
         "day": task.decision_due,
         "left": left,
         "overdue": task.outcome == Outcome.PENDING and left < 0,
@@ -160,7 +170,11 @@ class TaskCreateView(LoginRequiredMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "suggestions": suggestions or [], "calendar_note": None},
+            {
+                "form": form,
+                "suggestions": suggestions or [],
+                "calendar_unknown": _calendar_unknown(form["received_on"].value()),
+            },
         )
 
     def get(self, request):
@@ -227,6 +241,8 @@ def _suggestions_for(user, data) -> list:
 
 
 def _parse_date(value) -> date | None:
+    if isinstance(value, date):
+        return value
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
@@ -243,8 +259,15 @@ class CatalogueSuggestView(LoginRequiredMixin, View):
             {
                 "suggestions": _suggestions_for(request.user, request.GET),
                 "selected": request.GET.get("catalogue_item", ""),
+                "calendar_unknown": _calendar_unknown(request.GET.get("received_on")),
             },
         )
+
+
+def _calendar_unknown(received_on) -> bool:
+    """Whether the 15 working days from this receipt date leave the official calendar."""
+    day = _parse_date(received_on) or timezone.localdate()
+    return not workdays.decision_due(day).known
 
 
 class TaskUpdateView(ObjectUpdateView):
@@ -253,10 +276,12 @@ class TaskUpdateView(ObjectUpdateView):
     template_name = "tasks/task_edit.html"
 
     def form_valid(self, form):
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         try:
+            # The bound form already copied its values onto self.object; the service
+            # compares against the saved task to know what changed.
             services.update_task(
-                task=self.object,
+                task=Task.objects.get(pk=self.object.pk),
                 by=self.request.user,
                 assignees=data.pop("assignees"),
                 **data,
@@ -379,7 +404,7 @@ class ApprovalQueueView(ObjectListView):
 
     model = Task
     table_class = ApprovalQueueTable
-    filterset_class = None
+    filterset_class = ApprovalQueueFilterSet
     template_name = "tasks/approval_queue.html"
     export_title = gettext_lazy("Approval queue")
 
@@ -575,7 +600,11 @@ class CatalogueItemListView(ObjectListView):
     """The catalogue of community work matters: anyone may read and search it."""
 
     model = CatalogueItem
-    queryset = CatalogueItem.objects.select_related("district")
+    queryset = CatalogueItem.objects.select_related("district").order_by(
+        Case(*(When(list=v, then=i) for i, v in enumerate(CatalogueList.values))),
+        "category",
+        "item",
+    )
     table_class = CatalogueItemTable
     filterset_class = CatalogueItemFilterSet
     template_name = "tasks/catalogue_list.html"
@@ -625,8 +654,8 @@ class DepartmentLeagueView(LoginRequiredMixin, TemplateView):
         if start > end:
             start, end = end, start
         communities = scoping.communities(request.user)
-        wanted = request.GET.get("community")
-        if wanted:
+        wanted = request.GET.get("community", "")
+        if wanted.isdigit():
             communities = communities.filter(pk=wanted)
         rows = metrics.department_league(communities, start, end)
         table = DepartmentLeagueTable(rows)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from tasks import services
 from tasks.models import CatalogueItem, Outcome, Status, Task, TaskEvent
@@ -146,7 +146,7 @@ def test_load_catalogue_twice_changes_nothing(world):
 def test_load_catalogue_refuses_a_bad_file(world, tmp_path: Path):
     bad = tmp_path / "bad.csv"
     bad.write_text("list,category_zh,category_en,item_zh,item_en,basis\nnope,a,b,c,d,e\n")
-    with pytest.raises(Exception, match="Line 2"):
+    with pytest.raises(CommandError, match="(Line|第) 2"):
         call_command("load_catalogue", str(bad), stdout=StringIO())
     assert not CatalogueItem.objects.exists()
 

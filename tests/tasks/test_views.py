@@ -39,6 +39,13 @@ class TestTaskCreate:
     def test_anonymous_users_log_in_first(self, client, world):
         assert login_redirect(client.get(self.URL))
 
+    def test_staff_get_the_form_for_their_own_community(self, as_user, staff_a, world):
+        response = as_user(staff_a).get(self.URL)
+        form = response.context["form"]
+        assert list(form.fields["community"].queryset) == [world.community_a]
+        assert form.fields["community"].initial == world.community_a
+        assert 'id="suggestions"' in response.content.decode()
+
     def test_officials_may_not_log_tasks(self, as_user, official_a):
         assert as_user(official_a).get(self.URL).status_code == 403
 
@@ -99,6 +106,21 @@ class TestTaskCreate:
         assert "协助开展经批准的统计调查和普查" in page
         assert 'name="catalogue_item" value=""' in page
 
+    def test_the_form_says_when_the_holiday_calendar_ends(self, as_user, staff_a, world):
+        url = reverse("tasks:catalogue_suggest")
+        known = as_user(staff_a).get(url, {"title": "报表", "received_on": "2026-03-02"})
+        assert 'id="calendar-note"' not in known.content.decode()
+        unknown = as_user(staff_a).get(url, {"title": "报表", "received_on": "2026-12-28"})
+        assert 'id="calendar-note"' in unknown.content.decode()
+
+    def test_the_section_menu_fits_the_role(self, as_user, staff_a, official_a):
+        staff_page = as_user(staff_a).get(reverse("tasks:task_list")).content.decode()
+        assert reverse("tasks:approval_queue") not in staff_page
+        assert reverse("tasks:timesheet") in staff_page
+        official_page = as_user(official_a).get(reverse("tasks:task_list")).content.decode()
+        assert reverse("tasks:approval_queue") in official_page
+        assert reverse("tasks:timesheet") not in official_page
+
     def test_suggestions_need_a_login(self, client, world):
         assert login_redirect(client.get(reverse("tasks:catalogue_suggest")))
 
@@ -141,6 +163,16 @@ class TestTaskEdit:
         assert task.money_received == Decimal("88.00")
         assert task.outcome == Outcome.PENDING
         assert task.events.get(kind=TaskEvent.Kind.EDITED).by == staff_a
+
+    def test_a_title_change_alone_is_saved_and_kept_in_history(self, as_user, staff_a, world):
+        task = TaskFactory(community=world.community_a, title="旧标题")
+        data = {"title": "新标题", "received_via": "document", "nature": "administrative"}
+        assert as_user(staff_a).post(self.url(task), data).status_code == 302
+        task.refresh_from_db()
+        assert task.title == "新标题"
+        event = task.events.get(kind=TaskEvent.Kind.EDITED)
+        assert event.by == staff_a
+        assert "标题" in event.note or "title" in event.note
 
 
 @covers("tasks:task_status")

@@ -57,6 +57,17 @@ class TestDueDateOnTheTaskPage:
         assert "2027-01-18" in page
         assert "节假日" in page or "holiday calendar" in page
 
+    def test_it_says_when_the_decision_came_late(self, as_user, staff_a, world):
+        task = TaskFactory(
+            community=world.community_a,
+            received_on=date(2025, 9, 26),
+            outcome="assist_authorised",
+            status="admitted",
+            decided_on=date(2025, 10, 27),  # due 23 October: Fri 24 and Mon 27 late
+        )
+        response = as_user(staff_a).get(reverse("tasks:task_detail", args=[task.pk]))
+        assert response.context["due"]["decided_late"] == 2
+
     def test_anonymous_users_log_in_first(self, client, world):
         task = TaskFactory(community=world.community_a)
         response = client.get(reverse("tasks:task_detail", args=[task.pk]))
