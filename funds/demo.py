@@ -4,14 +4,15 @@
 it pooled by the street office so that about ¥6,000 is usable, while water, power,
 heating and phone cost about ¥6,000, internet and consumables ¥5,000 and display boards
 more than ¥4,000 a year — a gap of about ¥9,000. Money that came with the demo tasks is
-recorded as task funding, so each task's "money received" and the books agree.
+recorded as task funding (earmarked, so not usable running money), so each task's
+"money received" and the books agree.
 
 Deterministic (random.Random per community and year) and idempotent: a community's year
 that already has income is left as it is.
 """
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -106,8 +107,9 @@ def _load_year(community, code, year, today, categories, users, rng) -> None:
                 amount=Decimal(rng.randrange(2, 12) * 100),
             )
         )
-    incomes += _task_funding(community, year, today)
     received = sum((i.amount for i in incomes), Decimal(0))
+    funding = _task_funding(community, year, today)
+    incomes += funding
     if aiguo:
         pooled = received - AIGUO_USABLE
     else:
@@ -128,16 +130,22 @@ def _load_year(community, code, year, today, categories, users, rng) -> None:
         income.voucher = f"{year}-R{n:03d}"
         income.recorded_by = recorder
     Income.objects.bulk_create(incomes)
-    usable = received - min(max(pooled, Decimal(0)), ALLOCATION)
+    money_in = (
+        received
+        - min(max(pooled, Decimal(0)), ALLOCATION)
+        + sum((i.amount for i in funding), Decimal(0))
+    )
 
     expenses = _expenses(community, year, today, months, categories, scale, rng)
+    expenses += _task_spending(funding, categories["other"], today, rng)
+    expenses.sort(key=lambda e: (e.date, e.category.order))
     spent = Decimal(0)
     for n, expense in enumerate(expenses, start=1):
         spent += expense.amount
         expense.year = year
         expense.voucher = f"{year}-P{n:03d}"
         expense.recorded_by = recorder
-        expense.overdraws = spent > usable
+        expense.overdraws = spent > money_in
     Expense.objects.bulk_create(expenses)
     BudgetLine.objects.bulk_create(
         [
@@ -212,5 +220,20 @@ def _expenses(community, year, today, months, categories, scale, rng) -> list[Ex
                     note="上级要求制作展板" if cat == "signboards" else "",
                 )
             )
-    expenses.sort(key=lambda e: (e.date, e.category.order))
     return expenses
+
+
+def _task_spending(funding: list[Income], other, today: date, rng) -> list[Expense]:
+    """Most of the money that came with a task is spent on that task."""
+    return [
+        Expense(
+            community=income.community,
+            date=min(income.date + timedelta(days=10), today, date(income.date.year, 12, 31)),
+            category=other,
+            payee="劳务及印刷费",
+            amount=(income.amount * Decimal(rng.randrange(80, 101)) / 100).quantize(CENT),
+            task=income.task,
+            note="随任务拨付经费的支出",
+        )
+        for income in funding
+    ]

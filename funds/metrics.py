@@ -11,12 +11,16 @@ whatever the number of communities. Money is Decimal yuan; shares are Decimal fr
 - ``allocated``: allocation from the district.
 - ``pooled``: kept back by the street office (统筹), a positive number.
 - ``pooled_share``: pooled / allocated.
-- ``usable``: allocation − pooling + contributions + service income + task funding + other.
+- ``usable``: running money: allocation − pooling + contributions + service income + other.
+- ``task_funding``: money that came with tasks (费随事转), earmarked for those tasks.
 - ``spent``: all expenses.
 - ``essential_costs``: expenses on essential running-cost categories in the period.
 - ``essential_costs_planned``: budget lines of essential categories for the period's years.
 - ``funding_gap``: essential costs − usable money (positive: money missing).
 - ``usable_essential_ratio``: usable / essential costs.
+- ``funding_shortfall``: the gaps of the communities short of money, added up (one
+  community's surplus does not fill another's gap) (1 query); ``shortfall_of(summaries)``
+  does the same for FundsSummary values already at hand.
 - ``…_by_community`` of each of the above: {community id: value}.
 - ``spent_by_category(c, start, end) -> [CategoryAmount]``.
 - ``task_spending(c, start, end) -> TaskSpending``: spent on tasks pushed down, and on those
@@ -28,8 +32,12 @@ whatever the number of communities. Money is Decimal yuan; shares are Decimal fr
   a different allocation per community, or with nothing pooled; ``scenario_by_community``.
 - ``last_12_months(on) -> (start, end)``: the period for "actual over the last 12 months".
 
-Usable money includes "other" income as well as the kinds the issue lists: it is money the
-committee has. Pooling is deducted, never counted as spending.
+Usable money is the running money the funding gap is about. It departs from issue #5's
+formula in two ways, on purpose: it counts "other" income (money the committee may use),
+and it leaves out task funding, which is earmarked for the task it came with (费随事转) and
+cannot pay the office's water, power and phone; the field report's ¥4,000–8,000 is running
+money too. Task funding is its own figure, and is in the balance (``money_in − spent``).
+Pooling is deducted, never counted as spending.
 """
 
 from __future__ import annotations
@@ -66,14 +74,12 @@ class FundsSummary:
 
     @property
     def usable(self) -> Decimal:
-        return (
-            self.allocated
-            - self.pooled
-            + self.contributions
-            + self.service
-            + self.task_funding
-            + self.other
-        )
+        return self.allocated - self.pooled + self.contributions + self.service + self.other
+
+    @property
+    def money_in(self) -> Decimal:
+        """Everything received, pooling deducted: usable running money and task funding."""
+        return self.usable + self.task_funding
 
     @property
     def pooled_share(self) -> Decimal | None:
@@ -89,7 +95,7 @@ class FundsSummary:
 
     @property
     def balance(self) -> Decimal:
-        return self.usable - self.spent
+        return self.money_in - self.spent
 
 
 def _cents(value) -> Decimal:
@@ -223,6 +229,10 @@ def usable(communities: QuerySet, start: date, end: date) -> Decimal:
     return summary(communities, start, end).usable
 
 
+def task_funding(communities: QuerySet, start: date, end: date) -> Decimal:
+    return summary(communities, start, end).task_funding
+
+
 def spent(communities: QuerySet, start: date, end: date) -> Decimal:
     return summary(communities, start, end).spent
 
@@ -237,6 +247,16 @@ def funding_gap(communities: QuerySet, start: date, end: date) -> Decimal:
 
 def usable_essential_ratio(communities: QuerySet, start: date, end: date) -> Decimal | None:
     return summary(communities, start, end).usable_essential_ratio
+
+
+def funding_shortfall(communities: QuerySet, start: date, end: date) -> Decimal:
+    """Money missing in the communities whose usable money is below their essential costs."""
+    return shortfall_of(summary_by_community(communities, start, end).values())
+
+
+def shortfall_of(summaries) -> Decimal:
+    """The positive gaps among already computed summaries, added up."""
+    return sum((s.funding_gap for s in summaries if s.funding_gap > 0), ZERO)
 
 
 def _pick(name: str, communities: QuerySet, start: date, end: date) -> dict:
@@ -257,6 +277,10 @@ def pooled_share_by_community(communities, start, end) -> dict[int, Decimal | No
 
 def usable_by_community(communities, start, end) -> dict[int, Decimal]:
     return _pick("usable", communities, start, end)
+
+
+def task_funding_by_community(communities, start, end) -> dict[int, Decimal]:
+    return _pick("task_funding", communities, start, end)
 
 
 def spent_by_community(communities, start, end) -> dict[int, Decimal]:
@@ -406,17 +430,17 @@ class Projection:
     """Where the period's balance ends if spending goes on at the pace so far."""
 
     as_of: date
-    usable: Decimal
+    money_in: Decimal
     spent_so_far: Decimal
     projected_spending: Decimal
 
     @property
     def balance_so_far(self) -> Decimal:
-        return self.usable - self.spent_so_far
+        return self.money_in - self.spent_so_far
 
     @property
     def projected_balance(self) -> Decimal:
-        return self.usable - self.projected_spending
+        return self.money_in - self.projected_spending
 
 
 def projection(communities: QuerySet, start: date, end: date, on: date | None = None) -> Projection:
@@ -427,7 +451,7 @@ def projection(communities: QuerySet, start: date, end: date, on: date | None = 
     total = Decimal((end - start).days + 1)
     pace = (so_far.spent * total / elapsed).quantize(CENT, rounding=ROUND_HALF_UP)
     return Projection(
-        as_of=on, usable=so_far.usable, spent_so_far=so_far.spent, projected_spending=pace
+        as_of=on, money_in=so_far.money_in, spent_so_far=so_far.spent, projected_spending=pace
     )
 
 

@@ -137,7 +137,7 @@ def _check_task(record, *, community: Community) -> None:
 
 
 def left_in_year(*, community: Community, year: int) -> Decimal:
-    """What is left of a year's usable money (income, pooling deducted) after spending."""
+    """What is left of a year's money (all income, pooling deducted) after spending."""
     from funds.metrics import summary
 
     one = Community.objects.filter(pk=community.pk)

@@ -340,12 +340,13 @@ def waterfall_steps(summary: metrics.FundsSummary) -> list[Step]:
     for label, amount in (
         (_("Contributions"), summary.contributions),
         (_("Services"), summary.service),
-        (_("Task funding"), summary.task_funding),
         (_("Other income"), summary.other),
     ):
         if amount:
             steps.append(Step(label, amount))
     steps.append(Step(_("Usable"), summary.usable, total=True))
+    if summary.task_funding:
+        steps.append(Step(_("Task funding"), summary.task_funding))
     steps.append(Step(_("Essential costs"), -summary.essential_costs))
     other_spending = summary.spent - summary.essential_costs
     if other_spending:
@@ -404,10 +405,11 @@ class CommunityYearView(LoginRequiredMixin, TemplateView):
             can_change=scoping.can(user, Action.CHANGE, community),
             can_manage=scoping.can(user, Action.MANAGE, community),
             can_reopen=scoping.can(user, Action.ADMINISTER, community),
+            steps=(steps := waterfall_steps(figures["summary"])),
             chart=waterfall_svg(
                 _("%(community)s %(year)s: from allocation to balance")
                 % {"community": community.name, "year": year},
-                waterfall_steps(figures["summary"]),
+                steps,
             ),
             scenario_form=form,
             scenario=metrics.Scenario(
@@ -440,6 +442,8 @@ class ComparisonView(LoginRequiredMixin, TemplateView):
             year=year,
             rows=rows,
             total=metrics.scenario(communities, start, end, allocation),
+            shortfall=sum((sc.gap_now for _, sc in rows if sc.gap_now > 0), Decimal("0.00")),
+            short=sum(1 for _, sc in rows if sc.gap_now > 0),
             scenario_form=form,
             street_office=getattr(self, "street_office", None),
         )
@@ -545,14 +549,14 @@ class PublicNoticeView(TemplateView):
                 (_("Pooled by the street office"), summary.pooled, True),
                 (_("Contributions from units in the area"), summary.contributions, False),
                 (_("Paid and low-cost services"), summary.service, False),
-                (_("Money that came with tasks"), summary.task_funding, False),
                 (_("Other income"), summary.other, False),
             ],
             by_category=metrics.spent_by_category(one, start, end),
+            steps=(steps := waterfall_steps(summary)),
             chart=waterfall_svg(
                 _("%(community)s %(year)s: from allocation to balance")
                 % {"community": book.community.name, "year": book.year},
-                waterfall_steps(summary),
+                steps,
             ),
         )
         return context

@@ -13,3 +13,9 @@ def percent(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{(Decimal(value) * 100).quantize(Decimal('1'), rounding=ROUND_HALF_UP)} %"
+
+
+@register.filter
+def negate(value):
+    """−x, so a deduction is printed as −¥9,000.00 rather than ¥-9,000.00."""
+    return -value

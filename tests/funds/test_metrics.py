@@ -64,7 +64,7 @@ def test_shares_are_none_when_there_is_nothing_to_divide_by(world):
     assert metrics.funding_gap(a, *YEAR) == D("0.00")
 
 
-def test_usable_money_counts_every_kind_and_deducts_pooling(world):
+def test_usable_money_counts_running_income_and_deducts_pooling(world):
     c = world.community_a
     task = make_task(c)
     for kind, amount in [
@@ -76,7 +76,11 @@ def test_usable_money_counts_every_kind_and_deducts_pooling(world):
     ]:
         IncomeFactory(community=c, kind=kind, amount=D(amount))
     IncomeFactory(community=c, kind=Income.Kind.TASK_FUNDING, task=task, amount=D("1000"))
-    assert metrics.usable(Community.objects.filter(pk=c.pk), *YEAR) == D("7850.50")
+    one = Community.objects.filter(pk=c.pk)
+    # Task funding is earmarked for its task: not usable running money, but in the balance.
+    assert metrics.usable(one, *YEAR) == D("6850.50")
+    assert metrics.task_funding(one, *YEAR) == D("1000.00")
+    assert metrics.summary(one, *YEAR).balance == D("7850.50")
 
 
 def test_the_period_is_inclusive_and_other_communities_stay_out(world):
@@ -139,6 +143,9 @@ def test_by_community_has_every_community_in_one_query(world, django_assert_num_
     assert found[world.community_a2.pk].usable == D("0.00")
     gaps = metrics.funding_gap_by_community(Community.objects.all(), *YEAR)
     assert gaps[world.community_a.pk] == D("4000.00")
+    # B's surplus does not fill A's gap.
+    assert metrics.funding_gap(Community.objects.all(), *YEAR) == D("-16000.00")
+    assert metrics.funding_shortfall(Community.objects.all(), *YEAR) == D("4000.00")
 
 
 def test_the_number_of_queries_does_not_grow_with_communities(world, django_assert_num_queries):

@@ -334,6 +334,14 @@ class TestCategories:
         phone.refresh_from_db()
         assert (phone.name, phone.essential) == ("通讯费", False)
 
+    def test_the_district_officer_adds_a_category(self, as_user, world, district_officer):
+        data = {"district": world.district.pk, "name": "消防器材", "code": "fire", "order": 11}
+        data["essential"] = "on"
+        response = as_user(district_officer).post(reverse("funds:category_add"), data)
+        assert response.status_code == 302
+        added = Category.objects.get(district=world.district, code="fire")
+        assert (added.name, added.essential) == ("消防器材", True)
+
     def test_others_may_read_but_not_edit(self, client, as_user, world, chair_a, official_a):
         phone = category(world.community_a, "phone")
         url = reverse("funds:category_edit", args=[phone.pk])
@@ -355,7 +363,7 @@ class TestCategories:
         assert as_user(district_officer).get(url).status_code == 404
 
 
-@covers("funds:community_year", "funds:year_action", "funds:street_office_year")
+@covers("funds:community_year", "funds:year_action", "funds:street_office_year", "funds:comparison")
 class TestYearPages:
     def url(self, community, year=2025):
         return reverse("funds:community_year", args=[community.pk, year])
@@ -368,6 +376,7 @@ class TestYearPages:
         assert is_login_redirect(client.post(self.action(world.community_a, "close")))
         so_url = reverse("funds:street_office_year", args=[world.street_a.pk, 2025])
         assert is_login_redirect(client.get(so_url))
+        assert is_login_redirect(client.get(reverse("funds:comparison", args=[2025])))
         for user in (staff_b, official_b):
             assert as_user(user).get(self.url(world.community_a)).status_code == 404
             assert as_user(user).post(self.action(world.community_a, "close")).status_code == 404
@@ -397,6 +406,7 @@ class TestYearPages:
         page = as_user(staff_a).get(self.url(c), {"allocation": "20000"}).content.decode()
         assert 'data-figure="gap">¥9000.00' in page
         assert "<svg" in page and "−¥9000" in page
+        assert "−¥9000.00" in page and "−¥15000.00" in page  # the chart's figures as a table
         assert "¥20000.00" in page  # the scenario asked for
         assert "¥7000.00" in page  # gap left with ¥20,000 pooled at 60 %
 
@@ -409,9 +419,12 @@ class TestYearPages:
     def test_the_street_office_compares_its_communities(self, as_user, world, official_a):
         IncomeFactory(community=world.community_a, amount=D("15000"))
         IncomeFactory(community=world.community_b, amount=D("99999"))
+        ExpenseFactory(community=world.community_a2, amount=D("700"))
         page = as_user(official_a).get(reverse("funds:comparison", args=[2025])).content.decode()
         assert "甲社区" in page and "甲二社区" in page and "乙社区" not in page
         assert "99999" not in page
+        # 甲二's gap is not hidden by 甲's surplus.
+        assert 'data-figure="shortfall">¥700.00' in page
         so = reverse("funds:street_office_year", args=[world.street_a.pk, 2025])
         page = as_user(official_a).get(so).content.decode()
         assert "甲二社区" in page and "¥15000.00" in page
@@ -449,3 +462,36 @@ class TestPublicNotice:
         assert as_user(staff_a).post(url).status_code == 403
         as_user(chair_a).post(url)
         assert FinancialYear.objects.get(community=books, year=2025).published
+
+
+def test_the_admin_shows_the_books_read_only(client, world):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    IncomeFactory(community=world.community_a, payer="区民政局拨款处")
+    client.force_login(admin)
+    page = client.get(reverse("admin:funds_income_changelist")).content.decode()
+    assert "区民政局拨款处" in page
+    income = Income.objects.get()
+    url = reverse("admin:funds_income_change", args=[income.pk])
+    client.post(url, {"amount": "1"})
+    income.refresh_from_db()
+    assert income.amount == D("15000.00")
+
+
+def test_the_overview_runs_a_fixed_number_of_queries(
+    as_user, world, district_officer, django_assert_max_num_queries
+):
+    from tests.factories import CommunityFactory
+
+    client = as_user(district_officer)
+    url = reverse("funds:comparison", args=[2025])
+    IncomeFactory(community=world.community_a)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for community in CommunityFactory.create_batch(15, street_office=world.street_b):
+        IncomeFactory(community=community)
+        ExpenseFactory(community=community)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count('href="/funds/communities/') == 18
