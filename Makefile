@@ -11,6 +11,8 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 # Values for local runs and tests only; production sets its own (README).
 RUN_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=juwei-test-only-not-a-secret
+# Both cores; a module's tests stay on one worker so module-scoped fixtures are built once.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: help system install run test lint check pytest pytest-pg messages demo bench screenshots clean
 

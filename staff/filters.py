@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community, Department
 from committee.scoping import district_ids
-from staff.models import PayRecord, StaffMember
+from staff.models import InsuranceRates, PayRecord, PayScale, StaffMember, WageBenchmark
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 
@@ -101,3 +101,27 @@ class PayRecordFilterSet(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         _scope_choices(self, request)
+
+
+class WageBenchmarkFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    class Meta:
+        model = WageBenchmark
+        fields = ["year"]
+
+
+class InsuranceRatesFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    class Meta:
+        model = InsuranceRates
+        fields = ["year"]
+
+
+class PayScaleFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    class Meta:
+        model = PayScale
+        fields = ["year"]

@@ -19,6 +19,8 @@ Public functions:
 - ``pay_ratios(communities, start, end)`` → PayRatios: full-time median against the minimum
   wage, the average wage and the assistants' median.
 - ``pay_ratios_by_community(...)`` → {community id: PayRatios}.
+- ``pay_ratios_by_month(...)`` → {first day of month: PayRatios}: the 12-month trend, each
+  month against the benchmarks of its own year.
 - ``fulltime_to_minimum_wage(...)``, ``fulltime_to_average_wage(...)``,
   ``fulltime_to_assistants(...)`` → Decimal | None: the three ratios one by one.
 - ``months_without_employer_insurance(...)`` → int: person-months paid without the
@@ -94,6 +96,7 @@ class Benchmarks:
     minimum_wage: Decimal
     average_wage: Decimal
     disposable_income: Decimal
+    sources: tuple[str, ...] = ()
 
     @property
     def disposable_income_per_month(self) -> Decimal:
@@ -244,6 +247,7 @@ def benchmarks(communities, start, end) -> Benchmarks | None:
         minimum_wage=_cents(sum(r.minimum_wage for r in rows) / n),
         average_wage=_cents(sum(r.average_wage for r in rows) / n),
         disposable_income=_cents(sum(r.disposable_income for r in rows) / n),
+        sources=tuple(sorted({r.source for r in rows if r.source})),
     )
 
 
@@ -271,6 +275,36 @@ def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
             assistant_median=summary.get(StaffMember.Kind.ASSISTANT, PaySummary()).median,
             minimum_wage=row.minimum_wage if row else None,
             average_wage=row.average_wage if row else None,
+        )
+    return result
+
+
+def pay_ratios_by_month(communities, start, end) -> dict[date, PayRatios]:
+    medians = median_net_pay_by_month(communities, start, end)
+    rows = WageBenchmark.objects.filter(
+        district_id__in=communities.values("street_office__district_id"), year__lte=end.year
+    ).order_by("district_id", "year")
+    by_district: dict[int, list[WageBenchmark]] = defaultdict(list)
+    for row in rows:
+        by_district[row.district_id].append(row)
+
+    def in_force(year: int) -> list[WageBenchmark]:
+        found = []
+        for history in by_district.values():
+            earlier = [row for row in history if row.year <= year]
+            if earlier:
+                found.append(earlier[-1])
+        return found
+
+    result = {}
+    for month, row in medians.items():
+        bench = in_force(month.year)
+        n = len(bench)
+        result[month] = PayRatios(
+            fulltime_median=row[StaffMember.Kind.FULLTIME],
+            assistant_median=row[StaffMember.Kind.ASSISTANT],
+            minimum_wage=_cents(sum(b.minimum_wage for b in bench) / n) if n else None,
+            average_wage=_cents(sum(b.average_wage for b in bench) / n) if n else None,
         )
     return result
 
@@ -424,6 +458,7 @@ __all__ = [
     "net_pay_summary_by_street_office",
     "pay_ratios",
     "pay_ratios_by_community",
+    "pay_ratios_by_month",
     "staffing",
     "staffing_by_community",
 ]

@@ -1,4 +1,10 @@
-"""The committee's roster: full-time community workers, assistants placed by departments."""
+"""The committee's roster: full-time community workers, assistants placed by departments.
+
+And their pay: the district's pay scale, insurance rates and wage benchmarks, and the
+monthly pay records with their history.
+"""
+
+from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
@@ -9,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community, Department, District
@@ -488,3 +495,43 @@ class PayRecord(models.Model):
             ) % {"expected": expected}
         if errors:
             raise ValidationError(errors)
+
+
+class PayRecordChangeQuerySet(ScopedQuerySet):
+    scope_path = "record__staff_member__community"
+
+
+class PayRecordChange(models.Model):
+    """Who saved a pay record when, and the figures it held then: the record's history."""
+
+    record = models.ForeignKey(
+        PayRecord, on_delete=models.PROTECT, related_name="changes", verbose_name=_("pay record")
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    figures = models.JSONField(_("figures"), default=dict)
+
+    objects = PayRecordChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pay record change")
+        verbose_name_plural = _("pay record changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} · {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def snapshot(cls, record: PayRecord, user) -> PayRecordChange:
+        """An unsaved history entry holding the record's figures as they are now."""
+        names = (*PayRecord.PAY_PARTS, "gross", *PayRecord.INDIVIDUAL, "income_tax", "net")
+        figures = {name: str(getattr(record, name)) for name in (*names, *PayRecord.EMPLOYER)}
+        figures["override_reason"] = record.override_reason
+        return cls(record=record, changed_by=user, figures=figures)

@@ -19,7 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from staff.models import INSURANCE_KINDS, InsuranceRates, PayRecord, StaffMember, month_start
+from staff.models import (
+    INSURANCE_KINDS,
+    InsuranceRates,
+    PayRecord,
+    PayRecordChange,
+    StaffMember,
+    month_start,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -151,6 +158,7 @@ def save_pay_record(
     record.recorded_by = user
     record.full_clean()
     record.save()
+    PayRecordChange.snapshot(record, user).save()
     return record
 
 
@@ -204,6 +212,9 @@ def record_payroll(
     if errors:
         raise ValidationError(errors)
     PayRecord.objects.bulk_create(to_create)
+    PayRecordChange.objects.bulk_create(
+        PayRecordChange.snapshot(record, user) for record in to_create + to_update
+    )
     if to_update:
         PayRecord.objects.bulk_update(
             to_update,

@@ -8,6 +8,25 @@ from staff.models import InsuranceRates, PayRecord, PayScale, StaffMember, WageB
 from staff.validators import mask_national_id, mask_phone
 
 
+class RateColumn(tables.Column):
+    """A contribution rate kept as a fraction: 8 % on screen, a percentage cell in Excel."""
+
+    excel_number_format = "0.0%"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return f"{(value * 100).normalize():f} %"
+
+    def value(self, value):
+        return value
+
+
+SOURCE_ATTRS = {"td": {"class": "source"}}
+
+
 class PersonalDataColumn(tables.Column):
     """National ID or phone: whole only where the viewer may see personal data.
 
@@ -78,7 +97,11 @@ class StaffMemberTable(PersonalDataTable):
 
 class PayRecordTable(BaseTable):
     month = tables.DateColumn(format="Y-m", linkify=True)
-    staff_member = tables.Column(accessor="staff_member__name", verbose_name=_("staff member"))
+    staff_member = tables.Column(
+        accessor="staff_member__name",
+        verbose_name=_("staff member"),
+        linkify=("staff:staff_detail", {"pk": tables.A("staff_member_id")}),
+    )
     community = tables.Column(accessor="staff_member__community__name", verbose_name=_("community"))
     staff_kind = tables.Column(
         accessor="staff_member__kind", verbose_name=_("kind of staff"), orderable=True
@@ -153,6 +176,7 @@ class WageBenchmarkTable(BaseTable):
     minimum_wage = MoneyColumn()
     average_wage = MoneyColumn()
     disposable_income = MoneyColumn()
+    source = tables.Column(attrs=SOURCE_ATTRS)
 
     default_columns = (
         "district",
@@ -178,6 +202,7 @@ class WageBenchmarkTable(BaseTable):
 class PayScaleTable(BaseTable):
     year = tables.Column(linkify=True)
     base_amount = MoneyColumn()
+    source = tables.Column(attrs=SOURCE_ATTRS)
 
     default_columns = ("district", "year", "base_amount", "source")
 
@@ -190,9 +215,21 @@ class InsuranceRatesTable(BaseTable):
     year = tables.Column(linkify=True)
     base_minimum = MoneyColumn()
     base_maximum = MoneyColumn()
+    pension_individual = RateColumn()
+    pension_employer = RateColumn()
+    medical_individual = RateColumn()
+    medical_employer = RateColumn()
+    unemployment_individual = RateColumn()
+    unemployment_employer = RateColumn()
+    injury_individual = RateColumn()
+    injury_employer = RateColumn()
+    maternity_individual = RateColumn()
+    maternity_employer = RateColumn()
+    housing_fund_individual = RateColumn()
+    housing_fund_employer = RateColumn()
+    source = tables.Column(attrs=SOURCE_ATTRS)
 
     default_columns = (
-        "district",
         "year",
         "base_minimum",
         "base_maximum",

@@ -31,7 +31,13 @@ from committee.models import Community
 from committee.roles import Action
 from committee.tables import format_money
 from staff import metrics
-from staff.filters import PayRecordFilterSet, StaffMemberFilterSet
+from staff.filters import (
+    InsuranceRatesFilterSet,
+    PayRecordFilterSet,
+    PayScaleFilterSet,
+    StaffMemberFilterSet,
+    WageBenchmarkFilterSet,
+)
 from staff.forms import (
     InsuranceRatesForm,
     MonthField,
@@ -50,7 +56,13 @@ from staff.models import (
     StaffMember,
     WageBenchmark,
 )
-from staff.services import PayrollRow, create_pay_scale, record_payroll, save_pay_record
+from staff.services import (
+    PayrollRow,
+    create_pay_scale,
+    rates_for,
+    record_payroll,
+    save_pay_record,
+)
 from staff.tables import (
     InsuranceRatesTable,
     PayRecordTable,
@@ -152,7 +164,7 @@ class StaffMemberDetailView(ObjectDetailView):
         if monthly:
             context["chart"] = line_chart(
                 _("Monthly pay, last 12 months"),
-                [f"{m:%Y-%m}" for m in months],
+                [f"{m:%y-%m}" for m in months],
                 [
                     (_("gross pay"), [monthly[m].gross if m in monthly else None for m in months]),
                     (_("net pay"), [monthly[m].net if m in monthly else None for m in months]),
@@ -228,9 +240,7 @@ class PayRecordFormMixin:
                 record=record,
                 given=form.given(),
                 user=self.request.user,
-                rates=InsuranceRates.objects.for_year(
-                    record.staff_member.community.street_office.district_id, record.month.year
-                ),
+                rates=rates_for(record.staff_member, record.month),
             )
         except ValidationError as error:
             form._update_errors(error)
@@ -249,15 +259,22 @@ class PayRecordFormMixin:
 
 
 class PayRecordCreateView(PayRecordFormMixin, ObjectCreateView):
+    def get_initial(self):
+        return {**super().get_initial(), "month": default_period()[1].replace(day=1)}
+
     def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        if not form.fields["staff_member"].queryset.exists():
+        if not scoping.communities(self.request.user, Action.CHANGE).exists():
             raise PermissionDenied(_("You may not add records here."))
-        return form
+        return super().get_form(form_class)
 
 
 class PayRecordUpdateView(PayRecordFormMixin, ObjectUpdateView):
     queryset = PayRecord.objects.select_related("staff_member__community__street_office")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = self.object.changes.select_related("changed_by")[:24]
+        return context
 
 
 # --- Pay against benchmarks -----------------------------------------------------------------
@@ -296,6 +313,13 @@ class PayOverviewView(PeriodMixin, TemplateView):
             for c in communities
         ]
         context["total"] = metrics.pay_ratios(communities, self.start, self.end)
+        by_office = metrics.net_pay_summary_by_street_office(communities, self.start, self.end)
+        offices = {c.street_office_id: c.street_office for c in communities}
+        context["offices"] = [
+            (offices[pk], summary["fulltime"], summary["assistant"])
+            for pk, summary in sorted(by_office.items())
+            if pk in offices
+        ]
         return context
 
 
@@ -343,7 +367,7 @@ class CommunityPayView(PeriodMixin, TemplateView):
             ),
             trend_chart=line_chart(
                 _("Median monthly net pay by month"),
-                [f"{m:%Y-%m}" for m in by_month],
+                [f"{m:%y-%m}" for m in by_month],
                 [
                     (str(StaffMember.Kind(k).label), [row[k] for row in by_month.values()])
                     for k in (fulltime, assistant)
@@ -519,6 +543,7 @@ class WageBenchmarkListView(ObjectListView):
     model = WageBenchmark
     queryset = WageBenchmark.objects.select_related("district")
     table_class = WageBenchmarkTable
+    filterset_class = WageBenchmarkFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:benchmark_add"
     write_action = Action.ADMINISTER
@@ -540,6 +565,7 @@ class InsuranceRatesListView(ObjectListView):
     model = InsuranceRates
     queryset = InsuranceRates.objects.select_related("district")
     table_class = InsuranceRatesTable
+    filterset_class = InsuranceRatesFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:insurance_add"
     write_action = Action.ADMINISTER
@@ -561,6 +587,7 @@ class PayScaleListView(ObjectListView):
     model = PayScale
     queryset = PayScale.objects.select_related("district")
     table_class = PayScaleTable
+    filterset_class = PayScaleFilterSet
     template_name = "staff/settings_list.html"
     add_url_name = "staff:payscale_add"
     write_action = Action.ADMINISTER

@@ -10,6 +10,12 @@ from tests.staff.factories import VALID_ID, InsuranceRatesFactory, WageBenchmark
 MAY = date(2026, 5, 1)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas get passwords; PBKDF2's real cost is not what these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def rates(world):
     return InsuranceRatesFactory(district=world.district, year=2026)

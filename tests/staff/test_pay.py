@@ -172,6 +172,7 @@ class TestPayOverview:
         )
         text = page.content.decode()
         assert "甲社区" in text and "乙社区" not in text and "45 %" in text
+        assert "甲街道" in text and "¥1,100.00 – ¥1,100.00" in text and "乙街道" not in text
 
     def test_it_runs_a_fixed_number_of_queries(
         self, as_user, world, district_officer, pay_a, benchmark, django_assert_max_num_queries
@@ -181,7 +182,7 @@ class TestPayOverview:
         client = as_user(district_officer)
         client.get(reverse("staff:pay_overview"))
         CommunityFactory.create_batch(10, street_office=world.street_b)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(16):
             client.get(reverse("staff:pay_overview"))
 
 
@@ -229,6 +230,7 @@ class TestPayroll:
         june = PayRecord.objects.filter(month=date(2026, 6, 1)).order_by("net")
         assert [r.net for r in june] == [Decimal("1100.00"), Decimal("3100.00")]
         assert all(r.recorded_by == staff_a for r in june)
+        assert all(r.changes.get().changed_by == staff_a for r in june)
 
     def test_one_bad_row_saves_nothing(self, as_user, staff_a, world, worker_a, assistant_a, rates):
         make_pay(worker_a, MAY, "2000", rates=rates)
@@ -280,7 +282,7 @@ class TestPayroll:
             page = client.get(self.url(world, "2026-07"))
             response = client.post(self.url(world, "2026-07"), grid_post(page))
         assert response.status_code == 302
-        assert PayRecord.objects.filter(month=date(2026, 7, 1)).count() == 3
+        assert PayRecord.objects.filter(month=date(2026, 7, 1)).count() == 28
 
 
 @covers("staff:benchmark_edit", "staff:insurance_edit", "staff:payscale_edit")
@@ -377,3 +379,15 @@ class TestDistrictSettings:
         scale = create_pay_scale(district=world.district, year=2026, base_amount=Decimal("3400"))
         url = reverse("staff:payscale_edit", args=[scale.pk])
         assert as_user(staff_a).get(url).status_code == 403
+
+
+def test_every_save_is_kept_with_who_and_when(as_user, staff_a, chair_a, pay_a, world):
+    url = reverse("staff:payrecord_edit", args=[pay_a.pk])
+    as_user(staff_a).post(url, pay_form(pay_a.staff_member, month="2026-05"))
+    data = pay_form(pay_a.staff_member, month="2026-05", performance_pay="600.00")
+    as_user(chair_a).post(url, data)
+    history = list(pay_a.changes.order_by("pk"))
+    assert [c.changed_by for c in history] == [staff_a, chair_a]
+    assert [c.figures["net"] for c in history] == ["1100.00", "1600.00"]
+    page = as_user(staff_a).get(url).content.decode()
+    assert "chair_a" in page and "¥1,600.00" in page
