@@ -23,7 +23,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,10 +77,22 @@ class SurveyQuerySet(scoping.ScopedQuerySet):
         )
 
     def with_counts(self) -> SurveyQuerySet:
+        """Number of responses and questions, as subqueries (no join of one with the other)."""
         return self.annotate(
-            response_count=models.Count("responses", distinct=True),
-            question_count=models.Count("questions", distinct=True),
+            response_count=_count_per_survey(Response),
+            question_count=_count_per_survey(Question),
         )
+
+
+def _count_per_survey(model) -> Coalesce:
+    counted = (
+        model._default_manager.filter(survey=OuterRef("pk"))
+        .order_by()
+        .values("survey")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 class Survey(models.Model):
@@ -382,7 +395,7 @@ class SubmissionAttempt(models.Model):
     """
 
     address_hash = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["address_hash", "at"], name="surveys_attempt_addr_at")]

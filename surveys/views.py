@@ -119,7 +119,6 @@ def survey_detail(request, pk: int):
         "response_count": survey.responses.count(),
         "code_count": survey.codes.count(),
         "public_url": request.build_absolute_uri(survey.get_public_url()),
-        "question_form": QuestionForm(),
     }
     return render(request, "surveys/survey_detail.html", context)
 

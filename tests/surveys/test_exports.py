@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from surveys.models import Response
+from surveys import services
+from surveys.exports import responses_workbook
+from surveys.models import Question, Response
 from tests.scoping import covers
-from tests.surveys.factories import answer, every_kind_survey
+from tests.surveys.factories import SurveyFactory, answer, every_kind_survey, question
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,38 @@ class TestExports:
             url = reverse(name, args=[survey.pk])
             assert as_user(staff_b).get(url).status_code == 404
             assert client.get(url).status_code == 302
+
+
+def test_it_exports_several_questions_of_each_kind_side_by_side(world):
+    survey = SurveyFactory(community=world.community_a)
+    made = []
+    for round_ in (1, 2):
+        for kind in Question.Kind.values:
+            options = ("是", "否") if kind in ("single", "multiple") else ()
+            made.append(question(survey, kind, *options, text=f"{kind}{round_}", required=False))
+    for i in range(3):
+        answers = {}
+        for q in made:
+            choices = list(q.choices.all())
+            answers[q] = {
+                "single": choices[i % 2] if choices else None,
+                "multiple": choices[: i % 3],
+                "rating": 1 + i,
+                "number": i * 10,
+                "text": f"{q.text}-{i}",
+            }[q.kind]
+        services.submit_response(survey=survey, answers=answers)
+    ws = load_workbook(responses_workbook(survey, survey.responses.all())).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert len(rows) == 4 and len(rows[0]) == 5 + 2 * (1 + 2 + 1 + 1 + 1)
+    header = rows[0]
+    for i, row in enumerate(rows[1:]):
+        cells = dict(zip(header, row, strict=True))
+        for round_ in (1, 2):
+            base = (round_ - 1) * 5
+            assert cells[f"Q{base + 1} single{round_}"] == ("是", "否")[i % 2]
+            assert cells[f"Q{base + 2} multiple{round_} · 是"] == (1 if i % 3 >= 1 else 0)
+            assert cells[f"Q{base + 2} multiple{round_} · 否"] == (1 if i % 3 >= 2 else 0)
+            assert cells[f"Q{base + 3} rating{round_}"] == 1 + i
+            assert cells[f"Q{base + 4} number{round_}"] == i * 10
+            assert cells[f"Q{base + 5} text{round_}"] == f"text{round_}-{i}"

@@ -82,6 +82,8 @@ class TestResultsPage:
         assert '<dd id="response-total">1</dd>' in html
         assert '<td>乙</td><td class="num">1</td><td class="num">100.0 %</td>' in html
         assert "<svg" in html
+        single = survey.questions.get(kind="single")
+        assert f"{reverse('surveys:compare')}?key={single.key}" in html
 
     def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_responses(
         self, as_user, staff_a, survey, django_assert_num_queries

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 
 from surveys import services
 from surveys.models import Answer, Choice, Question, Response, Survey
@@ -137,6 +138,17 @@ class TestSubmission:
                 answers={s: s.choices.first(), m: list(m.choices.all()), t: "好", r: 9},
             )
         assert Response.objects.count() == 0 and Answer.objects.count() == 0
+
+    def test_it_rolls_the_response_back_when_saving_its_answers_fails(self, world, monkeypatch):
+        survey = every_kind_survey(community=world.community_a)
+
+        def broken(*args, **kwargs):
+            raise IntegrityError("disk full")
+
+        monkeypatch.setattr(Answer.objects, "bulk_create", broken)
+        with pytest.raises(IntegrityError):
+            answer(survey, multiple=(0, 1), text="好")
+        assert Response.objects.count() == 0
 
     def test_it_enforces_required_questions_on_the_server(self, world):
         survey = every_kind_survey(community=world.community_a)

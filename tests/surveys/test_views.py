@@ -25,6 +25,25 @@ class TestList:
         assert html.count("/surveys/") > 30
         assert reverse("surveys:survey_create") in html  # a street office runs its own surveys
 
+    def test_it_filters_by_community_as_the_dashboards_link_it(self, world, as_user, official_a):
+        SurveyFactory(community=world.community_a, title="甲的问卷")
+        SurveyFactory(community=world.community_a2, title="甲二的问卷")
+        url = reverse("surveys:survey_list") + f"?community={world.community_a2.pk}"
+        html = as_user(official_a).get(url).content.decode()
+        assert "甲二的问卷" in html and "甲的问卷" not in html
+
+    def test_it_exports_the_list_it_shows(self, world, as_user, staff_a):
+        import io
+
+        from openpyxl import load_workbook
+
+        SurveyFactory(community=world.community_a, title="=甲的问卷")
+        SurveyFactory(community=world.community_b, title="乙的问卷")
+        response = as_user(staff_a).get(reverse("surveys:survey_list") + "?export=xlsx")
+        rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+        assert [row[0] for row in rows[1:]] == ["=甲的问卷"]
+        assert rows[1][1] == "甲社区"
+
     def test_it_hides_the_add_button_from_the_district(self, as_user, district_officer):
         html = as_user(district_officer).get(reverse("surveys:survey_list")).content.decode()
         assert reverse("surveys:survey_create") not in html
@@ -186,3 +205,22 @@ class TestPaperAndCodes:
         html = as_user(staff_a).get(survey.get_absolute_url()).content.decode()
         assert f"/surveys/s/{survey.token}/" in html
         services.close_survey(survey=survey)
+
+
+class TestStreetOfficeSurvey:
+    def test_its_officials_run_it_and_the_district_only_reads_it(
+        self, world, as_user, official_a, district_officer, staff_a
+    ):
+        survey = SurveyFactory(community=None, street_office=world.street_a)
+        question(survey, Question.Kind.TEXT)
+        url = survey.get_absolute_url()
+        edit = reverse("surveys:survey_edit", args=[survey.pk])
+        official_page = as_user(official_a).get(url).content.decode()
+        assert edit in official_page and "甲街道" in official_page
+        district_page = as_user(district_officer).get(url)
+        assert district_page.status_code == 200 and edit not in district_page.content.decode()
+        assert as_user(district_officer).get(edit).status_code == 403
+        assert as_user(staff_a).get(url).status_code == 404
+        as_user(official_a).post(reverse("surveys:survey_state", args=[survey.pk, "close"]))
+        survey.refresh_from_db()
+        assert survey.state == Survey.State.CLOSED
