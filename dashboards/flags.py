@@ -174,7 +174,7 @@ class FlagSpec:
         if value is None:
             return "—"
         if self.unit == "percent":
-            return number_format(Decimal(value) * 100, 0) + " %"
+            return number_format(Decimal(value) * 100, 0) + "\u00a0%"
         return number_format(Decimal(value), 0)
 
 

@@ -19,7 +19,7 @@ class ThresholdForm(forms.Form):
         for kind, spec in SPECS.items():
             row = thresholds[kind]
             scale = HUNDRED if spec.unit == "percent" else Decimal("1")
-            suffix = " %" if spec.unit == "percent" else ""
+            suffix = "\u00a0%" if spec.unit == "percent" else ""
             names = []
             for level, stored, default in (
                 ("amber", row.amber, spec.amber),
@@ -33,7 +33,7 @@ class ThresholdForm(forms.Form):
                     min_value=Decimal("0"),
                     max_digits=8,
                     decimal_places=2,
-                    initial=(stored * scale).normalize(),
+                    initial=f"{(stored * scale).normalize():f}",
                     help_text=_("default %(op)s %(value)s")
                     % {
                         "op": spec.operator(),

@@ -31,6 +31,7 @@ ZERO = Decimal("0")
 class Panel:
     """A titled chart and the same numbers as a table (headers, rows of cells)."""
 
+    key: str
     title: str
     chart: SafeString | None = None
     headers: list[str] = field(default_factory=list)
@@ -93,7 +94,7 @@ def _hours(value) -> str:
 
 
 def _pct(value) -> str:
-    return "—" if value is None else number_format(Decimal(value) * 100, 0) + " %"
+    return "—" if value is None else number_format(Decimal(value) * 100, 0) + "\u00a0%"
 
 
 def _ids(communities: models.QuerySet) -> list[int]:
@@ -136,6 +137,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
         )
     labels = [f"{m:%m}" for m in months]
     return Panel(
+        key="hours_by_nature",
         title=_("Hours by nature, month by month"),
         chart=bar_chart(
             _("Hours by nature"),
@@ -194,6 +196,7 @@ def department_panel(communities, period: Period) -> Panel:
         )
     top = rows[:10]
     return Panel(
+        key="departments",
         title=_("Tasks by department"),
         chart=bar_chart(
             _("Tasks pushed down, by department"),
@@ -261,6 +264,7 @@ def pending_panel(communities, period: Period) -> Panel:
             ]
         )
     return Panel(
+        key="pending",
         title=_("Waiting for approval"),
         headers=[_("Task"), _("Community"), _("Department"), _("Decision due"), _("Days left")],
         rows=rows,
@@ -284,6 +288,7 @@ def approval_queue_panel(communities, period: Period) -> Panel:
     )
     queue = records_url("tasks:approval_queue")
     return Panel(
+        key="approval_queue",
         title=_("Approval queue"),
         headers=[_("Waiting for a decision"), _("Overdue")],
         rows=[[Cell(str(counts["waiting"]), queue), Cell(str(counts["overdue"]), queue)]],
@@ -320,6 +325,7 @@ def money_panel(communities, period: Period) -> Panel:
     if not any(amount for _label, amount, _url in steps):
         steps = []
     return Panel(
+        key="money",
         title=_("Money: allocation, pooling and the gap"),
         chart=waterfall(
             _("From allocation to gap"), [(label, amount) for label, amount, _url in steps]
@@ -366,10 +372,11 @@ def pay_panel(communities, period: Period) -> Panel:
         for label, value, url in figures
     ]
     return Panel(
+        key="pay",
         title=_("Pay against the benchmarks"),
         chart=bar_chart(
             _("Monthly pay (¥)"),
-            [str(label) for label, _v, _u in figures],
+            [_("full-time"), _("assistants"), _("minimum wage"), _("average wage")],
             [(_("¥ a month"), [value for _l, value, _u in figures])],
             horizontal=True,
         ),
@@ -408,6 +415,7 @@ def survey_panel(communities, period: Period) -> Panel:
         ]
     )
     return Panel(
+        key="survey",
         title=_("What residents think"),
         chart=bar_chart(
             _("“What kind of organisation is the committee?”"),
@@ -435,7 +443,13 @@ def trends_panel(communities, period: Period) -> Panel | None:
         (_("Administrative share"), "tasks", "administrative_share_by_month", _pct, None),
         (_("Tasks without admission"), "tasks", "unauthorised_tasks_by_month", str, None),
         (_("Pooled share"), "funds", "summary_by_month", _pct, "pooled_share"),
-        (_("Full-time median pay"), "staff", "median_net_pay_by_month", format_money, "fulltime"),
+        (
+            _("Full-time pay against the minimum wage"),
+            "staff",
+            "pay_ratios_by_month",
+            _pct,
+            "to_minimum_wage",
+        ),
         (_("Residents who feel represented"), "surveys", "representing_share_by_month", _pct, None),
     ]
     for label, app, name, fmt, pick in sources:
@@ -443,10 +457,8 @@ def trends_panel(communities, period: Period) -> Panel | None:
             found = metric(app, name)(communities, start, end)
         except MetricMissing:
             continue
-        if pick == "pooled_share":
-            found = {m: v.pooled_share for m, v in found.items()}
-        elif pick:
-            found = {m: v.get(pick) for m, v in found.items()}
+        if pick:
+            found = {m: getattr(v, pick, None) for m, v in found.items()}
         series.append((label, found, fmt))
     if not series:
         return None
@@ -454,6 +466,7 @@ def trends_panel(communities, period: Period) -> Panel | None:
         (label, [found.get(m) for m in months]) for label, found, fmt in series if fmt is _pct
     ]
     return Panel(
+        key="trends",
         title=_("The last twelve months"),
         chart=line_chart(
             _("Shares, month by month (%)"),

@@ -55,7 +55,10 @@ class FlagColumn(tables.Column):
         )
 
     def render(self, value, record):
-        return flag_cell(value, record.get("notes", {}).get(self.kind, ""))
+        note = (
+            record.get("notes", {}).get(self.kind, "") if value and value.value is not None else ""
+        )
+        return flag_cell(value, note)
 
     def render_footer(self, bound_column, table):
         return flag_cell(getattr(table, "totals", {}).get(self.kind))

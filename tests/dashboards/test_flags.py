@@ -91,7 +91,7 @@ def test_it_explains_each_flag_in_one_chinese_sentence(world, fake_metrics):
             FlagKind.ADMIN_SHARE
         ]
         assert flag.severity.label == "红"
-    assert "62 %" in flag.explanation
+    assert "62\u00a0%" in flag.explanation
     assert "政务" in flag.explanation
     assert flag.explanation.count("。") == 1
 

@@ -10,6 +10,30 @@ from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFacto
 from tests.scoping import covers
 
 
+def with_records(community) -> None:
+    """Two hours of administrative work and a pooled allocation."""
+    from datetime import date
+
+    from funds.models import Income
+    from tasks.models import Nature, Task, TimeEntry
+    from tests.factories import DepartmentFactory, StaffMemberFactory
+
+    member = StaffMemberFactory(community=community)
+    task = Task.objects.create(
+        community=community,
+        title="报表",
+        department=DepartmentFactory(district=community.street_office.district),
+        category="forms",
+        nature=Nature.ADMINISTRATIVE,
+        received_on=date.today(),
+    )
+    TimeEntry.objects.create(staff_member=member, task=task, date=date.today(), hours=2)
+    for kind, amount in (("allocation", 15000), ("pooling", 6000)):
+        Income.objects.create(
+            community=community, date=date.today(), kind=kind, amount=amount, payer="区"
+        )
+
+
 def location(response) -> str:
     return urlparse(response["Location"]).path
 
@@ -50,7 +74,7 @@ class TestCommunityDashboard:
         page = as_user(staff_a).get(self.url(world.community_a)).content.decode()
         assert "甲社区" in page
         assert 'data-kind="admin_share"' in page
-        assert "62 %" in page
+        assert "62\u00a0%" in page
 
     def test_it_keeps_the_period_in_the_url(self, as_user, world, staff_a, fake_metrics):
         response = as_user(staff_a).get(self.url(world.community_a, "?period=month&at=2026-03"))
@@ -89,7 +113,7 @@ class TestStreetOfficeDashboard:
         rows = list(response.context["table"].rows)
         assert [row.record["name"] for row in rows] == ["甲二社区", "甲社区"]
         page = response.content.decode()
-        assert '62 % <span class="flag-word">· 红</span>' in page  # value and word, not colour
+        assert '62\u00a0% <span class="flag-word">· 红</span>' in page  # value and word, not colour
 
     def test_it_sorts_by_any_flag(self, as_user, world, official_a, fake_metrics):
         world.community_a.residents = 2000
@@ -113,16 +137,20 @@ class TestStreetOfficeDashboard:
         assert location(client.get(self.url(world.street_a))) == reverse("login")
 
     def test_it_runs_the_same_queries_for_2_and_40_communities(
-        self, as_user, world, official_a, fake_metrics, django_assert_num_queries
+        self, as_user, world, official_a, django_assert_num_queries
     ):
+        """With the apps' real metrics, and records in every community."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        with_records(world.community_a)
+        with_records(world.community_a2)
         client = as_user(official_a)
         client.get(self.url(world.street_a))
         with CaptureQueriesContext(connection) as two:
             client.get(self.url(world.street_a))
-        CommunityFactory.create_batch(38, street_office=world.street_a)
+        for community in CommunityFactory.create_batch(38, street_office=world.street_a):
+            with_records(community)
         with django_assert_num_queries(len(two.captured_queries)):
             response = client.get(self.url(world.street_a))
         assert len(response.context["table"].rows) == 40
@@ -158,18 +186,22 @@ class TestDistrictDashboard:
         assert location(client.get(self.url(world.district))) == reverse("login")
 
     def test_it_runs_the_same_queries_for_2_and_10_street_offices(
-        self, as_user, world, district_officer, fake_metrics, django_assert_num_queries
+        self, as_user, world, district_officer, django_assert_num_queries
     ):
+        """With the apps' real metrics, and records in every community."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        for community in (world.community_a, world.community_a2, world.community_b):
+            with_records(community)
         client = as_user(district_officer)
         client.get(self.url(world.district))
         with CaptureQueriesContext(connection) as two:
             client.get(self.url(world.district))
         for _ in range(8):
             office = StreetOfficeFactory(district=world.district)
-            CommunityFactory.create_batch(3, street_office=office)
+            for community in CommunityFactory.create_batch(3, street_office=office):
+                with_records(community)
         with django_assert_num_queries(len(two.captured_queries)):
             response = client.get(self.url(world.district))
         assert len(response.context["table"].rows) == 10
@@ -183,7 +215,7 @@ class TestThresholds:
     def test_it_shows_the_defaults_without_any_setup(self, as_user, world, district_officer):
         page = as_user(district_officer).get(self.url(world.district)).content.decode()
         assert Threshold.objects.filter(district=world.district).count() == len(FlagKind)
-        assert "默认 &gt; 30 %" in page
+        assert "默认 &gt; 30\u00a0%" in page
 
     def test_a_district_officer_changes_a_limit_and_the_colour_follows(
         self, as_user, world, district_officer, official_a, fake_metrics
