@@ -186,7 +186,7 @@ def hours_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 
 def income_sheet(communities: QuerySet, period: Period) -> Sheet:
-    """Money that came in; pooling is a deduction (negative), so the total is usable money."""
+    """Money that came in; pooling is a deduction (negative), so the rows add up to money in."""
     from funds.models import Income
 
     columns = [
@@ -222,7 +222,9 @@ def income_sheet(communities: QuerySet, period: Period) -> Sheet:
         for day, community, k, payer, voucher, task, note, amount in records.iterator():
             signed = -amount if k == Income.Kind.POOLING else amount
             yield [day, community, kind.get(k, k), payer, voucher, task or "", note, signed]
-        yield [None, _total_label(), _("Usable money"), "", "", "", "", summary.usable]
+        yield [None, _total_label(), _("Money in"), "", "", "", "", summary.money_in]
+        usable = _("Usable running money (without money that came with tasks)")
+        yield [None, "", usable, "", "", "", "", summary.usable]
 
     return _("Income"), columns, rows()
 

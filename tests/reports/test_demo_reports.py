@@ -225,8 +225,9 @@ class TestCommunityYearWorkbook:
 
     def test_the_money_sheets_add_up_to_the_metrics(self, demo):
         funds = demo.metrics["funds"]
-        header, *rows, total = sheet_rows(demo.workbook, "收入")
-        assert sum(money(r[-1]) for r in rows) == funds.usable == money(total[-1])
+        header, *rows, total, usable = sheet_rows(demo.workbook, "收入")
+        assert sum(money(r[-1]) for r in rows) == funds.money_in == money(total[-1])
+        assert money(usable[-1]) == funds.usable
         header, *rows, total = sheet_rows(demo.workbook, "支出")
         assert sum(money(r[-1]) for r in rows) == funds.spent == money(total[-1])
         header, *lines, total = sheet_rows(demo.workbook, "预算执行")
