@@ -30,6 +30,7 @@ from committee.imports import (
     unknown_name,
 )
 from committee.models import Department
+from committee.tables import format_money
 from staff.models import StaffMember
 from tasks import services
 from tasks.models import CatalogueItem, Category, Nature, ResidentWork, Task, TimeEntry
@@ -161,6 +162,12 @@ class TaskImporter(Importer):
 
     def clean_all(self, rows: list[ParsedRow]) -> list[RowError]:
         return repeated_rows(rows, self._key, TITLE)
+
+    def display(self, values: dict[str, Any]) -> dict[str, str]:
+        shown = super().display(values)
+        if values.get("money_promised") is not None:
+            shown["money_promised"] = format_money(values["money_promised"])
+        return shown
 
     def save_row(self, values: dict[str, Any]) -> None:
         services.log_task(
