@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -43,8 +44,14 @@ def report(name: str, times: list[tuple[float, float]]) -> float:
 
 
 def main() -> int:
-    runs = int(os.environ.get("BENCH_RUNS", "5"))
     folder = tempfile.mkdtemp(prefix="juwei-bench-")
+    try:
+        return bench(folder, int(os.environ.get("BENCH_RUNS", "5")))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench(folder: str, runs: int) -> int:
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ.setdefault("SECRET_KEY", "juwei-bench-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "committee.settings")
@@ -67,7 +74,7 @@ def main() -> int:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=io.StringIO())
-    print(f"demo database ready in {time.perf_counter() - started:.1f} s ({folder})")
+    print(f"demo database ready in {time.perf_counter() - started:.1f} s")
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
 
