@@ -1,4 +1,4 @@
-"""Pages of the base app: home, the community list and a community's page."""
+"""Pages of the base app: the community list and a community's page."""
 
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from committee.tables import CommunityTable
 
 
 class CommunityListView(ObjectListView):
-    """The communities the user may see: home page for every role until dashboards land."""
+    """The communities the user may see (Home itself is the dashboards' landing)."""
 
     model = Community
     queryset = Community.objects.select_related("street_office__district")
@@ -27,9 +27,6 @@ class CommunityDetailView(ObjectDetailView):
     queryset = Community.objects.select_related("street_office__district")
     template_name = "committee/community_detail.html"
     write_action = Action.MANAGE  # the Edit button shows for whoever may edit
-
-
-home = CommunityListView.as_view()
 
 
 class CommunityUpdateView(ObjectUpdateView):

@@ -312,7 +312,6 @@ def money_panel(communities, period: Period) -> Panel:
         (_("Pooled by the street office"), -s.pooled, income("pooling")),
         (_("Contributions"), s.contributions, income("contribution")),
         (_("Services"), s.service, income("service")),
-        (_("Money with tasks"), s.task_funding, income("task_funding")),
         (_("Other income"), s.other, income("other")),
         (_("Usable"), s.usable, records_url("funds:income_list", **window)),
         (
@@ -322,6 +321,11 @@ def money_panel(communities, period: Period) -> Panel:
         ),
         (_("Gap (costs not covered)"), s.funding_gap, None),
     ]
+    earmarked = (
+        _("Money that came with tasks (earmarked for them, not usable)"),
+        s.task_funding,
+        income("task_funding"),
+    )
     if not any(amount for _label, amount, _url in steps):
         steps = []
     return Panel(
@@ -335,7 +339,7 @@ def money_panel(communities, period: Period) -> Panel:
         headers=[_("Step"), _("Amount")],
         rows=[
             [Cell(str(label), numeric=False), Cell(format_money(amount), url)]
-            for label, amount, url in steps
+            for label, amount, url in (steps + [earmarked] if steps else [])
         ],
         note=_("A positive gap is money the committee lacks for its essential running costs."),
     )
