@@ -59,6 +59,15 @@ class MoneyImporter(Importer):
     key_fields: tuple[str, ...] = ()
 
     @cached_property
+    def used_vouchers(self) -> set[tuple[int, str]]:
+        """(year, voucher) already in the community's books, read once for the whole file."""
+        used: set[tuple[int, str]] = set()
+        for model in (Income, Expense):
+            records = model.objects.filter(community=self.community).exclude(voucher="")
+            used.update(records.values_list("year", "voucher"))
+        return used
+
+    @cached_property
     def _years(self) -> dict[int, str]:
         return {}
 
@@ -93,12 +102,12 @@ class MoneyImporter(Importer):
         year = values["date"].year
         if self.closed_year(year):
             problems.append((DAY, self.closed_year(year)))
-        try:
-            services.check_voucher(
-                community=self.community, year=year, voucher=values.get("voucher") or ""
-            )
-        except ValidationError as error:
-            problems.append((VOUCHER, " ".join(error.messages)))
+        voucher = values.get("voucher") or ""
+        if (year, voucher) in self.used_vouchers:  # only then can the service refuse it
+            try:
+                services.check_voucher(community=self.community, year=year, voucher=voucher)
+            except ValidationError as error:
+                problems.append((VOUCHER, " ".join(error.messages)))
         key = self.record_key(values)
         if key is not None and key in self.saved:
             problems.append((AMOUNT, _("This record is already in the books.")))
