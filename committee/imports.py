@@ -20,7 +20,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -60,7 +60,7 @@ class Column:
     required: bool = True
     example: Any = ""
     # For CHOICE: the accepted labels (Chinese and English) → stored value.
-    choices: dict[str, str] | None = None
+    choices: Mapping[str, str] | None = None
     aliases: tuple[str, ...] = ()
     max_length: int | None = None
 
@@ -167,10 +167,91 @@ def parse_decimal(value: Any, places: int = 2) -> Decimal:
     return number.quantize(Decimal(1).scaleb(-places))
 
 
+class ChoiceLabels(Mapping):
+    """Every label a person may type for a model's choices → the stored value.
+
+    The labels as the pages show them in each language, then the codes themselves, so a
+    ledger written from the Chinese or the English screen reads the same. Worked out on
+    first use (translations are not ready when a module's columns are declared).
+    """
+
+    def __init__(self, choices, extra: dict[str, str] | None = None, languages=("zh-hans", "en")):
+        self._choices = choices
+        self._extra = extra or {}
+        self._languages = languages
+        self._found: dict[str, str] | None = None
+
+    @property
+    def found(self) -> dict[str, str]:
+        if self._found is None:
+            from django.utils import translation
+
+            found: dict[str, str] = {}
+            for language in self._languages:
+                with translation.override(language):
+                    for value, label in self._choices:
+                        found.setdefault(str(label), value)
+            for label, value in self._extra.items():
+                found.setdefault(label, value)
+            for value, _label in self._choices:
+                found.setdefault(value, value)
+            self._found = found
+        return self._found
+
+    def label_of(self, value: str) -> str:
+        """The label of a stored value in the reader's language."""
+        return str(dict(self._choices).get(value, value))
+
+    def __getitem__(self, key: str) -> str:
+        return self.found[key]
+
+    def __iter__(self):
+        return iter(self.found)
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+
+def choice_labels(choices, extra: dict[str, str] | None = None) -> ChoiceLabels:
+    """The labels (Chinese, English, extra short forms) and codes of a model's choices."""
+    return ChoiceLabels(choices, extra)
+
+
 def closest(value: str, candidates: Iterable[str]) -> str | None:
     """The candidate closest to a mistyped name, for 'did you mean …?'."""
     found = process.extractOne(value, list(candidates), score_cutoff=40)
     return found[0] if found else None
+
+
+def unknown_name(what: str, value: str, candidates: Iterable[str]) -> str:
+    """'No … called “x”', with the closest name the user may have meant."""
+    guess = closest(value, candidates)
+    if guess:
+        return _("No %(what)s called “%(value)s”. Did you mean “%(guess)s”?") % {
+            "what": what,
+            "value": value,
+            "guess": guess,
+        }
+    return _("No %(what)s called “%(value)s”.") % {"what": what, "value": value}
+
+
+def repeated_rows(rows: list[ParsedRow], key, column: str) -> list[RowError]:
+    """The rows of a file that repeat an earlier row's record (``key(values)``; None skips)."""
+    seen: dict[Any, int] = {}
+    errors = []
+    for row in rows:
+        try:
+            k = key(row.values)
+        except (KeyError, AttributeError):
+            continue  # a row with unreadable cells is already reported; nothing to compare
+        if k is None:
+            continue
+        if k in seen:
+            message = _("The same record as row %(row)s of this file.") % {"row": seen[k]}
+            errors.append(RowError(row.row, column, message))
+        else:
+            seen[k] = row.row
+    return errors
 
 
 class Importer:
@@ -283,8 +364,8 @@ class Importer:
         if column.kind == INTEGER:
             number = parse_decimal(raw, 0)
             return int(number)
-        text = normalise(raw)
         if column.kind == CHOICE:
+            text = normalise(raw)
             choices = {normalise(k): v for k, v in (column.choices or {}).items()}
             if text not in choices:
                 raise ValueError(
@@ -292,6 +373,9 @@ class Importer:
                     % {"value": text, "choices": "、".join(choices)}
                 )
             return choices[text]
+        # Free text keeps its own characters (Chinese punctuation such as （）and ，stays
+        # full-width); only runs of spaces, full-width ones too, are collapsed and trimmed.
+        text = re.sub(r"\s+", " ", str(raw)).strip()
         if column.max_length and len(text) > column.max_length:
             raise ValueError(
                 _("At most %(n)s characters (this has %(len)s).")
@@ -319,8 +403,12 @@ class Importer:
                 from committee.tables import format_money
 
                 shown[column.key] = format_money(value)
+            elif isinstance(column.choices, ChoiceLabels):
+                shown[column.key] = column.choices.label_of(value)
             elif column.kind == CHOICE:
-                labels = {v: k for k, v in (column.choices or {}).items()}
+                labels: dict[str, str] = {}
+                for label, stored in (column.choices or {}).items():
+                    labels.setdefault(stored, label)  # the first label given is the one shown
                 shown[column.key] = labels.get(value, str(value))
             else:
                 shown[column.key] = str(value)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funds import views
+from funds import importers, views
 
 app_name = "funds"
 urlpatterns = [
@@ -24,11 +24,13 @@ urlpatterns = [
     path("notice/<int:pk>/<int:year>/", views.PublicNoticeView.as_view(), name="notice"),
     path("income/", views.IncomeListView.as_view(), name="income_list"),
     path("income/add/", views.IncomeCreateView.as_view(), name="income_add"),
+    path("income/import/", importers.IncomeImportView.as_view(), name="income_import"),
     path("income/<int:pk>/", views.IncomeDetailView.as_view(), name="income_detail"),
     path("income/<int:pk>/edit/", views.IncomeUpdateView.as_view(), name="income_edit"),
     path("income/<int:pk>/delete/", views.IncomeDeleteView.as_view(), name="income_delete"),
     path("expenses/", views.ExpenseListView.as_view(), name="expense_list"),
     path("expenses/add/", views.ExpenseCreateView.as_view(), name="expense_add"),
+    path("expenses/import/", importers.ExpenseImportView.as_view(), name="expense_import"),
     path("expenses/<int:pk>/", views.ExpenseDetailView.as_view(), name="expense_detail"),
     path("expenses/<int:pk>/edit/", views.ExpenseUpdateView.as_view(), name="expense_edit"),
     path("expenses/<int:pk>/delete/", views.ExpenseDeleteView.as_view(), name="expense_delete"),

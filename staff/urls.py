@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views
+from staff import importers, views
 
 app_name = "staff"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.StaffMemberUpdateView.as_view(), name="staff_edit"),
     path("pay/", views.PayRecordListView.as_view(), name="payrecord_list"),
     path("pay/add/", views.PayRecordCreateView.as_view(), name="payrecord_add"),
+    path("pay/import/", importers.PayRecordImportView.as_view(), name="payrecord_import"),
     path("pay/<int:pk>/edit/", views.PayRecordUpdateView.as_view(), name="payrecord_edit"),
     path("pay/communities/", views.PayOverviewView.as_view(), name="pay_overview"),
     path("pay/communities/<int:pk>/", views.CommunityPayView.as_view(), name="community_pay"),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from tasks import views
+from tasks import importers, views
 
 app_name = "tasks"
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
     path("new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("import/", importers.TaskImportView.as_view(), name="task_import"),
     path("suggest/", views.CatalogueSuggestView.as_view(), name="catalogue_suggest"),
     path("<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
     path("<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task_edit"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("approvals/", views.ApprovalQueueView.as_view(), name="approval_queue"),
     path("timesheet/", views.TimesheetView.as_view(), name="timesheet"),
     path("hours/", views.TimeEntryListView.as_view(), name="time_entry_list"),
+    path("hours/import/", importers.TimeEntryImportView.as_view(), name="time_entry_import"),
     path("catalogue/", views.CatalogueItemListView.as_view(), name="catalogue_list"),
     path("catalogue/new/", views.CatalogueItemCreateView.as_view(), name="catalogue_create"),
     path(

@@ -1,0 +1,1 @@
+"""Reports: the PDFs and workbooks handed in, drawn from the dashboards' own numbers."""

@@ -1,0 +1,250 @@
+"""What a report says, drawn from the dashboards' own flags and panels (never recounted).
+
+``community_report(community, period)`` and ``street_office_report(office, period)`` call
+the same ``flags`` / ``flags_by_community`` and ``panels.*_panels`` builders as the
+dashboard pages, then arrange them like the field report that started this project: the
+unit in figures, the problems found by area (each with its flag), recommendations chosen
+from the flags, and the tasks by department as an appendix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from committee.models import Community, StreetOffice
+from committee.tables import format_money
+from dashboards import panels
+from dashboards.flags import Flag, MetricMissing, Severity, flags, flags_by_community, metric
+from dashboards.models import FlagKind
+from dashboards.periods import Period
+
+# The field report's four areas, the flags that measure each, and the panels that show it.
+AREAS: list[tuple[str, object, tuple[str, ...]]] = [
+    (
+        "burden",
+        gettext_lazy("Administrative burden"),
+        (
+            FlagKind.ADMIN_SHARE,
+            FlagKind.UNAUTHORISED,
+            FlagKind.NEGATIVE_LIST,
+            FlagKind.FUNDED_SHARE,
+        ),
+    ),
+    ("money", gettext_lazy("Money"), (FlagKind.USABLE_VS_COSTS, FlagKind.POOLED_SHARE)),
+    ("pay", gettext_lazy("Pay"), (FlagKind.PAY_VS_MINIMUM, FlagKind.PAY_VS_ASSISTANTS)),
+    ("residents", gettext_lazy("Residents' view"), (FlagKind.REPRESENTED_SHARE,)),
+]
+
+PANEL_AREAS: dict[Callable, str] = {
+    panels.hours_by_nature_panel: "burden",
+    panels.pending_panel: "burden",
+    panels.approval_queue_panel: "burden",
+    panels.trends_panel: "trends",
+    panels.money_panel: "money",
+    panels.pay_panel: "pay",
+    panels.survey_panel: "residents",
+}
+
+# What to do about a flag that is amber or red (the field report's own proposals).
+RECOMMENDATIONS: dict[str, object] = {
+    FlagKind.ADMIN_SHARE: gettext_lazy(
+        "Check every task pushed down against the catalogue of community work matters and "
+        "ask the street office to take back the administrative work outside it."
+    ),
+    FlagKind.UNAUTHORISED: gettext_lazy(
+        "Apply the admission procedure: start no task outside the catalogue before the "
+        "street office approves it in writing, and ask for a decision on every task pending "
+        "past 15 working days."
+    ),
+    FlagKind.NEGATIVE_LIST: gettext_lazy(
+        "Stop negative-list work and return it to the department with a refusal note "
+        "citing the catalogue item and its basis."
+    ),
+    FlagKind.FUNDED_SHARE: gettext_lazy(
+        "Ask the departments for the money promised with their assistance tasks "
+        "(authority and money follow the task), or hand the tasks back."
+    ),
+    FlagKind.USABLE_VS_COSTS: gettext_lazy(
+        "Raise the running allocation so that it covers the essential running costs "
+        "(the field report proposes ¥30,000 a year per committee)."
+    ),
+    FlagKind.POOLED_SHARE: gettext_lazy(
+        "Return the pooled funds to the committee and keep its running money in a separate account."
+    ),
+    FlagKind.PAY_VS_MINIMUM: gettext_lazy(
+        "Pay full-time workers at least the local minimum wage after their share of "
+        "insurance, on the three-post eighteen-grade scale."
+    ),
+    FlagKind.PAY_VS_ASSISTANTS: gettext_lazy(
+        "Bring full-time workers' pay up to that of the assistants placed by departments."
+    ),
+    FlagKind.REPRESENTED_SHARE: gettext_lazy(
+        "Strengthen self-governance (residents' meetings, public notices, resident-led "
+        "activities) so residents see the committee as theirs."
+    ),
+}
+
+
+@dataclass
+class Area:
+    """One area of the report: its flags, worst first, and the panels that show it."""
+
+    key: str
+    title: str
+    flags: list[Flag] = field(default_factory=list)
+    panels: list[panels.Panel] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    flag: Flag
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+
+
+def recommendations(found: list[Flag]) -> list[Recommendation]:
+    """One recommendation per amber or red flag, the red ones first."""
+    chosen = [f for f in found if f.severity >= Severity.AMBER and f.kind in RECOMMENDATIONS]
+    chosen.sort(key=lambda f: -f.severity)
+    return [Recommendation(f, str(RECOMMENDATIONS[f.kind])) for f in chosen]
+
+
+def _areas(found: list[Flag], built: list[tuple[Callable, panels.Panel]]) -> list[Area]:
+    by_kind = {f.kind: f for f in found}
+    areas = []
+    for key, title, kinds in AREAS:
+        area_flags = sorted((by_kind[k] for k in kinds if k in by_kind), key=lambda f: -f.severity)
+        area_panels = [p for builder, p in built if PANEL_AREAS.get(builder) == key]
+        if area_flags or area_panels:
+            areas.append(Area(key, str(title), area_flags, area_panels))
+    return areas
+
+
+def _build(builders: list[Callable], communities, period: Period):
+    """The dashboard's own panels, each with the builder that made it."""
+    built = []
+    for builder in builders:
+        try:
+            panel = builder(communities, period)
+        except MetricMissing:
+            continue
+        if panel is not None:
+            built.append((builder, panel))
+    return built
+
+
+def _figures(communities: models.QuerySet, period: Period) -> list[Figure]:
+    """The unit in figures: its size, then what each app's metrics count for the period."""
+    totals = communities.aggregate(
+        area=models.Sum("area_km2"),
+        residents=models.Sum("residents"),
+        households=models.Sum("households"),
+    )
+    figures = [
+        Figure(str(_("Area (km²)")), number_format(totals["area"] or 0, 2)),
+        Figure(
+            str(_("Residents")), number_format(totals["residents"] or 0, 0, force_grouping=True)
+        ),
+        Figure(
+            str(_("Households")), number_format(totals["households"] or 0, 0, force_grouping=True)
+        ),
+    ]
+    args = (communities, period.start, period.end)
+    readers = [
+        ("staff", "staffing", _staffing),
+        ("tasks", "department_league", _tasks_received),
+        ("tasks", "hours_by_nature", _hours_logged),
+        ("funds", "summary", _money_figures),
+        ("surveys", "response_count", _responses),
+    ]
+    for app, name, read in readers:
+        try:
+            figures.extend(read(metric(app, name)(*args)))
+        except MetricMissing:
+            continue
+    return figures
+
+
+def _staffing(found) -> list[Figure]:
+    return [
+        Figure(
+            str(_("Full-time workers (required by the staffing rule)")),
+            f"{found.fulltime} ({found.required})",
+        )
+    ]
+
+
+def _tasks_received(rows) -> list[Figure]:
+    return [Figure(str(_("Tasks pushed down by departments")), str(sum(r.tasks for r in rows)))]
+
+
+def _hours_logged(hours: dict) -> list[Figure]:
+    total = sum(hours.values(), Decimal("0"))
+    return [Figure(str(_("Staff hours logged")), number_format(total, 2, force_grouping=True))]
+
+
+def _money_figures(summary) -> list[Figure]:
+    return [
+        Figure(str(_("Usable money")), format_money(summary.usable)),
+        Figure(str(_("Essential running costs")), format_money(summary.essential_costs)),
+        Figure(str(_("Gap (costs not covered)")), format_money(summary.funding_gap)),
+    ]
+
+
+def _responses(count: int) -> list[Figure]:
+    return [Figure(str(_("Survey responses")), str(count))]
+
+
+def community_report(community: Community, period: Period) -> dict:
+    """Everything a community's report shows, from the community dashboard's own functions."""
+    group = Community.objects.filter(pk=community.pk)
+    found = flags(group, period.start, period.end)
+    built = _build(panels.COMMUNITY_PANELS, group, period)
+    return _report(group, period, found, built) | {"community": community}
+
+
+def street_office_report(office: StreetOffice, period: Period) -> dict:
+    """A street office's report: its communities side by side, then the group's panels."""
+    communities = Community.objects.filter(street_office=office)
+    found = flags(communities, period.start, period.end)
+    by_community = flags_by_community(communities, period.start, period.end)
+    built = _build(panels.GROUP_PANELS, communities, period)
+    names = list(communities.order_by("code").values_list("pk", "name"))
+    kinds = [f.kind for f in found]
+    comparison = [
+        (name, [next((f for f in by_community.get(pk, []) if f.kind == k), None) for k in kinds])
+        for pk, name in names
+    ]
+    return _report(communities, period, found, built) | {
+        "office": office,
+        "comparison_flags": found,
+        "comparison": comparison,
+    }
+
+
+def _report(communities, period: Period, found: list[Flag], built) -> dict:
+    department = next((p for b, p in built if b is panels.department_panel), None)
+    known = set(PANEL_AREAS) | {panels.department_panel}
+    return {
+        "period": period,
+        "figures": _figures(communities, period),
+        "flags": found,
+        "areas": _areas(found, built),
+        "trends": [p for b, p in built if PANEL_AREAS.get(b) == "trends"],
+        "department_panel": department,
+        "other_panels": [p for b, p in built if b not in known],
+        "recommendations": recommendations(found),
+        "worst": max((f.severity for f in found), default=Severity.NONE),
+    }

@@ -1,0 +1,22 @@
+import io
+
+import pytest
+from openpyxl import Workbook
+
+
+def xlsx(header, rows) -> bytes:
+    """A workbook as a clerk's ledger holds it: a header row, then the rows as typed."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas' passwords hashed cheaply: the default hasher costs ~1 s a user here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
