@@ -1,6 +1,5 @@
 import io
 
-import pytest
 from openpyxl import Workbook
 
 
@@ -14,9 +13,3 @@ def xlsx(header, rows) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Personas' passwords hashed cheaply: the default hasher costs ~1 s a user here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -188,3 +188,22 @@ class TestReportsPage:
         assert reverse("dashboards:community_workbook", args=[world.community_a2.pk]) in page
         assert reverse("dashboards:street_office_report", args=[world.street_b.pk]) not in page
         assert reverse("dashboards:refusal_note", args=[refused.pk]) not in page
+
+
+def test_the_refused_tasks_page_links_its_refusal_note_for_who_may_print_it(
+    as_user, staff_a, official_a, refused
+):
+    note = reverse("dashboards:refusal_note", args=[refused.pk])
+    page = reverse("tasks:task_detail", args=[refused.pk])
+    assert note in as_user(staff_a).get(page).content.decode()
+    assert note not in as_user(official_a).get(page).content.decode()
+
+
+def test_the_dashboards_link_to_the_reports_of_their_period(as_user, world, staff_a, official_a):
+    community = as_user(staff_a).get(
+        reverse("dashboards:community", args=[world.community_a.pk]),
+        {"period": "year", "at": "2026"},
+    )
+    assert reverse("dashboards:reports") + "?" in community.content.decode()
+    street = as_user(official_a).get(reverse("dashboards:street_office", args=[world.street_a.pk]))
+    assert reverse("dashboards:reports") + "?" in street.content.decode()
