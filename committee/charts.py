@@ -54,11 +54,13 @@ def _plain(value: Number) -> float | None:
 
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+# The legend's ids serve pygal's script only, and repeat across charts on one page.
+_LEGEND_ID = re.compile(r' id="activate-serie-\d+"')
 
 
 def _render(chart) -> SafeString:
     # pygal always inlines a config script for its tooltips; a static chart needs none.
-    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
+    svg = _LEGEND_ID.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
     return mark_safe(svg)  # noqa: S308 -- pygal escapes the labels it draws
 
 
