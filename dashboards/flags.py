@@ -7,12 +7,17 @@ owning app's ``metrics.py`` (tasks, funds, staff, surveys). When that module or 
 is not there (the app has not landed yet), the flag is simply absent — never a made-up
 number.
 
+A flag may be measured in one calendar month of the period rather than over all of it
+(≥ 3 tasks without admission *in a month*): its value is then the worst month's, its
+sentence names that month and its link lists that month's records.
+
 Query cost: one query for the thresholds plus what the metric functions cost, each a
 fixed number whatever the number of communities.
 """
 
 from __future__ import annotations
 
+import calendar
 import enum
 import importlib
 from collections.abc import Callable, Iterable
@@ -78,7 +83,7 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
 Getter = Callable[[str, str], Any]
 
 
-def _attr(found: Any, name: str) -> Decimal | None:
+def _attr(found: Any, name: str) -> Any:
     """A figure read off a metric's small dataclass (None when there is none)."""
     return getattr(found, name, None)
 
@@ -88,7 +93,11 @@ def _admin_share(get: Getter) -> Decimal | None:
 
 
 def _unauthorised(get: Getter) -> Decimal | None:
-    return get("tasks", "unauthorised_tasks")
+    return _attr(get("tasks", "unauthorised_peak_month"), "count")
+
+
+def _unauthorised_month(get: Getter) -> date | None:
+    return _attr(get("tasks", "unauthorised_peak_month"), "month")
 
 
 def _negative_list(get: Getter) -> Decimal | None:
@@ -144,8 +153,12 @@ class FlagSpec:
     red: Decimal
     unit: str  # "percent" (a fraction shown as %) or "count"
     measure: Callable[[Getter], Decimal | None]
-    sentence: Any  # lazy text with %(value)s, %(amber)s, %(red)s
+    sentence: Any  # lazy text with %(value)s, %(amber)s, %(red)s (and %(month)s, below)
     link: Callable[[list[int], date, date], str | None]
+    # For a flag measured in the period's worst calendar month: that month's first day
+    # (None when no month has any), and what to say then instead of `sentence`.
+    month: Callable[[Getter], date | None] | None = None
+    sentence_no_month: Any = None
 
     @property
     def label(self) -> str:
@@ -269,11 +282,16 @@ SPECS: dict[str, FlagSpec] = {
             "count",
             _unauthorised,
             gettext_lazy(
-                "%(value)s tasks were taken on without catalogue or approval: pending past "
-                "15 working days or worked on while pending (amber from %(amber)s, red from "
-                "%(red)s)."
+                "In %(month)s, the worst month of the period, %(value)s tasks were taken on "
+                "without catalogue or approval: pending past 15 working days or worked on "
+                "while pending (amber from %(amber)s, red from %(red)s in one month)."
             ),
             _tasks_link({"flag": "unauthorised"}),
+            month=_unauthorised_month,
+            sentence_no_month=gettext_lazy(
+                "No task received in the period was taken on without catalogue or approval "
+                "(amber from %(amber)s, red from %(red)s in one month)."
+            ),
         ),
         FlagSpec(
             FlagKind.NEGATIVE_LIST,
@@ -405,7 +423,20 @@ def limits_for(
     }
 
 
-def _verdict(spec: FlagSpec, value, limits, url) -> Flag:
+def _within(start: date, end: date, month: date | None) -> tuple[date, date]:
+    """The period, or the one month of it a flag was measured in (clipped to the period)."""
+    if month is None:
+        return start, end
+    last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    return max(start, month), min(end, last)
+
+
+def _verdict(
+    spec: FlagSpec, get: Getter, limits, community_ids: list[int], start: date, end: date
+) -> Flag:
+    value = spec.measure(get)
+    month = spec.month(get) if spec.month else None
+    url = spec.link(community_ids, *_within(start, end, month))
     amber, red = limits
     severity = spec.severity(value, amber, red)
     op = spec.operator()
@@ -414,13 +445,17 @@ def _verdict(spec: FlagSpec, value, limits, url) -> Flag:
         if amber is not None
         else f"{_('red')} {op} {spec.format(red)}"
     )
+    if spec.month:
+        threshold_text = _("%(limits)s in one month") % {"limits": threshold_text}
     if value is None:
         explanation = _("No records for this period yet.")
     else:
-        explanation = str(spec.sentence) % {
+        sentence = spec.sentence_no_month if spec.month and month is None else spec.sentence
+        explanation = str(sentence) % {
             "value": spec.format(value),
             "amber": spec.format(amber),
             "red": spec.format(red),
+            "month": f"{month:%Y-%m}" if month else "",
         }
     return Flag(
         kind=spec.kind,
@@ -459,18 +494,17 @@ def flags(communities: models.QuerySet, start: date, end: date) -> list[Flag]:
     found = []
     for spec in SPECS.values():
         try:
-            value = spec.measure(get)
+            flag = _verdict(
+                spec,
+                get,
+                limits.get((district_id, spec.kind), (spec.amber, spec.red)),
+                community_ids,
+                start,
+                end,
+            )
         except MetricMissing:
             continue
-        defaults = (spec.amber, spec.red)
-        found.append(
-            _verdict(
-                spec,
-                value,
-                limits.get((district_id, spec.kind), defaults),
-                spec.link(community_ids, start, end),
-            )
-        )
+        found.append(flag)
     return found
 
 
@@ -495,13 +529,14 @@ def flags_by_community(
         except MetricMissing:
             continue
         for pk, district_id in rows:
-            value = spec.measure(lambda app, name, pk=pk: cache[(app, name)].get(pk))
             result[pk].append(
                 _verdict(
                     spec,
-                    value,
+                    lambda app, name, pk=pk: cache[(app, name)].get(pk),
                     limits.get((district_id, spec.kind), (spec.amber, spec.red)),
-                    spec.link([pk], start, end),
+                    [pk],
+                    start,
+                    end,
                 )
             )
     return result
@@ -517,6 +552,8 @@ def _needs(spec: FlagSpec) -> list[tuple[str, str]]:
         return None
 
     spec.measure(record)
+    if spec.month:
+        spec.month(record)
     return names
 
 

@@ -41,7 +41,13 @@ class ThresholdForm(forms.Form):
                     },
                 )
                 names.append(name)
-            self.rows.append({"spec": spec, "fields": [self[name] for name in names]})
+            self.rows.append(
+                {
+                    "spec": spec,
+                    "fields": [self[name] for name in names],
+                    "note": _("counted in the period's worst month") if spec.month else "",
+                }
+            )
 
     def clean(self):
         cleaned = super().clean()

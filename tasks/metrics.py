@@ -19,6 +19,8 @@ Public functions:
 - ``tasks_by_department`` → [DepartmentRow] tasks, unauthorised, refused, overdue, hours, money
 - ``department_league`` → the same rows, most tasks first (the league table)
 - ``unauthorised_tasks`` → tasks worked on without admission; ``_by_community``, ``_by_month``
+- ``unauthorised_peak_month`` → PeakMonth(count, month): the period's worst calendar month
+  for those tasks; ``_by_community``
 - ``pending_worked_on`` → count of tasks worked on while pending; ``_by_community``, ``_by_month``
 - ``negative_list_worked_on`` → count of negative-list tasks with hours; ``_by_community``
 - ``assistance_funded_share`` → share of assistance tasks that came with money promised;
@@ -29,6 +31,7 @@ Public functions:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -325,6 +328,50 @@ def unauthorised_tasks_by_community(communities, start: date, end: date) -> dict
 
 def unauthorised_tasks_by_month(communities, start: date, end: date) -> dict[date, int]:
     return _count_by_month(communities, start, end, _unauthorised_q())
+
+
+@dataclass(frozen=True)
+class PeakMonth:
+    """The calendar month of a period with the most of some tasks (by month received).
+
+    ``month`` is the month's first day (the earliest of equal months), None when no month
+    has any; ``count`` is how many that month has (0 then).
+    """
+
+    count: int
+    month: date | None
+
+
+NO_PEAK = PeakMonth(0, None)
+
+
+def unauthorised_peak_month(communities, start: date, end: date) -> PeakMonth:
+    """The month of the period with the most tasks worked on without admission (≥ 3 is red)."""
+    return _peak(unauthorised_tasks_by_month(communities, start, end).items())
+
+
+def unauthorised_peak_month_by_community(
+    communities, start: date, end: date
+) -> dict[int, PeakMonth]:
+    """unauthorised_peak_month per community id (every community given). Two queries."""
+    rows = (
+        _tasks(communities, start, end)
+        .filter(_unauthorised_q())
+        .annotate(month=TruncMonth("received_on"))
+        .values("community_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("community_id", "month", "n")
+    )
+    months: dict[int, list[tuple[date, int]]] = {}
+    for pk, month, n in rows:  # one row per community and month: the database counted
+        months.setdefault(pk, []).append((_as_date(month), n))
+    return {pk: _peak(months.get(pk, [])) for pk in communities.values_list("pk", flat=True)}
+
+
+def _peak(counts: Iterable[tuple[date, int]]) -> PeakMonth:
+    month, count = min(counts, key=lambda pair: (-pair[1], pair[0]), default=(None, 0))
+    return PeakMonth(count, month) if count else NO_PEAK
 
 
 def pending_worked_on(communities, start: date, end: date) -> int:

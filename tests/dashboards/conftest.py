@@ -4,12 +4,14 @@ The real metrics live in tasks/funds/staff/surveys and are tested there (and by 
 demo and hypothesis tests here once merged). These stand-ins answer any metric name
 the flags read with a value from the communities in ONE query: ``residents / 10000``
 (so a community with 6,200 residents has an administrative share of 62 %), summed for
-a set of communities. Other metrics (the panels') are absent. That makes the engine's
-colours and query counts testable alone.
+a set of communities; the unauthorised count is put in the period's first month. Other
+metrics (the panels') are absent. That makes the engine's colours and query counts
+testable alone.
 """
 
 import sys
 import types
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -21,7 +23,7 @@ APPS = ("tasks", "funds", "staff", "surveys")
 
 FLAG_METRICS = {
     "administrative_share",
-    "unauthorised_tasks",
+    "unauthorised_peak_month",
     "negative_list_worked_on",
     "assistance_funded_share",
     "usable_essential_ratio",
@@ -31,7 +33,9 @@ FLAG_METRICS = {
 }
 
 
-def _shaped(name: str, value: Decimal):
+def _shaped(name: str, value: Decimal, start: date):
+    if name == "unauthorised_peak_month":
+        return SimpleNamespace(count=value, month=start.replace(day=1))
     if name == "pay_ratios":
         return SimpleNamespace(
             to_minimum_wage=value,
@@ -53,7 +57,7 @@ class FakeMetrics(types.ModuleType):
 
             def by_community(communities, start, end):
                 return {
-                    pk: _shaped(base, Decimal(residents) / 10000)
+                    pk: _shaped(base, Decimal(residents) / 10000, start)
                     for pk, residents in communities.values_list("pk", "residents")
                 }
 
@@ -61,7 +65,7 @@ class FakeMetrics(types.ModuleType):
 
         def whole(communities, start, end):
             total = communities.aggregate(n=Sum("residents"))["n"]
-            return None if total is None else _shaped(base, Decimal(total) / 10000)
+            return None if total is None else _shaped(base, Decimal(total) / 10000, start)
 
         return whole
 

@@ -100,3 +100,59 @@ def test_it_says_so_when_there_is_nothing_to_judge(world, fake_metrics):
     flag = by_kind(flags(Community.objects.none(), START, END))[FlagKind.ADMIN_SHARE]
     assert flag.severity == Severity.NONE
     assert flag.value_text == "—"
+
+
+class TestTasksWithoutAdmissionInAMonth:
+    """DOMAIN.md: amber from 1, red from 3 *in a month*, whatever the period shown."""
+
+    def unauthorised(self, community, *days):
+        from tests.tasks.factories import TaskFactory
+
+        for day in days:
+            TaskFactory(community=community, received_on=day, worked_while_pending=True)
+
+    def test_three_in_different_months_of_a_year_are_amber(self, world):
+        self.unauthorised(world.community_a, date(2026, 2, 10), date(2026, 5, 3), date(2026, 9, 1))
+        group = Community.objects.filter(pk=world.community_a.pk)
+        for flag in (
+            by_kind(flags(group, START, END))[FlagKind.UNAUTHORISED],
+            by_kind(flags_by_community(group, START, END)[world.community_a.pk])[
+                FlagKind.UNAUTHORISED
+            ],
+        ):
+            assert flag.severity == Severity.AMBER
+            assert flag.value == 1
+            assert "2026-02" in flag.explanation  # the earliest of the equal months
+
+    def test_three_in_one_month_are_red_and_link_to_that_month(self, world, as_user, official_a):
+        self.unauthorised(
+            world.community_a2, date(2026, 3, 2), date(2026, 3, 20), date(2026, 3, 31)
+        )
+        self.unauthorised(world.community_a2, date(2026, 4, 1))
+        group = Community.objects.filter(pk=world.community_a2.pk)
+        with translation.override("en"):
+            whole = by_kind(flags(group, START, END))
+            each = by_kind(flags_by_community(group, START, END)[world.community_a2.pk])
+        for flag in (whole[FlagKind.UNAUTHORISED], each[FlagKind.UNAUTHORISED]):
+            assert (flag.severity, flag.value) == (Severity.RED, 3)
+            assert "In 2026-03, the worst month of the period, 3 tasks" in flag.explanation
+            assert flag.threshold_text == "amber ≥ 1 · red ≥ 3 in one month"
+            assert "received_on_after=2026-03-01&received_on_before=2026-03-31" in flag.url
+            listed = as_user(official_a).get(flag.url).context["table"].rows
+            assert len(listed) == flag.value
+
+    def test_the_link_keeps_inside_a_custom_period(self, world):
+        self.unauthorised(world.community_a, date(2026, 3, 20), date(2026, 4, 2))
+        group = Community.objects.filter(pk=world.community_a.pk)
+        flag = by_kind(flags(group, date(2026, 3, 15), date(2026, 4, 1)))[FlagKind.UNAUTHORISED]
+        assert "received_on_after=2026-03-15&received_on_before=2026-03-31" in flag.url
+
+    def test_it_says_so_in_chinese_and_when_no_month_has_any(self, world):
+        self.unauthorised(world.community_a, date(2025, 6, 1))  # before the period
+        group = Community.objects.filter(pk=world.community_a.pk)
+        with translation.override("zh-hans"):
+            flag = by_kind(flags(group, START, END))[FlagKind.UNAUTHORISED]
+        assert (flag.severity, flag.value) == (Severity.GREEN, 0)
+        assert "没有" in flag.explanation and "单月" in flag.explanation
+        assert flag.threshold_text.endswith("（单月）")
+        assert "received_on_after=2026-01-01&received_on_before=2026-12-31" in flag.url

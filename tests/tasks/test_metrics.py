@@ -194,6 +194,19 @@ def check(communities, tasks, entries, window):
     assert metrics.unauthorised_tasks(scope, start, end) == sum(
         1 for t in period_tasks if unauthorised(t)
     )
+
+    def peak(mine):
+        months = defaultdict(int)
+        for t in mine:
+            months[t.received_on.replace(day=1)] += unauthorised(t)
+        count = max(months.values(), default=0)
+        month = min((m for m, n in months.items() if n == count), default=None)
+        return metrics.PeakMonth(count, month if count else None)
+
+    assert metrics.unauthorised_peak_month(scope, start, end) == peak(period_tasks)
+    assert metrics.unauthorised_peak_month_by_community(scope, start, end) == {
+        pk: peak([t for t in period_tasks if t.community_id == pk]) for pk in in_scope
+    }
     worked = metrics.pending_worked_on_by_community(scope, start, end)
     assert worked == {
         pk: sum(1 for t in period_tasks if t.community_id == pk and t.worked_while_pending)
@@ -241,6 +254,10 @@ def test_metrics_run_a_fixed_number_of_queries(world, django_assert_num_queries)
         metrics.tasks_by_department(scope, start, end)
     with django_assert_num_queries(1):
         metrics.money_promised_received_by_community(scope, start, end)
+    with django_assert_num_queries(1):
+        metrics.unauthorised_peak_month(scope, start, end)
+    with django_assert_num_queries(2):
+        metrics.unauthorised_peak_month_by_community(scope, start, end)
 
 
 _ONE_TASK = {
