@@ -97,6 +97,11 @@ def _pct(value) -> str:
     return "—" if value is None else number_format(Decimal(value) * 100, 0) + "\u00a0%"
 
 
+def _count(value) -> str:
+    """A count for a month; the `_by_month` counts list only months with some, so None is 0."""
+    return str(value or 0)
+
+
 def _ids(communities: models.QuerySet) -> list[int]:
     return list(communities.values_list("pk", flat=True))
 
@@ -445,7 +450,7 @@ def trends_panel(communities, period: Period) -> Panel | None:
     series: list[tuple[str, dict, Callable]] = []
     sources = [
         (_("Administrative share"), "tasks", "administrative_share_by_month", _pct, None),
-        (_("Tasks without admission"), "tasks", "unauthorised_tasks_by_month", str, None),
+        (_("Tasks without admission"), "tasks", "unauthorised_tasks_by_month", _count, None),
         (_("Pooled share"), "funds", "summary_by_month", _pct, "pooled_share"),
         (
             _("Full-time pay against the minimum wage"),
@@ -486,10 +491,7 @@ def trends_panel(communities, period: Period) -> Panel | None:
         headers=[_("Month"), *[label for label, _f, _fmt in series]],
         rows=[
             [Cell(f"{m:%Y-%m}", numeric=False)]
-            + [
-                Cell(fmt(found[m]) if found.get(m) is not None else "—")
-                for _label, found, fmt in series
-            ]
+            + [Cell(fmt(found.get(m))) for _label, found, fmt in series]
             for m in months
         ],
     )
