@@ -2,8 +2,11 @@
 
 Every function takes ``(communities, start, end)``: a Community queryset already scoped
 by the caller and an inclusive date period. Hours count TimeEntry rows dated in the
-period; task counts and money count tasks *received* in the period. Each runs a fixed
-number of queries (one, unless said otherwise) whatever the number of communities.
+period; task counts and money count tasks *received* in the period. The exception is
+the department league (``tasks_by_department``): its hours are every hour logged on the
+tasks received in the period, whenever logged, so a task's whole cost stays with it.
+Each runs a fixed number of queries (one, unless said otherwise) whatever the number of
+communities.
 Hours and money are Decimal; shares are Decimal fractions 0..1, or None when there is
 nothing to divide by. An hour is "administrative" when its task's nature is
 administrative (政务性); hours on resident work and on community-affairs tasks are not.
