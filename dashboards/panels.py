@@ -358,27 +358,36 @@ def pay_panel(communities, period: Period) -> Panel:
     ratios = metric("staff", "pay_ratios")(communities, period.start, period.end)
     one = _one(_ids(communities))
     months = {"community": one, "start": f"{period.start:%Y-%m}", "end": f"{period.end:%Y-%m}"}
+    # The shares are the metrics' rounded ratios, so the panel and the flags print one figure.
     figures = [
         (
             _("Full-time workers' median take-home pay"),
             ratios.fulltime_median,
+            Decimal(1) if ratios.fulltime_median else None,
             records_url("staff:payrecord_list", staff_kind="fulltime", **months),
         ),
         (
             _("Assistants' median take-home pay"),
             ratios.assistant_median,
+            ratios.to_assistants,
             records_url("staff:payrecord_list", staff_kind="assistant", **months),
         ),
-        (_("Local minimum wage"), ratios.minimum_wage, records_url("staff:benchmark_list")),
-        (_("Local average wage"), ratios.average_wage, records_url("staff:benchmark_list")),
+        (
+            _("Local minimum wage"),
+            ratios.minimum_wage,
+            ratios.to_minimum_wage,
+            records_url("staff:benchmark_list"),
+        ),
+        (
+            _("Local average wage"),
+            ratios.average_wage,
+            ratios.to_average_wage,
+            records_url("staff:benchmark_list"),
+        ),
     ]
     rows = [
-        [
-            Cell(str(label), numeric=False),
-            Cell(format_money(value), url),
-            Cell(_pct(ratios.fulltime_median / value) if value and ratios.fulltime_median else "—"),
-        ]
-        for label, value, url in figures
+        [Cell(str(label), numeric=False), Cell(format_money(value), url), Cell(_pct(share))]
+        for label, value, share, url in figures
     ]
     return Panel(
         key="pay",
@@ -386,7 +395,7 @@ def pay_panel(communities, period: Period) -> Panel:
         chart=bar_chart(
             _("Monthly pay (¥)"),
             [_("full-time"), _("assistants"), _("minimum wage"), _("average wage")],
-            [(_("¥ a month"), [value for _l, value, _u in figures])],
+            [(_("¥ a month"), [value for _l, value, _s, _u in figures])],
             horizontal=True,
         ),
         headers=[_("Figure"), _("Monthly"), _("Full-time median as a share of it")],

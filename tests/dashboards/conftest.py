@@ -40,6 +40,7 @@ def _shaped(name: str, value: Decimal, start: date):
         return SimpleNamespace(
             to_minimum_wage=value,
             to_assistants=value,
+            to_average_wage=value,
             fulltime_median=None,
             assistant_median=None,
             minimum_wage=None,
