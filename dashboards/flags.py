@@ -116,7 +116,7 @@ def _pay_vs_assistants(get: Getter) -> Decimal | None:
 
 
 def _represented_share(get: Getter) -> Decimal | None:
-    return get("surveys", "representing_share")
+    return get("surveys", "latest_representing_share")
 
 
 def _query(**params) -> str:
@@ -368,8 +368,8 @@ SPECS: dict[str, FlagSpec] = {
             "percent",
             _represented_share,
             gettext_lazy(
-                "%(value)s of the residents surveyed see the committee as representing them "
-                "(amber below %(amber)s, red below %(red)s)."
+                "%(value)s of the residents asked in the latest survey see the committee as "
+                "representing them (amber below %(amber)s, red below %(red)s)."
             ),
             _surveys_link,
         ),

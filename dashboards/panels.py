@@ -11,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -393,11 +396,19 @@ def pay_panel(communities, period: Period) -> Panel:
 
 
 def survey_panel(communities, period: Period) -> Panel:
-    """Question 5: what residents think the committee is, and how satisfied they are."""
-    counts = metric("surveys", "committee_nature_counts")(communities, period.start, period.end)
-    satisfaction = metric("surveys", "average_satisfaction")(communities, period.start, period.end)
+    """Question 5: what residents think the committee is, and how satisfied they are.
+
+    Read from each community's latest survey as of the period's end (surveys.metrics says
+    how "latest" is chosen) and added up over a group's communities, so a month without a
+    survey still shows what residents last said; the note names the surveys.
+    """
+    args = (communities, period.start, period.end)
+    counts = metric("surveys", "latest_committee_nature_counts")(*args)
+    satisfaction = metric("surveys", "latest_average_satisfaction")(*args)
+    latest = metric("surveys", "latest_surveys")(*args)
     one = _one(_ids(communities))
     surveys = records_url("surveys:survey_list", community=one)
+    nature_url = _results_url(latest.nature, period) or surveys
     answers = [
         (_("represents the government"), counts.government),
         (_("represents residents"), counts.residents),
@@ -406,7 +417,7 @@ def survey_panel(communities, period: Period) -> Panel:
     rows = [
         [
             Cell(str(label), numeric=False),
-            Cell(str(n), surveys),
+            Cell(str(n), nature_url),
             Cell(_pct(_share(n, counts.total))),
         ]
         for label, n in answers
@@ -414,7 +425,10 @@ def survey_panel(communities, period: Period) -> Panel:
     rows.append(
         [
             Cell(_("Average satisfaction (1–5)"), numeric=False),
-            Cell("—" if satisfaction is None else number_format(satisfaction, 2), surveys),
+            Cell(
+                "—" if satisfaction is None else number_format(satisfaction, 2),
+                _results_url(latest.satisfaction, period) or surveys,
+            ),
             Cell(""),
         ]
     )
@@ -428,7 +442,77 @@ def survey_panel(communities, period: Period) -> Panel:
         ),
         headers=[_("Answer"), _("Residents"), _("Share")],
         rows=rows,
+        note=_survey_note(latest, period, one is not None),
     )
+
+
+def surveys_text(surveys: list) -> str:
+    """Plain words for the surveys a figure comes from (the panel's note and the workbook)."""
+    if len(surveys) == 1:
+        return _opened().format(title=surveys[0].title, date=surveys[0].day.isoformat())
+    if not surveys:
+        return _("no survey asked it")
+    first, last = min(s.day for s in surveys), max(s.day for s in surveys)
+    if first == last:
+        return _("%(count)d surveys, opened %(date)s") % {
+            "count": len(surveys),
+            "date": first.isoformat(),
+        }
+    return _("%(count)d surveys, opened %(first)s to %(last)s") % {
+        "count": len(surveys),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+    }
+
+
+def _opened() -> str:
+    return _("{title} (opened {date})")
+
+
+def _results_url(surveys: list, period: Period) -> str | None:
+    """One survey's results, its answers up to the period's end; None for none or several."""
+    if len(surveys) != 1:
+        return None
+    url = reverse("surveys:survey_results", args=[surveys[0].pk])
+    return f"{url}?{urlencode({'end': period.end.isoformat()})}"
+
+
+def _survey_note(latest, period: Period, one_community: bool) -> SafeString:
+    """Which surveys the figures come from: each linked by name, or how many and when."""
+    as_of = {"date": period.end.isoformat()}
+    if not latest.nature and not latest.satisfaction:
+        return conditional_escape(_("No survey answered by %(date)s.") % as_of)
+    lead = (
+        _("The latest survey as of %(date)s, with its answers up to that day.")
+        if one_community
+        else _(
+            "Each community's latest survey as of %(date)s, with its answers up to that day, "
+            "added up."
+        )
+    ) % as_of
+    same = [s.pk for s in latest.nature] == [s.pk for s in latest.satisfaction]
+    sources = (
+        [(_("What the committee is, and satisfaction"), latest.nature)]
+        if same
+        else [
+            (_("What the committee is"), latest.nature),
+            (_("Satisfaction"), latest.satisfaction),
+        ]
+    )
+    parts = [conditional_escape(lead)]
+    for figures, surveys in sources:
+        if len(surveys) == 1:
+            named = format_html(
+                _opened(),
+                title=format_html(
+                    '<a href="{}">{}</a>', _results_url(surveys, period), surveys[0].title
+                ),
+                date=surveys[0].day.isoformat(),
+            )
+        else:
+            named = surveys_text(surveys)
+        parts.append(format_html(_("{figures}: {surveys}."), figures=figures, surveys=named))
+    return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
 def _share(part: int, whole: int) -> Decimal | None:
