@@ -329,20 +329,21 @@ def money_panel(communities, period: Period) -> Panel:
         s.task_funding,
         income("task_funding"),
     )
-    if not any(amount for _label, amount, _url in steps):
-        steps = []
+    moved = any(amount for _label, amount, _url in steps)
+    # Money that came with tasks alone is still money received: the table shows it.
+    rows = steps + [earmarked] if moved or earmarked[1] else []
     return Panel(
         key="money",
         title=_("Money: allocation, pooling and the gap"),
         chart=waterfall(
             _("From allocation to gap"), [(label, amount) for label, amount, _url in steps]
         )
-        if steps
+        if moved
         else None,
         headers=[_("Step"), _("Amount")],
         rows=[
             [Cell(str(label), numeric=False), Cell(format_money(amount), url)]
-            for label, amount, url in (steps + [earmarked] if steps else [])
+            for label, amount, url in rows
         ],
         note=_("A positive gap is money the committee lacks for its essential running costs."),
     )
