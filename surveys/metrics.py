@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
@@ -76,11 +76,18 @@ class NatureCounts:
 def _share(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES)
+    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _avg(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(TWO_PLACES)
+    """Two places, half up (四舍五入) like every published figure: 3.125 is 3.13.
+
+    SQLite averages in binary floating point; through its shortest decimal form, 629 / 200
+    comes back as 3.145 (not 3.14499…) and rounds to 3.15 as on PostgreSQL.
+    """
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _answers(communities: QuerySet, start: date, end: date, purpose: str) -> QuerySet:

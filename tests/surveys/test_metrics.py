@@ -112,6 +112,16 @@ class TestSatisfaction:
             -1
         ] == Decimal("3.50")
 
+    def test_it_rounds_half_up_like_every_published_figure(self, world, period):
+        report_survey(world.community_a, 6, 1, 0, rating=3)
+        report_survey(world.community_a, 1, 0, 0, rating=4)  # 25 / 8 = 3.125
+        only_a = Community.objects.filter(pk=world.community_a.pk)
+        assert metrics.average_satisfaction(only_a, *period) == Decimal("3.13")
+        report_survey(world.community_b, 23, 1, 0)
+        report_survey(world.community_b, 8, 0, 0)  # 1 of 32 answers: 0.03125
+        only_b = Community.objects.filter(pk=world.community_b.pk)
+        assert metrics.representing_share(only_b, *period) == Decimal("0.0313")
+
 
 def opened(survey, day: date, answered: date | None = None) -> None:
     """Date a survey's opening (and every response, if given) in the past."""
