@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from committee.charts import bar_chart, line_chart, waterfall
 from committee.tables import format_money
-from dashboards.flags import MetricMissing, metric, records_url
+from dashboards.flags import MetricMissing, metric, percent, records_url
 from dashboards.periods import Period, last_twelve_months
 
 ZERO = Decimal("0")
@@ -96,10 +96,6 @@ def _hours(value) -> str:
     return "—" if value is None else number_format(Decimal(value), 2, force_grouping=True)
 
 
-def _pct(value) -> str:
-    return "—" if value is None else number_format(Decimal(value) * 100, 0) + "\u00a0%"
-
-
 def _ids(communities: models.QuerySet) -> list[int]:
     return list(communities.values_list("pk", flat=True))
 
@@ -135,7 +131,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
                     records_url("dashboards:hours", task__nature="administrative", **month_range),
                 ),
                 Cell(_hours(a + c), records_url("dashboards:hours", **month_range)),
-                Cell(_pct(a / (a + c)) if a + c else "—"),
+                Cell(percent(a / (a + c)) if a + c else "—"),
             ]
         )
     labels = [f"{m:%m}" for m in months]
@@ -375,7 +371,9 @@ def pay_panel(communities, period: Period) -> Panel:
         [
             Cell(str(label), numeric=False),
             Cell(format_money(value), url),
-            Cell(_pct(ratios.fulltime_median / value) if value and ratios.fulltime_median else "—"),
+            Cell(
+                percent(ratios.fulltime_median / value) if value and ratios.fulltime_median else "—"
+            ),
         ]
         for label, value, url in figures
     ]
@@ -419,7 +417,7 @@ def survey_panel(communities, period: Period) -> Panel:
         [
             Cell(str(label), numeric=False),
             Cell(str(n), nature_url),
-            Cell(_pct(_share(n, counts.total))),
+            Cell(percent(_share(n, counts.total))),
         ]
         for label, n in answers
     ]
@@ -529,17 +527,23 @@ def trends_panel(communities, period: Period) -> Panel | None:
     months = _months(start, end)
     series: list[tuple[str, dict, Callable]] = []
     sources = [
-        (_("Administrative share"), "tasks", "administrative_share_by_month", _pct, None),
+        (_("Administrative share"), "tasks", "administrative_share_by_month", percent, None),
         (_("Tasks without admission"), "tasks", "unauthorised_tasks_by_month", str, None),
-        (_("Pooled share"), "funds", "summary_by_month", _pct, "pooled_share"),
+        (_("Pooled share"), "funds", "summary_by_month", percent, "pooled_share"),
         (
             _("Full-time pay against the minimum wage"),
             "staff",
             "pay_ratios_by_month",
-            _pct,
+            percent,
             "to_minimum_wage",
         ),
-        (_("Residents who feel represented"), "surveys", "representing_share_by_month", _pct, None),
+        (
+            _("Residents who feel represented"),
+            "surveys",
+            "representing_share_by_month",
+            percent,
+            None,
+        ),
     ]
     for label, app, name, fmt, pick in sources:
         try:
@@ -552,7 +556,7 @@ def trends_panel(communities, period: Period) -> Panel | None:
     if not series:
         return None
     share_series = [
-        (label, [found.get(m) for m in months]) for label, found, fmt in series if fmt is _pct
+        (label, [found.get(m) for m in months]) for label, found, fmt in series if fmt is percent
     ]
     return Panel(
         key="trends",
