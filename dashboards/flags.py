@@ -23,7 +23,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -69,6 +69,17 @@ def metric(app: str, name: str) -> Callable:
         return getattr(module, name)
     except (ImportError, AttributeError) as missing:
         raise MetricMissing(f"{app}.metrics.{name}") from missing
+
+
+def percent(value: Decimal | None) -> str:
+    """A share (0..1) as a whole percentage, rounded half up as the funds and pay pages do.
+
+    number_format alone would cut the decimals off: 0.6667 must read 67 %, not 66 %.
+    """
+    if value is None:
+        return "—"
+    whole = (Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return number_format(whole, 0) + "\u00a0%"
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -125,7 +136,7 @@ def _pay_vs_assistants(get: Getter) -> Decimal | None:
 
 
 def _represented_share(get: Getter) -> Decimal | None:
-    return get("surveys", "representing_share")
+    return get("surveys", "latest_representing_share")
 
 
 def _query(**params) -> str:
@@ -184,11 +195,9 @@ class FlagSpec:
         return "<"
 
     def format(self, value: Decimal | None) -> str:
-        if value is None:
-            return "—"
         if self.unit == "percent":
-            return number_format(Decimal(value) * 100, 0) + "\u00a0%"
-        return number_format(Decimal(value), 0)
+            return percent(value)
+        return "—" if value is None else number_format(Decimal(value), 0)
 
 
 def _hours_link(extra: dict) -> Callable[[list[int], date, date], str | None]:
@@ -386,8 +395,8 @@ SPECS: dict[str, FlagSpec] = {
             "percent",
             _represented_share,
             gettext_lazy(
-                "%(value)s of the residents surveyed see the committee as representing them "
-                "(amber below %(amber)s, red below %(red)s)."
+                "%(value)s of the residents asked in the latest survey see the committee as "
+                "representing them (amber below %(amber)s, red below %(red)s)."
             ),
             _surveys_link,
         ),

@@ -11,17 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from committee.charts import bar_chart, line_chart, waterfall
 from committee.tables import format_money
-from dashboards.flags import MetricMissing, metric, records_url
+from dashboards.flags import MetricMissing, metric, percent, records_url
 from dashboards.periods import Period, last_twelve_months
 
 ZERO = Decimal("0")
@@ -93,10 +96,6 @@ def _hours(value) -> str:
     return "—" if value is None else number_format(Decimal(value), 2, force_grouping=True)
 
 
-def _pct(value) -> str:
-    return "—" if value is None else number_format(Decimal(value) * 100, 0) + "\u00a0%"
-
-
 def _count(value) -> str:
     """A count for a month; the `_by_month` counts list only months with some, so None is 0."""
     return str(value or 0)
@@ -137,7 +136,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
                     records_url("dashboards:hours", task__nature="administrative", **month_range),
                 ),
                 Cell(_hours(a + c), records_url("dashboards:hours", **month_range)),
-                Cell(_pct(a / (a + c)) if a + c else "—"),
+                Cell(percent(a / (a + c)) if a + c else "—"),
             ]
         )
     labels = [f"{m:%m}" for m in months]
@@ -331,20 +330,21 @@ def money_panel(communities, period: Period) -> Panel:
         s.task_funding,
         income("task_funding"),
     )
-    if not any(amount for _label, amount, _url in steps):
-        steps = []
+    moved = any(amount for _label, amount, _url in steps)
+    # Money that came with tasks alone is still money received: the table shows it.
+    rows = steps + [earmarked] if moved or earmarked[1] else []
     return Panel(
         key="money",
         title=_("Money: allocation, pooling and the gap"),
         chart=waterfall(
             _("From allocation to gap"), [(label, amount) for label, amount, _url in steps]
         )
-        if steps
+        if moved
         else None,
         headers=[_("Step"), _("Amount")],
         rows=[
             [Cell(str(label), numeric=False), Cell(format_money(amount), url)]
-            for label, amount, url in (steps + [earmarked] if steps else [])
+            for label, amount, url in rows
         ],
         note=_("A positive gap is money the committee lacks for its essential running costs."),
     )
@@ -386,7 +386,7 @@ def pay_panel(communities, period: Period) -> Panel:
         ),
     ]
     rows = [
-        [Cell(str(label), numeric=False), Cell(format_money(value), url), Cell(_pct(share))]
+        [Cell(str(label), numeric=False), Cell(format_money(value), url), Cell(percent(share))]
         for label, value, share, url in figures
     ]
     return Panel(
@@ -407,11 +407,19 @@ def pay_panel(communities, period: Period) -> Panel:
 
 
 def survey_panel(communities, period: Period) -> Panel:
-    """Question 5: what residents think the committee is, and how satisfied they are."""
-    counts = metric("surveys", "committee_nature_counts")(communities, period.start, period.end)
-    satisfaction = metric("surveys", "average_satisfaction")(communities, period.start, period.end)
+    """Question 5: what residents think the committee is, and how satisfied they are.
+
+    Read from each community's latest survey as of the period's end (surveys.metrics says
+    how "latest" is chosen) and added up over a group's communities, so a month without a
+    survey still shows what residents last said; the note names the surveys.
+    """
+    args = (communities, period.start, period.end)
+    counts = metric("surveys", "latest_committee_nature_counts")(*args)
+    satisfaction = metric("surveys", "latest_average_satisfaction")(*args)
+    latest = metric("surveys", "latest_surveys")(*args)
     one = _one(_ids(communities))
     surveys = records_url("surveys:survey_list", community=one)
+    nature_url = _results_url(latest.nature, period) or surveys
     answers = [
         (_("represents the government"), counts.government),
         (_("represents residents"), counts.residents),
@@ -420,15 +428,18 @@ def survey_panel(communities, period: Period) -> Panel:
     rows = [
         [
             Cell(str(label), numeric=False),
-            Cell(str(n), surveys),
-            Cell(_pct(_share(n, counts.total))),
+            Cell(str(n), nature_url),
+            Cell(percent(_share(n, counts.total))),
         ]
         for label, n in answers
     ]
     rows.append(
         [
             Cell(_("Average satisfaction (1–5)"), numeric=False),
-            Cell("—" if satisfaction is None else number_format(satisfaction, 2), surveys),
+            Cell(
+                "—" if satisfaction is None else number_format(satisfaction, 2),
+                _results_url(latest.satisfaction, period) or surveys,
+            ),
             Cell(""),
         ]
     )
@@ -442,7 +453,77 @@ def survey_panel(communities, period: Period) -> Panel:
         ),
         headers=[_("Answer"), _("Residents"), _("Share")],
         rows=rows,
+        note=_survey_note(latest, period, one is not None),
     )
+
+
+def surveys_text(surveys: list) -> str:
+    """Plain words for the surveys a figure comes from (the panel's note and the workbook)."""
+    if len(surveys) == 1:
+        return _opened().format(title=surveys[0].title, date=surveys[0].day.isoformat())
+    if not surveys:
+        return _("no survey asked it")
+    first, last = min(s.day for s in surveys), max(s.day for s in surveys)
+    if first == last:
+        return _("%(count)d surveys, opened %(date)s") % {
+            "count": len(surveys),
+            "date": first.isoformat(),
+        }
+    return _("%(count)d surveys, opened %(first)s to %(last)s") % {
+        "count": len(surveys),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+    }
+
+
+def _opened() -> str:
+    return _("{title} (opened {date})")
+
+
+def _results_url(surveys: list, period: Period) -> str | None:
+    """One survey's results, its answers up to the period's end; None for none or several."""
+    if len(surveys) != 1:
+        return None
+    url = reverse("surveys:survey_results", args=[surveys[0].pk])
+    return f"{url}?{urlencode({'end': period.end.isoformat()})}"
+
+
+def _survey_note(latest, period: Period, one_community: bool) -> SafeString:
+    """Which surveys the figures come from: each linked by name, or how many and when."""
+    as_of = {"date": period.end.isoformat()}
+    if not latest.nature and not latest.satisfaction:
+        return conditional_escape(_("No survey answered by %(date)s.") % as_of)
+    lead = (
+        _("The latest survey as of %(date)s, with its answers up to that day.")
+        if one_community
+        else _(
+            "Each community's latest survey as of %(date)s, with its answers up to that day, "
+            "added up."
+        )
+    ) % as_of
+    same = [s.pk for s in latest.nature] == [s.pk for s in latest.satisfaction]
+    sources = (
+        [(_("What the committee is, and satisfaction"), latest.nature)]
+        if same
+        else [
+            (_("What the committee is"), latest.nature),
+            (_("Satisfaction"), latest.satisfaction),
+        ]
+    )
+    parts = [conditional_escape(lead)]
+    for figures, surveys in sources:
+        if len(surveys) == 1:
+            named = format_html(
+                _opened(),
+                title=format_html(
+                    '<a href="{}">{}</a>', _results_url(surveys, period), surveys[0].title
+                ),
+                date=surveys[0].day.isoformat(),
+            )
+        else:
+            named = surveys_text(surveys)
+        parts.append(format_html(_("{figures}: {surveys}."), figures=figures, surveys=named))
+    return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
 def _share(part: int, whole: int) -> Decimal | None:
@@ -458,17 +539,23 @@ def trends_panel(communities, period: Period) -> Panel | None:
     months = _months(start, end)
     series: list[tuple[str, dict, Callable]] = []
     sources = [
-        (_("Administrative share"), "tasks", "administrative_share_by_month", _pct, None),
+        (_("Administrative share"), "tasks", "administrative_share_by_month", percent, None),
         (_("Tasks without admission"), "tasks", "unauthorised_tasks_by_month", _count, None),
-        (_("Pooled share"), "funds", "summary_by_month", _pct, "pooled_share"),
+        (_("Pooled share"), "funds", "summary_by_month", percent, "pooled_share"),
         (
             _("Full-time pay against the minimum wage"),
             "staff",
             "pay_ratios_by_month",
-            _pct,
+            percent,
             "to_minimum_wage",
         ),
-        (_("Residents who feel represented"), "surveys", "representing_share_by_month", _pct, None),
+        (
+            _("Residents who feel represented"),
+            "surveys",
+            "representing_share_by_month",
+            percent,
+            None,
+        ),
     ]
     for label, app, name, fmt, pick in sources:
         try:
@@ -481,7 +568,7 @@ def trends_panel(communities, period: Period) -> Panel | None:
     if not series:
         return None
     share_series = [
-        (label, [found.get(m) for m in months]) for label, found, fmt in series if fmt is _pct
+        (label, [found.get(m) for m in months]) for label, found, fmt in series if fmt is percent
     ]
     return Panel(
         key="trends",

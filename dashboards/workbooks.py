@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from committee.exports import workbook_response
 from dashboards.flags import MetricMissing, flags, flags_by_community, metric
+from dashboards.panels import surveys_text
 from dashboards.periods import Period
 
 Sheet = tuple[str, list[tuple[str, str]], Iterator[list]]
@@ -392,20 +393,37 @@ def pay_benchmarks_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 
 def survey_sheet(communities: QuerySet, period: Period) -> Sheet:
-    """What residents answered about the committee, and how satisfied they are."""
-    counts = metric("surveys", "committee_nature_counts")(communities, period.start, period.end)
-    satisfaction = metric("surveys", "average_satisfaction")(communities, period.start, period.end)
-    columns = [(_("Answer"), "text"), (_("Residents"), "number"), (_("Share"), "percent")]
+    """What residents answered about the committee, and how satisfied they are.
+
+    The dashboard's survey panel in rows: each community's latest survey as of the
+    period's end, added up, with the surveys named in the last column.
+    """
+    args = (communities, period.start, period.end)
+    counts = metric("surveys", "latest_committee_nature_counts")(*args)
+    satisfaction = metric("surveys", "latest_average_satisfaction")(*args)
+    latest = metric("surveys", "latest_surveys")(*args)
+    columns = [
+        (_("Answer"), "text"),
+        (_("Residents"), "number"),
+        (_("Share"), "percent"),
+        (_("Survey"), "text"),
+    ]
+    nature = surveys_text(latest.nature)
 
     def share(n: int):
         return Decimal(n) / Decimal(counts.total) if counts.total else None
 
     def rows():
-        yield [_("represents the government"), counts.government, share(counts.government)]
-        yield [_("represents residents"), counts.residents, share(counts.residents)]
-        yield [_("don't know"), counts.unknown, share(counts.unknown)]
-        yield [_total_label(), counts.total, share(counts.total)]
-        yield [_("Average satisfaction (1–5)"), satisfaction, None]
+        yield [_("represents the government"), counts.government, share(counts.government), nature]
+        yield [_("represents residents"), counts.residents, share(counts.residents), nature]
+        yield [_("don't know"), counts.unknown, share(counts.unknown), nature]
+        yield [_total_label(), counts.total, share(counts.total), nature]
+        yield [
+            _("Average satisfaction (1–5)"),
+            satisfaction,
+            None,
+            surveys_text(latest.satisfaction),
+        ]
 
     return _("Survey results"), columns, rows()
 

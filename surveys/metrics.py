@@ -19,18 +19,41 @@ community surveys count here: a street office's own survey has no single communi
   questionnaires received (online and paper).
 
 Communities without any answer are present in the ``_by_community`` dicts with None (or 0).
+
+The dashboards read each community's *latest survey* instead of a period's answers, so a
+month without a survey still shows what residents last said and a year never mixes two
+surveys. These functions take the same ``(communities, start, end)`` and read the state
+of things on ``end``; ``start`` is not used:
+
+- A community's latest survey for a figure is, among its own surveys (``Survey.community``
+  set) with at least one answer that figure reads submitted on or before ``end``, the one
+  that opened last: ``Survey.opens``, or the day it was created when it never had an
+  opening date; ties go to the survey created last. Opening, not the latest response,
+  makes a survey the latest: a closed survey's paper questionnaires typed in late, or a
+  stray answer to an old survey still open, do not put an older survey in front of the
+  one run since. The figure then reads all that survey's answers submitted on or before
+  ``end``. "Latest" is per figure: a satisfaction-only survey run after the field
+  report's question does not hide what residents said the committee is.
+- ``latest_surveys(...) -> LatestSurveys``: each community's latest survey for the
+  committee's nature and for satisfaction, to name them (2 queries).
+- ``latest_committee_nature_counts(...) -> NatureCounts``: the counts of the communities'
+  latest surveys added up (1 query); ``latest_committee_nature_counts_by_community``.
+- ``latest_representing_share(...)`` and ``latest_representing_share_by_community(...)``
+  (1 query each): residents / total of those counts.
+- ``latest_average_satisfaction(...) -> Decimal | None``: mean of every rating in the
+  communities' latest satisfaction surveys (1 query).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
-from surveys.models import Answer, Choice, Question, Response
+from surveys.models import Answer, Choice, Question, Response, Survey
 
 TWO_PLACES = Decimal("0.01")
 SHARE_PLACES = Decimal("0.0001")
@@ -53,11 +76,18 @@ class NatureCounts:
 def _share(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES)
+    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _avg(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(TWO_PLACES)
+    """Two places, half up (四舍五入) like every published figure: 3.125 is 3.13.
+
+    SQLite averages in binary floating point; through its shortest decimal form, 629 / 200
+    comes back as 3.145 (not 3.14499…) and rounds to 3.15 as on PostgreSQL.
+    """
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _answers(communities: QuerySet, start: date, end: date, purpose: str) -> QuerySet:
@@ -197,6 +227,129 @@ def response_count_by_community(communities, start: date, end: date) -> dict[int
     )
     rows = communities.order_by().annotate(n=Count(path + "pk", filter=in_period))
     return {c.pk: c.n for c in rows}
+
+
+# --- each community's latest survey ---------------------------------------------------
+
+
+def _read(purpose: str, end: date, prefix: str = "") -> Q:
+    """The answers a figure reads, submitted on or before ``end`` (paths from ``prefix``)."""
+    fields = {"question__purpose": purpose, "response__submitted_at__date__lte": end}
+    if purpose == Question.Purpose.COMMITTEE_NATURE:
+        fields["choice__isnull"] = False
+    else:
+        fields |= {"question__kind": Question.Kind.RATING, "number__isnull": False}
+    return Q(**{prefix + name: value for name, value in fields.items()})
+
+
+def _survey_day() -> Coalesce:
+    """The day a survey counts from: its opening, or its creation when it never opened."""
+    return Coalesce("opens", TruncDate("created_at"))
+
+
+def _latest(communities: QuerySet, end: date, purpose: str) -> QuerySet:
+    """Each community's latest survey for ``purpose`` as of ``end`` (module docstring)."""
+    asking = Survey.objects.filter(
+        Exists(Answer.objects.filter(_read(purpose, end), response__survey=OuterRef("pk")))
+    )
+    latest = (
+        asking.filter(community=OuterRef("community"))
+        .order_by(_survey_day().desc(), F("created_at").desc(), F("pk").desc())
+        .values("pk")[:1]
+    )
+    return Survey.objects.filter(
+        community__in=communities.order_by().values("pk"), pk=Subquery(latest)
+    ).order_by()
+
+
+def _latest_answers(communities: QuerySet, end: date, purpose: str) -> QuerySet:
+    return Answer.objects.filter(
+        _read(purpose, end), response__survey__in=_latest(communities, end, purpose).values("pk")
+    )
+
+
+@dataclass(frozen=True)
+class SurveyRef:
+    """A survey a dashboard figure comes from, to name it and link to its results."""
+
+    pk: int
+    community_id: int
+    title: str
+    day: date  # opened on (created on, when it never had an opening date)
+
+
+@dataclass(frozen=True)
+class LatestSurveys:
+    """Each community's latest survey for each figure, in order of community."""
+
+    nature: list[SurveyRef]
+    satisfaction: list[SurveyRef]
+
+
+def _refs(communities: QuerySet, end: date, purpose: str) -> list[SurveyRef]:
+    rows = (
+        _latest(communities, end, purpose)
+        .annotate(day=_survey_day())
+        .order_by("community_id")
+        .values_list("pk", "community_id", "title", "day")
+    )
+    return [SurveyRef(*row) for row in rows]
+
+
+def latest_surveys(communities: QuerySet, start: date, end: date) -> LatestSurveys:
+    return LatestSurveys(
+        nature=_refs(communities, end, Question.Purpose.COMMITTEE_NATURE),
+        satisfaction=_refs(communities, end, Question.Purpose.SATISFACTION),
+    )
+
+
+def latest_committee_nature_counts(communities: QuerySet, start: date, end: date) -> NatureCounts:
+    found = _latest_answers(communities, end, Question.Purpose.COMMITTEE_NATURE).aggregate(
+        **_NATURE_AGGREGATES
+    )
+    return NatureCounts(**found)
+
+
+def latest_committee_nature_counts_by_community(
+    communities: QuerySet, start: date, end: date
+) -> dict[int, NatureCounts]:
+    purpose = Question.Purpose.COMMITTEE_NATURE
+    path = "surveys__responses__answers__"
+    latest = _latest(communities, end, purpose).values("pk")
+    base = _read(purpose, end, path) & Q(surveys__in=latest)
+
+    def count(key: str | None) -> Count:
+        picked = Q(**{f"{path}choice__key": key}) if key else Q()
+        return Count(path + "pk", filter=base & picked)
+
+    rows = communities.order_by().annotate(
+        n_government=count(Choice.GOVERNMENT),
+        n_residents=count(Choice.RESIDENTS),
+        n_unknown=count(Choice.UNKNOWN),
+        n_total=count(None),
+    )
+    return {
+        c.pk: NatureCounts(
+            government=c.n_government, residents=c.n_residents, unknown=c.n_unknown, total=c.n_total
+        )
+        for c in rows
+    }
+
+
+def latest_representing_share(communities: QuerySet, start: date, end: date) -> Decimal | None:
+    return latest_committee_nature_counts(communities, start, end).residents_share
+
+
+def latest_representing_share_by_community(
+    communities: QuerySet, start: date, end: date
+) -> dict[int, Decimal | None]:
+    found = latest_committee_nature_counts_by_community(communities, start, end)
+    return {pk: counts.residents_share for pk, counts in found.items()}
+
+
+def latest_average_satisfaction(communities: QuerySet, start: date, end: date) -> Decimal | None:
+    answers = _latest_answers(communities, end, Question.Purpose.SATISFACTION)
+    return _avg(answers.aggregate(v=Avg("number"))["v"])
 
 
 def _month(value) -> date:

@@ -29,7 +29,7 @@ FLAG_METRICS = {
     "usable_essential_ratio",
     "pooled_share",
     "pay_ratios",
-    "representing_share",
+    "latest_representing_share",
 }
 
 

@@ -166,7 +166,7 @@ def test_the_street_dashboards_residents_view_matches_the_answers(
         at = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10))
         response = Response.objects.create(survey=questions[i].survey, submitted_at=at)
         Answer.objects.create(response=response, question=questions[i], choice=choices[i][key])
-        if day.year == YEAR:
+        if day <= date(YEAR, 12, 31):  # the latest survey, its answers up to the period's end
             counted[i] += 1
             residents[i] += key == "residents"
 

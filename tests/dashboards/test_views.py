@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlparse
 
@@ -12,7 +13,6 @@ from tests.scoping import covers
 
 def with_records(community) -> None:
     """Two hours of administrative work and a pooled allocation."""
-    from datetime import date
 
     from funds.models import Income
     from tasks.models import Nature, Task, TimeEntry
@@ -93,6 +93,21 @@ class TestCommunityDashboard:
 
     def test_anonymous_must_log_in(self, client, world):
         assert location(client.get(self.url(world.community_a))) == reverse("login")
+
+    def test_a_month_without_a_survey_shows_the_latest_one_by_name(self, as_user, world, staff_a):
+        from tests.surveys.test_metrics import opened, report_survey
+
+        survey = report_survey(world.community_a, 35, 10, 5)
+        opened(survey, date(2026, 2, 2), answered=date(2026, 2, 10))
+        response = as_user(staff_a).get(self.url(world.community_a, "?period=month&at=2026-04"))
+        panel = next(p for p in response.context["panels"] if p.key == "survey")
+        assert [row[1].text for row in panel.rows[:3]] == ["35", "10", "5"]
+        results = reverse("surveys:survey_results", args=[survey.pk]) + "?end=2026-04-30"
+        assert panel.rows[0][1].url == results
+        assert f'<a href="{results}">居民对居委会的认识调查</a>' in str(panel.note)
+        assert "2026-02-02" in str(panel.note)
+        flag = next(f for f in response.context["flags"] if f.kind == FlagKind.REPRESENTED_SHARE)
+        assert flag.value == Decimal("0.2")
 
     def test_it_says_so_while_no_metrics_have_landed(self, as_user, world, staff_a, no_metrics):
         page = as_user(staff_a).get(self.url(world.community_a)).content.decode()

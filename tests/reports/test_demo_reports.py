@@ -109,7 +109,7 @@ def demo(django_db_setup, django_db_blocker):
                 "funds": funds_metrics.summary(*args),
                 "budget": funds_metrics.budget_vs_actual(*args),
                 "pay": staff_metrics.pay_ratios(*args),
-                "nature": survey_metrics.committee_nature_counts(*args),
+                "nature": survey_metrics.latest_committee_nature_counts(*args),
             },
         )
         transaction.set_rollback(True)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from committee.models import Community
 from surveys import metrics
@@ -21,6 +22,9 @@ def test_it_loads_aiguos_35_10_5_and_is_idempotent():
     aiguo = Community.objects.filter(code="XX-01-01")
     wide = (datetime.date(2000, 1, 1), datetime.date(2100, 1, 1))
     assert metrics.committee_nature_counts(aiguo, *wide) == NatureCounts(35, 10, 5, 50)
+    today = timezone.localdate()
+    latest = metrics.latest_committee_nature_counts(aiguo, today, today)
+    assert latest == NatureCounts(35, 10, 5, 50)  # the four-services survey since asks no such
     shares = metrics.representing_share_by_community(Community.objects.all(), *wide)
     assert len(set(shares.values())) > 3  # the other communities answered differently
     assert Survey.objects.filter(community__code="XX-01-01", state="open").exists()
