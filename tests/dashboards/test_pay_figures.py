@@ -117,8 +117,10 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
 
 
 def percent(value: Decimal | None) -> str:
-    """A ratio as the dashboards print it: whole percent, number_format's digits."""
-    return "—" if value is None else number_format(value * 100, 0) + "\u00a0%"
+    """A ratio as the dashboards print it: a whole percent rounded half up (四舍五入)."""
+    if value is None:
+        return "—"
+    return number_format((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP), 0) + "\u00a0%"
 
 
 def build(world, monthly, bonuses, benchmarks) -> list[Paid]:

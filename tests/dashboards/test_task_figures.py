@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from urllib.parse import parse_qs, urlparse
 
+import chinese_calendar
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -388,3 +389,47 @@ def test_the_community_dashboards_task_figures_match_the_records(
             admin, every = admin_hours(records, {0}, month)
             assert (number(row[1].text), number(row[2].text)) == (admin, every), month
             assert shows_percent(row[3].text, admin, every), month
+
+
+def working_days_between(today: date, due: date) -> int:
+    """Official working days from today to the due date, negative once it has passed."""
+    step = 1 if due >= today else -1
+    days = range(1, abs((due - today).days) + 1)
+    return step * sum(1 for n in days if workday(today + timedelta(days=step * n)))
+
+
+def workday(day: date) -> bool:
+    """The official calendar's answer; Monday to Friday for a year it does not cover yet."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+@random_records
+def test_the_community_dashboards_pending_tasks_show_their_working_days_left(
+    as_user, world, staff_a, specs, on_tasks, on_resident
+):
+    with saved(world, specs, on_tasks, on_resident) as records:
+        response = as_user(staff_a).get(
+            reverse("dashboards:community", args=[world.community_a.pk]), QUERY
+        )
+        waiting = sorted(
+            (t for t in records.tasks if t.community == 0 and t.outcome == Outcome.PENDING),
+            key=lambda t: (t.due is None, t.due or t.received_on, t.received_on, t.index),
+        )[:20]
+        rows = panel(response, "pending").rows
+        assert [row[0].text for row in rows] == [f"任务{t.index}" for t in waiting]
+        with translation.override(response.wsgi_request.LANGUAGE_CODE):
+            for task, row in zip(waiting, rows, strict=True):
+                assert row[3].text == (f"{task.due:%Y-%m-%d}" if task.due else "—")
+                if task.due is None:
+                    assert row[4].text == "—"
+                    continue
+                left = working_days_between(records.today, task.due)
+                expected = (
+                    gettext("%(days)d working days overdue") % {"days": -left}
+                    if left < 0
+                    else gettext("%(days)d working days left") % {"days": left}
+                )
+                assert row[4].text == expected, task
