@@ -1,4 +1,8 @@
-"""Every figure of the street-office dashboard equals a sum computed here from the records."""
+"""Hours, pooling and department counts of the street-office dashboard, summed from the records.
+
+The other figures have their own modules: test_task_figures (tasks), test_pay_figures (pay),
+test_money_survey_figures (money, residents' view, the district).
+"""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -109,77 +113,3 @@ def test_the_street_dashboard_matches_sums_of_the_records(
     assert close(totals[FlagKind.POOLED_SHARE].value, share(sum(pooled), sum(allocated)))
     league = next(p for p in response.context["panels"] if p.key == "departments")
     assert [row[1].text for row in league.rows] == [str(2 * len(communities))]
-
-
-answers = st.lists(
-    st.tuples(
-        st.integers(0, 1),
-        st.sampled_from(("government", "residents", "unknown")),
-        st.integers(0, 500),
-    ),
-    max_size=20,
-)
-
-
-@settings(
-    max_examples=10,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(answers=answers)
-def test_the_street_dashboards_residents_view_matches_the_answers(
-    as_user, world, official_a, answers
-):
-    from django.utils import timezone
-
-    from surveys.models import Answer, Choice, Question, Response, Survey
-    from tests.surveys.factories import SurveyFactory
-
-    Answer.objects.all().delete()
-    Response.objects.all().delete()
-    Choice.objects.all().delete()
-    Question.objects.all().delete()
-    Survey.objects.all().delete()
-    communities = [world.community_a, world.community_a2]
-    questions, choices = [], []
-    for c in communities:
-        survey = SurveyFactory(community=c)
-        q = Question.objects.create(
-            survey=survey,
-            order=1,
-            text="您认为居委会是什么性质的组织？",
-            kind=Question.Kind.SINGLE,
-            purpose=Question.Purpose.COMMITTEE_NATURE,
-            key="committee_nature",
-        )
-        questions.append(q)
-        choices.append(
-            {
-                key: Choice.objects.create(question=q, order=n, text=key, key=key)
-                for n, key in enumerate(("government", "residents", "unknown"), start=1)
-            }
-        )
-    residents = [0, 0]
-    counted = [0, 0]
-    for i, key, offset in answers:
-        day = FIRST_DAY + timedelta(days=offset)
-        at = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10))
-        response = Response.objects.create(survey=questions[i].survey, submitted_at=at)
-        Answer.objects.create(response=response, question=questions[i], choice=choices[i][key])
-        if day <= date(YEAR, 12, 31):  # the latest survey, its answers up to the period's end
-            counted[i] += 1
-            residents[i] += key == "residents"
-
-    url = reverse("dashboards:street_office", args=[world.street_a.pk])
-    response = as_user(official_a).get(url, {"period": "year", "at": YEAR})
-    rows = {r.record["pk"]: r.record["flags"] for r in response.context["table"].rows}
-    totals = response.context["table"].totals
-    for i, c in enumerate(communities):
-        flag = rows[c.pk].get(FlagKind.REPRESENTED_SHARE)
-        expected = share(Decimal(residents[i]), Decimal(counted[i]))
-        assert close(flag.value if flag else None, expected)
-    total_flag = totals.get(FlagKind.REPRESENTED_SHARE)
-    assert close(
-        total_flag.value if total_flag else None,
-        share(Decimal(sum(residents)), Decimal(sum(counted))),
-    )
