@@ -4,10 +4,13 @@ The other figures have their own modules: test_task_figures (tasks), test_pay_fi
 test_money_survey_figures (money, residents' view, the district).
 """
 
+from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +22,7 @@ from tests.factories import DepartmentFactory, StaffMemberFactory
 YEAR = 2026
 FIRST_DAY = date(2025, 11, 1)  # some records fall before the period on purpose
 KINDS = ("admin", "community", "resident")
+ZERO = Decimal("0")
 
 entries = st.dictionaries(
     keys=st.tuples(st.integers(0, 1), st.sampled_from(KINDS), st.integers(0, 500)),
@@ -94,6 +98,7 @@ def test_the_street_dashboard_matches_sums_of_the_records(
                 admin[i] += hours
     allocated = [Decimal("0")] * 2
     pooled = [Decimal("0")] * 2
+    by_month = defaultdict(lambda: {Income.Kind.ALLOCATION: ZERO, Income.Kind.POOLING: ZERO})
     for i, kind, offset, amount in incomes:
         day = FIRST_DAY + timedelta(days=offset)
         Income.objects.create(
@@ -101,6 +106,7 @@ def test_the_street_dashboard_matches_sums_of_the_records(
         )
         if day.year == YEAR:
             (allocated if kind == Income.Kind.ALLOCATION else pooled)[i] += amount
+            by_month[day.month][kind] += amount
 
     url = reverse("dashboards:street_office", args=[world.street_a.pk])
     response = as_user(official_a).get(url, {"period": "year", "at": YEAR})
@@ -113,3 +119,20 @@ def test_the_street_dashboard_matches_sums_of_the_records(
     assert close(totals[FlagKind.POOLED_SHARE].value, share(sum(pooled), sum(allocated)))
     league = next(p for p in response.context["panels"] if p.key == "departments")
     assert [row[1].text for row in league.rows] == [str(2 * len(communities))]
+
+    trends = next(p for p in response.context["panels"] if p.key == "trends")
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        pooled_at = trends.headers.index(gettext("Pooled share"))
+    for month, row in enumerate(trends.rows, start=1):
+        assert row[0].text == f"{YEAR}-{month:02d}"
+        money = by_month[month]
+        expected = share(money[Income.Kind.POOLING], money[Income.Kind.ALLOCATION])
+        assert row[pooled_at].text == shown_percent(expected), month
+
+
+def shown_percent(value: Decimal | None) -> str:
+    """A share as the trend prints it: to four places, then a whole percent, both half up."""
+    if value is None:
+        return "—"
+    four = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return f"{(four * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}\u00a0%"
