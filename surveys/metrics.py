@@ -50,8 +50,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
 
 from surveys.models import Answer, Choice, Question, Response, Survey
 
@@ -248,18 +248,24 @@ def _survey_day() -> Coalesce:
 
 
 def _latest(communities: QuerySet, end: date, purpose: str) -> QuerySet:
-    """Each community's latest survey for ``purpose`` as of ``end`` (module docstring)."""
-    asking = Survey.objects.filter(
-        Exists(Answer.objects.filter(_read(purpose, end), response__survey=OuterRef("pk")))
+    """Each community's latest survey for ``purpose`` as of ``end`` (module docstring).
+
+    Ranked with a window over the candidate surveys rather than a subquery per survey: a
+    correlated subquery nested in another let PostgreSQL pick a plan that ran for minutes.
+    """
+    asking = Exists(Answer.objects.filter(_read(purpose, end), response__survey=OuterRef("pk")))
+    return (
+        Survey.objects.filter(asking, community__in=communities.order_by().values("pk"))
+        .annotate(
+            _rank=Window(
+                RowNumber(),
+                partition_by=[F("community_id")],
+                order_by=[_survey_day().desc(), F("created_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(_rank=1)
+        .order_by()
     )
-    latest = (
-        asking.filter(community=OuterRef("community"))
-        .order_by(_survey_day().desc(), F("created_at").desc(), F("pk").desc())
-        .values("pk")[:1]
-    )
-    return Survey.objects.filter(
-        community__in=communities.order_by().values("pk"), pk=Subquery(latest)
-    ).order_by()
 
 
 def _latest_answers(communities: QuerySet, end: date, purpose: str) -> QuerySet:

@@ -5,14 +5,21 @@ staff_a, chair_a (A's committee), staff_b (B's), official_a (A's street office),
 official_b (B's street office), district_officer (the district), anonymous.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import Phase, settings
 
 from committee.models import Community, District, StreetOffice
 from committee.roles import Role
 from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFactory, member
+
+# HYPOTHESIS_PROFILE=quick reports a failing example at once instead of spending minutes
+# shrinking it (to find which test fails; the default profile shrinks, for a small example).
+settings.register_profile("quick", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @dataclass
