@@ -18,7 +18,10 @@ from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFacto
 
 # HYPOTHESIS_PROFILE=quick reports a failing example at once instead of spending minutes
 # shrinking it (to find which test fails; the default profile shrinks, for a small example).
+# HYPOTHESIS_PROFILE=repeatable (make test, so CI) draws the same examples on every run,
+# so a red build is never a matter of luck; a plain pytest run explores new ones.
 settings.register_profile("quick", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
