@@ -17,7 +17,6 @@ fixed number whatever the number of communities.
 
 from __future__ import annotations
 
-import calendar
 import enum
 import importlib
 from collections.abc import Callable, Iterable
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.models import FlagKind, Threshold
+from dashboards.periods import month_end
 
 
 class Severity(enum.IntEnum):
@@ -436,8 +436,7 @@ def _within(start: date, end: date, month: date | None) -> tuple[date, date]:
     """The period, or the one month of it a flag was measured in (clipped to the period)."""
     if month is None:
         return start, end
-    last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
-    return max(start, month), min(end, last)
+    return max(start, month), min(end, month_end(month))
 
 
 def _verdict(

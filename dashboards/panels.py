@@ -6,7 +6,6 @@ branch yet is left out (MetricMissing), so it appears as soon as the app lands.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from committee.charts import bar_chart, line_chart, waterfall
 from committee.tables import format_money
 from dashboards.flags import MetricMissing, metric, percent, records_url
-from dashboards.periods import Period, last_twelve_months
+from dashboards.periods import Period, last_twelve_months, month_end
 
 ZERO = Decimal("0")
 
@@ -88,10 +87,6 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def _month_end(month: date) -> date:
-    return date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
-
-
 def _hours(value) -> str:
     return "—" if value is None else number_format(Decimal(value), 2, force_grouping=True)
 
@@ -126,7 +121,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
         month_range = {
             "community": ids,
             "date_after": max(month, period.start).isoformat(),
-            "date_before": min(_month_end(month), period.end).isoformat(),
+            "date_before": min(month_end(month), period.end).isoformat(),
         }
         rows.append(
             [

@@ -58,8 +58,8 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
-        last = calendar.monthrange(year, month)[1]
-        return cls("month", date(year, month, 1), date(year, month, last))
+        first = date(year, month, 1)
+        return cls("month", first, month_end(first))
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
@@ -67,7 +67,7 @@ class Period:
         return cls(
             "quarter",
             date(year, first, 1),
-            date(year, first + 2, calendar.monthrange(year, first + 2)[1]),
+            month_end(date(year, first + 2, 1)),
         )
 
     @classmethod
@@ -118,8 +118,13 @@ class Period:
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
 
 
+def month_end(day: date) -> date:
+    """The last day of the month `day` falls in."""
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
 def last_twelve_months(end: date) -> tuple[date, date]:
     """The twelve whole months ending with the month of `end` (for trends)."""
     index = end.year * 12 + end.month - 1 - 11
     start = date(index // 12, index % 12 + 1, 1)
-    return start, date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+    return start, month_end(end)
