@@ -13,7 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -232,8 +232,7 @@ def pending_panel(communities, period: Period) -> Panel:
     waiting = list(
         Task.objects.filter(community__in=communities.values("pk"))
         .awaiting_decision()
-        .select_related("community", "department")
-        .order_by(F("decision_due").asc(nulls_last=True), "received_on", "pk")[:20]
+        .select_related("community", "department")[:20]
     )
     rows = []
     for task in waiting:

@@ -160,8 +160,13 @@ class TaskQuerySet(ScopedQuerySet):
     scope_path = "community"
 
     def awaiting_decision(self):
-        """Tasks the street office still has to approve or refuse."""
-        return self.filter(outcome=Outcome.PENDING)
+        """Tasks the street office still has to approve or refuse, the soonest due first.
+
+        Tasks without a decision date come last on SQLite and PostgreSQL alike.
+        """
+        return self.filter(outcome=Outcome.PENDING).order_by(
+            models.F("decision_due").asc(nulls_last=True), "received_on", "pk"
+        )
 
     def overdue(self, today=None):
         """Pending past the decision date, or decided after it."""

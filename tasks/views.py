@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import Case, Q, Sum, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -417,7 +417,6 @@ class ApprovalQueueView(ObjectListView):
             .awaiting_decision()
             .select_related("community", "department")
             .with_hours()
-            .order_by(F("decision_due").asc(nulls_last=True), "received_on", "pk")
         )
 
     def get_context_data(self, **kwargs):
