@@ -5,6 +5,7 @@ changes nothing: every row is found by its natural key first.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -50,6 +51,21 @@ USERS = [
     ("aiguo_chair", Role.CHAIR, "XX-01-01", "爱国社区 刘书记"),
     ("heping", Role.STAFF, "XX-01-02", "和平社区 陈静"),
 ]
+
+
+def history_start(today: date) -> date:
+    """The first day the demo's records cover: 1 January of last year.
+
+    From there to today holds this year to date, the whole of last year and the last
+    twelve months, whatever today is, so every period the dashboards offer tells the
+    story on 1 January as on 31 December.
+    """
+    return date(today.year - 1, 1, 1)
+
+
+def history_months(today: date) -> list[date]:
+    """The first day of each month from ``history_start`` up to this month, oldest first."""
+    return [date(today.year - 1 + k // 12, k % 12 + 1, 1) for k in range(12 + today.month)]
 
 
 @dataclass

@@ -22,8 +22,9 @@ from funds.models import BudgetLine, Category, Expense, FinancialYear, Income
 
 SEED = "juwei-funds"
 AIGUO = "XX-01-01"
-ALLOCATION = Decimal("15000")
+ALLOCATION = Decimal("15000")  # a year; 1,250.00 a month
 AIGUO_USABLE = Decimal("6000")
+AIGUO_CONTRIBUTION = Decimal("500")
 
 # category code, yearly amount for 爱国社区, payments a year, payee
 RUNNING_COSTS = [
@@ -75,17 +76,20 @@ def _load_year(community, code, year, today, categories, users, rng) -> None:
     recorder = users.get("aiguo") if aiguo else None
     months = _months(year, today)
     scale = Decimal("1") if aiguo else Decimal(str(round(rng.uniform(0.75, 1.25), 2)))
+    # The year's allocation comes a month at a time (按月拨付), so a year to date holds as
+    # much of it as of the bills, and the story shows on 1 January as on 31 December.
     incomes = [
         Income(
             community=community,
-            date=date(year, 1, 15),
+            date=_day(year, month, 15, today),
             kind=Income.Kind.ALLOCATION,
             payer="区民政局",
-            amount=ALLOCATION,
-            note="年度社区工作经费",
+            amount=ALLOCATION / 12,
+            note=f"社区工作经费（{month}月）",
         )
+        for month in months
     ]
-    if rng.random() < 0.8 or aiguo:
+    if (rng.random() < 0.8 or aiguo) and 6 in months:
         unit = UNITS[rng.randrange(len(UNITS))]
         incomes.append(
             Income(
@@ -93,11 +97,11 @@ def _load_year(community, code, year, today, categories, users, rng) -> None:
                 date=_day(year, 6, 10, today),
                 kind=Income.Kind.CONTRIBUTION,
                 payer=unit,
-                amount=Decimal("500") if aiguo else Decimal(rng.randrange(3, 20) * 100),
+                amount=AIGUO_CONTRIBUTION if aiguo else Decimal(rng.randrange(3, 20) * 100),
                 note="共建单位支持社区活动",
             )
         )
-    if not aiguo and rng.random() < 0.6:
+    if not aiguo and rng.random() < 0.6 and 9 in months:
         incomes.append(
             Income(
                 community=community,
@@ -111,30 +115,29 @@ def _load_year(community, code, year, today, categories, users, rng) -> None:
     funding = _task_funding(community, year, today)
     incomes += funding
     if aiguo:
-        pooled = received - AIGUO_USABLE
+        pooled = ALLOCATION + AIGUO_CONTRIBUTION - AIGUO_USABLE
     else:
         pooled = (ALLOCATION * Decimal(str(round(rng.uniform(0.15, 0.45), 2)))).quantize(CENT)
-    if pooled > 0:
+    # The street office keeps its share of each instalment as it passes it on.
+    pooled = (min(pooled, ALLOCATION) / 12).quantize(CENT)
+    for month in months:
         incomes.append(
             Income(
                 community=community,
-                date=date(year, 2, 1),
+                date=_day(year, month, 15, today),
                 kind=Income.Kind.POOLING,
                 payer=community.street_office.name,
-                amount=min(pooled, ALLOCATION),
-                note="街道统筹",
+                amount=pooled,
+                note=f"街道统筹（{month}月）",
             )
         )
+    pooled *= len(months)
     for n, income in enumerate(sorted(incomes, key=lambda i: i.date), start=1):
         income.year = year
         income.voucher = f"{year}-R{n:03d}"
         income.recorded_by = recorder
     Income.objects.bulk_create(incomes)
-    money_in = (
-        received
-        - min(max(pooled, Decimal(0)), ALLOCATION)
-        + sum((i.amount for i in funding), Decimal(0))
-    )
+    money_in = received - pooled + sum((i.amount for i in funding), Decimal(0))
 
     expenses = _expenses(community, year, today, months, categories, scale, rng)
     expenses += _task_spending(funding, categories["other"], today, rng)

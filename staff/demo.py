@@ -1,4 +1,4 @@
-"""Demo roster and pay: every community's full-time workers and assistants, 12 months of pay.
+"""Demo roster and pay: full-time workers and assistants, paid from January of last year on.
 
 The story (shared/DOMAIN.md): 爱国社区's full-time workers take home ¥800–2,000 a month
 after their share of insurance, below its assistants and below the minimum wage. The
@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from committee.demo import history_months
 from staff.models import (
     InsuranceRates,
     PayGrade,
@@ -66,13 +67,6 @@ AIGUO = "XX-01-01"
 FULLTIME_GROSS = {AIGUO: (1750, 2850)}
 FULLTIME_GROSS_DEFAULT = (4200, 6200)
 ASSISTANT_GROSS = (3600, 4400)
-
-
-def _months(today: date) -> list[date]:
-    """The 12 months up to and including last month, oldest first."""
-    first = today.replace(day=1)
-    index = first.year * 12 + first.month - 1
-    return [date((i - k) // 12, (i - k) % 12 + 1, 1) for i in [index] for k in range(12, 0, -1)]
 
 
 def _district_settings(district, years: list[int]) -> dict[int, InsuranceRates]:
@@ -171,7 +165,7 @@ def _people(world, community, rng: random.Random) -> list[StaffMember]:
     return people
 
 
-def _pay(person: StaffMember, months, rates, rng: random.Random) -> list[PayRecord]:
+def _pay(person: StaffMember, months, rates, rng: random.Random, today) -> list[PayRecord]:
     if person.kind == StaffMember.Kind.FULLTIME:
         low, high = FULLTIME_GROSS.get(person.community.code, FULLTIME_GROSS_DEFAULT)
     else:
@@ -191,15 +185,17 @@ def _pay(person: StaffMember, months, rates, rng: random.Random) -> list[PayReco
             seniority_pay=seniority,
             performance_pay=performance,
             other_allowances=Decimal(rng.choice([0, 20, 40])),
-            paid_on=month.replace(day=15),
+            # This month's pay is entered on the first payday of the month, at the latest today.
+            paid_on=min(month.replace(day=15), today),
         )
         apply_calculation(record, rates=rates.get(month.year), given={})
-        # The field report: some months the employer's pension went unpaid.
+        # The field report: some months the employer's pension went unpaid (three of the last
+        # five, so any twelve months up to today show it).
         if (
             person.community.code == AIGUO
             and person.kind == "fulltime"
             and person.post == "member"
-            and n < 3
+            and len(months) - 6 < n < len(months) - 2
         ):
             record.pension_employer = Decimal("0.00")
             record.override_reason = "单位养老保险当月未缴（演示）"
@@ -210,7 +206,7 @@ def _pay(person: StaffMember, months, rates, rng: random.Random) -> list[PayReco
                 month=month,
                 kind=PayRecord.Kind.BONUS,
                 other_allowances=Decimal("3000.00"),
-                paid_on=month.replace(day=20),
+                paid_on=min(month.replace(day=20), today),
             )
             apply_calculation(bonus, rates=None, given={})
             records.append(bonus)
@@ -218,7 +214,8 @@ def _pay(person: StaffMember, months, rates, rng: random.Random) -> list[PayReco
 
 
 def load(world) -> None:
-    months = _months(timezone.localdate())
+    today = timezone.localdate()
+    months = history_months(today)
     rates = _district_settings(world.district, sorted({m.year for m in months}))
     communities = list(world.communities.values())
     staffed = set(
@@ -240,5 +237,5 @@ def load(world) -> None:
     for index, person in enumerate(people.order_by("community__code", "pk")):
         person.community = by_id[person.community_id]
         seed = f"pay-{person.community.code}-{index}"
-        records += _pay(person, months, rates, random.Random(seed))
+        records += _pay(person, months, rates, random.Random(seed), today)
     PayRecord.objects.bulk_create(records)

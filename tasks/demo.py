@@ -1,4 +1,4 @@
-"""Demo tasks and hours: 12 months up to today for every demo community.
+"""Demo tasks and hours from January of last year up to today for every demo community.
 
 爱国社区 tells the field report's story (shared/DOMAIN.md): most of its hours go to
 administrative work pushed down by departments; many meetings, inspections and
@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from committee.demo import history_months, history_start
 from committee.models import Membership
 from committee.roles import Role
 from staff.models import StaffMember
@@ -163,15 +164,6 @@ def _staff(community, today: date) -> list[StaffMember]:
     return StaffMember.objects.bulk_create(made)
 
 
-def _months(today: date) -> list[date]:
-    first = today.replace(day=1)
-    out = []
-    for back in range(11, -1, -1):
-        index = first.year * 12 + first.month - 1 - back
-        out.append(date(index // 12, index % 12 + 1, 1))
-    return out
-
-
 def _aware(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
@@ -183,7 +175,7 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
 def _load_community(world, community, profile, rng, staff, items, official, today) -> None:
     weights = [t.weight * (profile.admin_bias if t.nature == A else 1.0) for t in TEMPLATES]
     plans = []  # (task, decided: tuple | None)
-    for month in _months(today):
+    for month in history_months(today):
         last_day = min(today, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1))
         for _n in range(rng.randint(*profile.tasks_per_month)):
             template = rng.choices(TEMPLATES, weights)[0]
@@ -357,7 +349,7 @@ def _plan(template, received, rng, profile, items, today) -> dict:
 
 def _hours(tasks, plans, staff, profile, rng, today):
     """Daily hours per staff member: tasks active that day, and resident work."""
-    start = today - timedelta(days=364)
+    start = history_start(today)
     admin_open: dict[date, list] = {}
     own_open: dict[date, list] = {}
     for task, p in zip(tasks, plans, strict=True):
@@ -382,40 +374,49 @@ def _hours(tasks, plans, staff, profile, rng, today):
     works = ResidentWork.values
     day = start
     while day <= today:
-        if workdays.is_workday(day)[0]:
-            for member in staff:
-                used: set = set()
-                for block in range(2):
-                    if block and rng.random() < 0.5:
-                        break
-                    hours = Decimal(rng.choice(["3", "3.5", "4", "4.5", "5"]))
-                    if rng.random() < profile.admin_hours:
-                        pool = admin_open.get(day)
-                    else:
-                        pool = own_open.get(day) if rng.random() < 0.4 else None
-                    task = rng.choice(pool) if pool else None
-                    key = task.pk if task else rng.choice(works)
-                    if key in used:
-                        continue
-                    used.add(key)
-                    pending = bool(
-                        task
-                        and task.catalogue_item_id is None
-                        and (task.decided_on is None or day < task.decided_on)
-                        and task.outcome != Outcome.EMERGENCY
-                    )
-                    if pending and task.pk not in worked:
-                        worked[task.pk] = day
-                    entries.append(
-                        TimeEntry(
-                            staff_member=member,
-                            date=day,
-                            hours=hours,
-                            task=task,
-                            resident_work="" if task else key,
-                            while_pending=pending,
-                            created_at=_aware(day, 18),
-                        )
-                    )
+        working = workdays.is_workday(day)[0]
+        if working:
+            blocks = [m for m in staff for b in range(2) if b == 0 or rng.random() < 0.5]
+            # Each day gets the community's share of administrative blocks, so even a
+            # year one day old tells its story.
+            share = int(len(blocks) * profile.admin_hours + 0.5)
+            admin = set(rng.sample(range(len(blocks)), share))
+        else:
+            # On a day off one worker, in turn, is on duty (值班) as the street office
+            # requires, on what was pushed down; so every day, 1 January too, has hours.
+            blocks = [staff[day.toordinal() % len(staff)]]
+            admin = {0}
+        used: dict[int, set] = {}
+        for index, member in enumerate(blocks):
+            used_by_member = used.setdefault(member.pk, set())
+            hours = Decimal(rng.choice(["3", "3.5", "4", "4.5", "5"]))
+            if index in admin:
+                pool = admin_open.get(day) or (None if working else own_open.get(day))
+            else:
+                pool = own_open.get(day) if rng.random() < 0.4 else None
+            task = rng.choice(pool) if pool else None
+            key = task.pk if task else rng.choice(works)
+            if key in used_by_member:
+                continue
+            used_by_member.add(key)
+            pending = bool(
+                task
+                and task.catalogue_item_id is None
+                and (task.decided_on is None or day < task.decided_on)
+                and task.outcome != Outcome.EMERGENCY
+            )
+            if pending and task.pk not in worked:
+                worked[task.pk] = day
+            entries.append(
+                TimeEntry(
+                    staff_member=member,
+                    date=day,
+                    hours=hours,
+                    task=task,
+                    resident_work="" if task else key,
+                    while_pending=pending,
+                    created_at=_aware(day, 18),
+                )
+            )
         day += timedelta(days=1)
     return entries, worked

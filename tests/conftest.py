@@ -7,8 +7,10 @@ official_b (B's street office), district_officer (the district), anonymous.
 
 import os
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
+import time_machine
 from django.test import Client
 from hypothesis import Phase, settings
 
@@ -23,6 +25,20 @@ from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFacto
 settings.register_profile("quick", phases=[Phase.explicit, Phase.reuse, Phase.generate])
 settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+# Tests never read the real clock. The whole run, fixtures of every scope and the live
+# server's thread included, starts at 10:00 Beijing time on TEST_TODAY (default below) and
+# the clock runs on from there. `TEST_TODAY=2027-01-01 make pytest` runs the suite on
+# another day; tests/dashboards/test_date_sweep.py loads the demo on the hard days itself.
+TEST_TODAY = date.fromisoformat(os.environ.get("TEST_TODAY", "2026-06-15"))
+# The one reading of the real clock: the date sweep also loads the demo on the day the
+# suite is run, since that is the day a user would load it.
+RUN_DAY = date.today()
+
+
+def pytest_configure(config):
+    time_machine.travel(f"{TEST_TODAY.isoformat()} 10:00 +08:00", tick=True).start()
 
 
 @dataclass
