@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.models import FlagKind, Threshold
-from dashboards.periods import month_end
+from committee.periods import month_end
 
 
 class Severity(enum.IntEnum):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from committee.charts import bar_chart, line_chart, waterfall
 from committee.tables import format_money
 from dashboards.flags import MetricMissing, metric, percent, records_url
-from dashboards.periods import Period, last_twelve_months, month_end
+from committee.periods import Period, last_twelve_months, month_end
 
 ZERO = Decimal("0")
 

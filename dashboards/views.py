@@ -21,7 +21,7 @@ from dashboards import panels, services
 from dashboards.flags import SPECS, flags, flags_by_community, worst, worst_by_group
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
-from dashboards.periods import KINDS, Period
+from committee.periods import KINDS, Period
 from dashboards.scoping import district_or_404, street_office_or_404
 from dashboards.tables import FlagTable, rows_for
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from committee.exports import workbook_response
 from dashboards.flags import MetricMissing, flags, flags_by_community, metric
 from dashboards.panels import surveys_text
-from dashboards.periods import Period
+from committee.periods import Period
 
 Sheet = tuple[str, list[tuple[str, str]], Iterator[list]]
 ZERO = Decimal("0")

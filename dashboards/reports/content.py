@@ -23,7 +23,7 @@ from committee.tables import format_money
 from dashboards import panels
 from dashboards.flags import Flag, MetricMissing, Severity, flags, flags_by_community, metric
 from dashboards.models import FlagKind
-from dashboards.periods import Period
+from committee.periods import Period
 
 # The field report's four areas, the flags that measure each, and the panels that show it.
 AREAS: list[tuple[str, object, tuple[str, ...]]] = [

@@ -25,7 +25,7 @@ from committee.models import Community
 from committee.pdf import pdf_response, render_pdf
 from committee.roles import Action
 from dashboards import workbooks
-from dashboards.periods import KINDS, Period
+from committee.periods import KINDS, Period
 from dashboards.reports.content import community_report, street_office_report
 from dashboards.scoping import street_office_or_404
 from tasks.models import Outcome, Task

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.http import QueryDict
 
-from dashboards.periods import Period, last_twelve_months
+from committee.periods import Period, last_twelve_months
 
 TODAY = date(2026, 11, 29)
 
