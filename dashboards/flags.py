@@ -22,7 +22,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,8 +32,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dashboards.models import FlagKind, Threshold
+from committee.numbers import percent
 from committee.periods import month_end
+from dashboards.models import FlagKind, Threshold
 
 
 class Severity(enum.IntEnum):
@@ -69,24 +70,6 @@ def metric(app: str, name: str) -> Callable:
         return getattr(module, name)
     except (ImportError, AttributeError) as missing:
         raise MetricMissing(f"{app}.metrics.{name}") from missing
-
-
-def percent(value: Decimal | None) -> str:
-    """A share (0..1) as a whole percentage, rounded half up as the funds and pay pages do.
-
-    number_format alone would cut the decimals off: 0.6667 must read 67 %, not 66 %.
-    """
-    if value is None:
-        return "—"
-    whole = (Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return number_format(whole, 0) + "\u00a0%"
-
-
-def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    """numerator / denominator, or None when either is missing or the denominator is 0."""
-    if numerator is None or not denominator:
-        return None
-    return Decimal(numerator) / Decimal(denominator)
 
 
 # A measure reads metric results through `get(app, name)` and combines them (a ratio at

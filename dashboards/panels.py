@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -22,9 +21,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from committee.charts import bar_chart, line_chart, waterfall
+from committee.numbers import percent, percent_of
+from committee.periods import Period, last_twelve_months, month_end, months_between
 from committee.tables import format_money
-from dashboards.flags import MetricMissing, metric, percent, records_url
-from committee.periods import Period, last_twelve_months, month_end
+from dashboards.flags import MetricMissing, metric, records_url
 
 ZERO = Decimal("0")
 
@@ -79,14 +79,6 @@ def group_panels(communities: models.QuerySet, period: Period) -> list[Panel]:
 # --- helpers -------------------------------------------------------------------------
 
 
-def _months(start: date, end: date) -> list[date]:
-    months, day = [], date(start.year, start.month, 1)
-    while day <= end:
-        months.append(day)
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months
-
-
 def _hours(value) -> str:
     return "—" if value is None else number_format(Decimal(value), 2, force_grouping=True)
 
@@ -111,7 +103,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
     """Question 1: hours on administrative work against community affairs, month by month."""
     by_month = metric("tasks", "hours_by_nature_by_month")(communities, period.start, period.end)
     ids = _ids(communities)
-    months = _months(period.start, period.end)
+    months = months_between(period.start, period.end)
     admin, community, rows = [], [], []
     for month in months:
         hours = by_month.get(month, {})
@@ -131,7 +123,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
                     records_url("dashboards:hours", task__nature="administrative", **month_range),
                 ),
                 Cell(_hours(a + c), records_url("dashboards:hours", **month_range)),
-                Cell(percent(a / (a + c)) if a + c else "—"),
+                Cell(percent_of(a, a + c)),
             ]
         )
     labels = [f"{m:%m}" for m in months]
@@ -423,7 +415,7 @@ def survey_panel(communities, period: Period) -> Panel:
         [
             Cell(str(label), numeric=False),
             Cell(str(n), nature_url),
-            Cell(percent(_share(n, counts.total))),
+            Cell(percent_of(n, counts.total)),
         ]
         for label, n in answers
     ]
@@ -520,17 +512,13 @@ def _survey_note(latest, period: Period, one_community: bool) -> SafeString:
     return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
-def _share(part: int, whole: int) -> Decimal | None:
-    return None if not whole else Decimal(part) / Decimal(whole)
-
-
 # --- trends ----------------------------------------------------------------------------
 
 
 def trends_panel(communities, period: Period) -> Panel | None:
     """The last twelve months for the group as a whole, one column per available series."""
     start, end = last_twelve_months(period.end)
-    months = _months(start, end)
+    months = months_between(start, end)
     series: list[tuple[str, dict, Callable]] = []
     sources = [
         (_("Administrative share"), "tasks", "administrative_share_by_month", percent, None),

@@ -16,12 +16,12 @@ from django.views.generic import FormView, TemplateView
 from committee import scoping
 from committee.generic import scoped_object_or_404
 from committee.models import Community, District
+from committee.periods import KINDS, Period
 from committee.roles import Action, Role
 from dashboards import panels, services
 from dashboards.flags import SPECS, flags, flags_by_community, worst, worst_by_group
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
-from committee.periods import KINDS, Period
 from dashboards.scoping import district_or_404, street_office_or_404
 from dashboards.tables import FlagTable, rows_for
 

@@ -16,9 +16,10 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from committee.exports import workbook_response
+from committee.numbers import share
+from committee.periods import Period
 from dashboards.flags import MetricMissing, flags, flags_by_community, metric
 from dashboards.panels import surveys_text
-from committee.periods import Period
 
 Sheet = tuple[str, list[tuple[str, str]], Iterator[list]]
 ZERO = Decimal("0")
@@ -410,14 +411,17 @@ def survey_sheet(communities: QuerySet, period: Period) -> Sheet:
     ]
     nature = surveys_text(latest.nature)
 
-    def share(n: int):
-        return Decimal(n) / Decimal(counts.total) if counts.total else None
-
     def rows():
-        yield [_("represents the government"), counts.government, share(counts.government), nature]
-        yield [_("represents residents"), counts.residents, share(counts.residents), nature]
-        yield [_("don't know"), counts.unknown, share(counts.unknown), nature]
-        yield [_total_label(), counts.total, share(counts.total), nature]
+        total = counts.total
+        yield [
+            _("represents the government"),
+            counts.government,
+            share(counts.government, total),
+            nature,
+        ]
+        yield [_("represents residents"), counts.residents, share(counts.residents, total), nature]
+        yield [_("don't know"), counts.unknown, share(counts.unknown, total), nature]
+        yield [_total_label(), total, share(total, total), nature]
         yield [
             _("Average satisfaction (1–5)"),
             satisfaction,

@@ -11,7 +11,6 @@ Rules (issue #5):
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.models import Community, District
+from committee.periods import year_bounds
 from committee.roles import Action
 from committee.scoping import can
 from funds.models import (
@@ -376,7 +376,3 @@ def publish_notice(*, community: Community, year: int, user, publish: bool = Tru
         record=book,
     )
     return book
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)

@@ -32,6 +32,7 @@ from committee.generic import (
     scoped_object_or_404,
 )
 from committee.models import Community, StreetOffice
+from committee.periods import year_bounds, year_to
 from committee.roles import Action
 from funds import metrics, services
 from funds.charts import Step, waterfall_svg
@@ -357,7 +358,7 @@ def waterfall_steps(summary: metrics.FundsSummary) -> list[Step]:
 
 def year_figures(communities, year: int) -> dict:
     """The figures a year page shows, for one community or several."""
-    start, end = services.year_bounds(year)
+    start, end = year_bounds(year)
     summary = metrics.summary(communities, start, end)
     today = timezone.localdate()
     current = start <= today <= end
@@ -371,7 +372,7 @@ def year_figures(communities, year: int) -> dict:
         "projection": metrics.projection(communities, start, end, on=today) if current else None,
     }
     if current:
-        last_start, last_end = metrics.last_12_months(today)
+        last_start, last_end = year_to(today)
         figures["essential_12_months"] = metrics.essential_costs(communities, last_start, last_end)
         figures["last_12_start"] = last_start
     return figures
@@ -434,7 +435,7 @@ class ComparisonView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         year = self.kwargs.get("year") or self.year_from_query()
         communities = self.communities().select_related("street_office")
-        start, end = services.year_bounds(year)
+        start, end = year_bounds(year)
         form, allocation = scenario_allocation(self.request)
         by_community = metrics.scenario_by_community(communities, start, end, allocation)
         rows = [(c, by_community[c.pk]) for c in communities]
@@ -537,7 +538,7 @@ class PublicNoticeView(TemplateView):
         if book is None:
             raise Http404(_("This notice is not published."))
         one = Community.objects.filter(pk=book.community_id)
-        start, end = services.year_bounds(book.year)
+        start, end = year_bounds(book.year)
         summary = metrics.summary(one, start, end)
         context.update(
             book=book,

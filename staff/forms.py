@@ -9,6 +9,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Department
+from committee.periods import month_start
 from committee.scoping import district_ids
 from staff.filters import MONTH_FORMATS, MonthInput
 from staff.models import (
@@ -18,7 +19,6 @@ from staff.models import (
     PayScale,
     StaffMember,
     WageBenchmark,
-    month_start,
 )
 from staff.services import CALCULATED, apply_calculation, check_override_reason, rates_for
 

@@ -12,20 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee.numbers import cents
+from committee.periods import month_start
 from staff.models import (
     INSURANCE_KINDS,
     InsuranceRates,
     PayRecord,
     PayRecordChange,
     StaffMember,
-    month_start,
 )
 
 CENT = Decimal("0.01")
@@ -46,10 +47,6 @@ MONTHLY_TAX_TABLE = (
 CALCULATED = (*PayRecord.INDIVIDUAL, "income_tax", "net", *PayRecord.EMPLOYER)
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _bracket(amount: Decimal) -> tuple[Decimal, Decimal]:
     for upper, rate, deduction in MONTHLY_TAX_TABLE:
         if upper is None or amount <= upper:
@@ -61,12 +58,12 @@ def income_tax(*, gross: Decimal, individual: Decimal, kind: str) -> Decimal:
     """Tax withheld on one payment (national law, see the module docstring)."""
     if kind == PayRecord.Kind.BONUS:
         rate, deduction = _bracket(gross / 12)
-        return max(ZERO, _cents(gross * rate - deduction))
+        return max(ZERO, cents(gross * rate - deduction))
     taxable = gross - individual - TAX_FREE_PER_MONTH
     if taxable <= 0:
         return ZERO
     rate, deduction = _bracket(taxable)
-    return max(ZERO, _cents(taxable * rate - deduction))
+    return max(ZERO, cents(taxable * rate - deduction))
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,7 @@ def calculate_pay(*, gross: Decimal, rates: InsuranceRates | None, kind: str) ->
         base = min(max(gross, rates.base_minimum), rates.base_maximum)
         for insurance in INSURANCE_KINDS:
             for payer in ("individual", "employer"):
-                figures[f"{insurance}_{payer}"] = _cents(base * rates.rate(insurance, payer))
+                figures[f"{insurance}_{payer}"] = cents(base * rates.rate(insurance, payer))
     individual = sum((figures[f] for f in PayRecord.INDIVIDUAL), ZERO)
     figures["income_tax"] = income_tax(gross=gross, individual=individual, kind=kind)
     figures["net"] = gross - individual - figures["income_tax"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -28,6 +28,8 @@ from committee.generic import (
     scoped_object_or_404,
 )
 from committee.models import Community
+from committee.numbers import WHOLE, cents, round_half_up
+from committee.periods import add_months, last_full_months, month_end
 from committee.roles import Action
 from committee.tables import format_money
 from staff import metrics
@@ -77,19 +79,9 @@ def _yuan(value: float) -> str:
     return f"¥{value:,.0f}"
 
 
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(day: date) -> date:
-    return add_months(day, 1) - timedelta(days=1)
-
-
-def default_period(today: date | None = None) -> tuple[date, date]:
+def default_period() -> tuple[date, date]:
     """The 12 full months before this one."""
-    first = (today or timezone.localdate()).replace(day=1)
-    return add_months(first, -12), first - timedelta(days=1)
+    return last_full_months(timezone.localdate())
 
 
 def period_from(request) -> tuple[date, date]:
@@ -354,7 +346,7 @@ class CommunityPayView(PeriodMixin, TemplateView):
             bench=bench,
             by_month=by_month,
             share=share,
-            share_percent=(share * 100).quantize(Decimal("1")),
+            share_percent=round_half_up(share * 100, WHOLE),
             lift_cost=metrics.cost_to_lift_fulltime(only, start, end, share),
             gaps=metrics.months_without_employer_insurance(only, start, end),
             staffing=metrics.staffing(only, start, end),
@@ -450,9 +442,7 @@ class PayrollView(LoginRequiredMixin, TemplateView):
             for name in PayRecord.PAY_PARTS:
                 row[name] = getattr(source, name) if source else Decimal("0.00")
             if source is None and scale and person.grade in coefficients:
-                row["basic_pay"] = (scale.base_amount * coefficients[person.grade]).quantize(
-                    Decimal("0.01")
-                )
+                row["basic_pay"] = cents(scale.base_amount * coefficients[person.grade])
             self.people.append(person)
             initial.append(row)
         self.initial = initial

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committee.models import Community, StreetOffice
+from committee.periods import Period
 from committee.tables import format_money
 from dashboards import panels
 from dashboards.flags import Flag, MetricMissing, Severity, flags, flags_by_community, metric
 from dashboards.models import FlagKind
-from committee.periods import Period
 
 # The field report's four areas, the flags that measure each, and the panels that show it.
 AREAS: list[tuple[str, object, tuple[str, ...]]] = [

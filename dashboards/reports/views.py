@@ -23,9 +23,9 @@ from committee import scoping
 from committee.generic import scoped_object_or_404
 from committee.models import Community
 from committee.pdf import pdf_response, render_pdf
+from committee.periods import KINDS, Period
 from committee.roles import Action
 from dashboards import workbooks
-from committee.periods import KINDS, Period
 from dashboards.reports.content import community_report, street_office_report
 from dashboards.scoping import street_office_or_404
 from tasks.models import Outcome, Task
