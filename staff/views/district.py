@@ -1,0 +1,144 @@
+"""What the district keeps: wage benchmarks, insurance rates and pay scales."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from committee.generic import (
+    ObjectCreateView,
+    ObjectListView,
+    ObjectUpdateView,
+)
+from committee.roles import Action
+from staff.filters import (
+    InsuranceRatesFilterSet,
+    PayScaleFilterSet,
+    WageBenchmarkFilterSet,
+)
+from staff.forms import (
+    InsuranceRatesForm,
+    PayGradeFormSet,
+    PayScaleForm,
+    WageBenchmarkForm,
+)
+from staff.models import (
+    InsuranceRates,
+    PayScale,
+    WageBenchmark,
+)
+from staff.services import (
+    create_pay_scale,
+)
+from staff.tables import (
+    InsuranceRatesTable,
+    PayScaleTable,
+    WageBenchmarkTable,
+)
+
+# --- District settings: benchmarks, insurance rates, pay scales ---------------------------
+
+
+class DistrictSettingsMixin:
+    write_action = Action.ADMINISTER
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Saved."))
+        return super().form_valid(form)
+
+
+class WageBenchmarkListView(ObjectListView):
+    model = WageBenchmark
+    queryset = WageBenchmark.objects.select_related("district")
+    table_class = WageBenchmarkTable
+    filterset_class = WageBenchmarkFilterSet
+    template_name = "staff/settings_list.html"
+    add_url_name = "staff:benchmark_add"
+    write_action = Action.ADMINISTER
+
+
+class WageBenchmarkCreateView(DistrictSettingsMixin, ObjectCreateView):
+    model = WageBenchmark
+    form_class = WageBenchmarkForm
+    template_name = "staff/object_form.html"
+
+
+class WageBenchmarkUpdateView(DistrictSettingsMixin, ObjectUpdateView):
+    model = WageBenchmark
+    form_class = WageBenchmarkForm
+    template_name = "staff/object_form.html"
+
+
+class InsuranceRatesListView(ObjectListView):
+    model = InsuranceRates
+    queryset = InsuranceRates.objects.select_related("district")
+    table_class = InsuranceRatesTable
+    filterset_class = InsuranceRatesFilterSet
+    template_name = "staff/settings_list.html"
+    add_url_name = "staff:insurance_add"
+    write_action = Action.ADMINISTER
+
+
+class InsuranceRatesCreateView(DistrictSettingsMixin, ObjectCreateView):
+    model = InsuranceRates
+    form_class = InsuranceRatesForm
+    template_name = "staff/object_form.html"
+
+
+class InsuranceRatesUpdateView(DistrictSettingsMixin, ObjectUpdateView):
+    model = InsuranceRates
+    form_class = InsuranceRatesForm
+    template_name = "staff/object_form.html"
+
+
+class PayScaleListView(ObjectListView):
+    model = PayScale
+    queryset = PayScale.objects.select_related("district")
+    table_class = PayScaleTable
+    filterset_class = PayScaleFilterSet
+    template_name = "staff/settings_list.html"
+    add_url_name = "staff:payscale_add"
+    write_action = Action.ADMINISTER
+
+
+class PayScaleCreateView(DistrictSettingsMixin, ObjectCreateView):
+    """A new year's scale, its grade coefficients copied from the year before (or 1.0)."""
+
+    model = PayScale
+    form_class = PayScaleForm
+    template_name = "staff/object_form.html"
+
+    def form_valid(self, form):
+        self.object = create_pay_scale(**form.cleaned_data)
+        messages.success(self.request, _("Saved. Check the grade coefficients below."))
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class PayScaleUpdateView(DistrictSettingsMixin, ObjectUpdateView):
+    """The scale and its 18 grade coefficients, saved together or not at all."""
+
+    model = PayScale
+    form_class = PayScaleForm
+    template_name = "staff/payscale_form.html"
+
+    def grades(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return PayGradeFormSet(data, instance=self.object, prefix="grades")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("grades", self.grades())
+        return context
+
+    def form_valid(self, form):
+        grades = self.grades()
+        if not grades.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, grades=grades))
+        with transaction.atomic():
+            self.object = form.save()
+            grades.save()
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(reverse("staff:payscale_list"))
