@@ -159,7 +159,7 @@ class TestCommunityPay:
         page = as_user(official_a).get(url, {"start": "2026-05", "end": "2026-05"})
         text = page.content.decode()
         # ¥1,100 full-time vs ¥3,100 assistants: 35 %; vs ¥2,420 minimum wage: 45 %.
-        assert "35 %" in text and "45 %" in text
+        assert "35\u00a0%" in text and "45\u00a0%" in text
         assert "<svg" in text and "协管员" in text
 
 
@@ -171,7 +171,7 @@ class TestPayOverview:
             reverse("staff:pay_overview"), {"start": "2026-05", "end": "2026-05"}
         )
         text = page.content.decode()
-        assert "甲社区" in text and "乙社区" not in text and "45 %" in text
+        assert "甲社区" in text and "乙社区" not in text and "45\u00a0%" in text
         assert "甲街道" in text and "¥1,100.00 – ¥1,100.00" in text and "乙街道" not in text
 
     def test_it_runs_a_fixed_number_of_queries(
