@@ -109,10 +109,6 @@ class TestCommunityDashboard:
         flag = next(f for f in response.context["flags"] if f.kind == FlagKind.REPRESENTED_SHARE)
         assert flag.value == Decimal("0.2")
 
-    def test_it_says_so_while_no_metrics_have_landed(self, as_user, world, staff_a, no_metrics):
-        page = as_user(staff_a).get(self.url(world.community_a)).content.decode()
-        assert "尚无可计算的警示" in page
-
 
 @covers("dashboards:street_office")
 class TestStreetOfficeDashboard:
