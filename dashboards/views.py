@@ -15,14 +15,13 @@ from django.views.generic import FormView, TemplateView
 
 from committee import scoping
 from committee.generic import scoped_object_or_404
-from committee.models import Community, District
+from committee.models import Community, District, StreetOffice
 from committee.periods import KINDS, Period
 from committee.roles import Action, Role
 from dashboards import panels, services
 from dashboards.flags import SPECS, flags, flags_by_community, worst, worst_by_group
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
-from dashboards.scoping import district_or_404, street_office_or_404
 from dashboards.tables import FlagTable, rows_for
 
 
@@ -102,7 +101,10 @@ class StreetOfficeDashboardView(DashboardView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        office = street_office_or_404(self.request.user, self.kwargs["pk"])
+        office = scoped_object_or_404(
+            StreetOffice.objects.visible_to(self.request.user).select_related("district"),
+            pk=self.kwargs["pk"],
+        )
         period = context["period"]
         communities = Community.objects.filter(street_office=office)
         by_community = flags_by_community(communities, period.start, period.end)
@@ -132,7 +134,9 @@ class DistrictDashboardView(DashboardView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        district = district_or_404(self.request.user, self.kwargs["pk"])
+        district = scoped_object_or_404(
+            District.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
         period = context["period"]
         communities = Community.objects.filter(street_office__district=district)
         rows = list(communities.values_list("pk", "name", "street_office_id"))

@@ -476,9 +476,9 @@ class StreetOfficeYearView(ComparisonView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.street_office = StreetOffice.objects.filter(pk=kwargs["pk"]).first()
-        if self.street_office is None or not self.communities().exists():
-            raise Http404(_("No such record, or not one you may see."))
+        self.street_office = scoped_object_or_404(
+            StreetOffice.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
         return super().get(request, *args, **kwargs)
 
 
