@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from committee.roles import ROLE_ACTIONS, Action, Role
 
@@ -140,20 +140,18 @@ def _whole_groups(user: AnyUser, action: str, model: str, path: str) -> models.Q
     if q is None:
         return groups
     community_model = apps.get_model("committee", "Community")
-    every = community_model._default_manager.order_by()
-    return groups.filter(pk__in=every.filter(q).values(path)).exclude(
-        pk__in=every.exclude(q).values(path)
-    )
+    members = community_model._default_manager.filter(**{path: OuterRef("pk")})
+    return groups.filter(Exists(members), ~Exists(members.exclude(q)))
 
 
 def street_offices(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[StreetOffice]:
     """The street offices whose every community the user may do `action` on."""
-    return _whole_groups(user, action, "StreetOffice", "street_office_id")
+    return _whole_groups(user, action, "StreetOffice", "street_office")
 
 
 def whole_districts(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[District]:
     """The districts whose every community the user may do `action` on."""
-    return _whole_groups(user, action, "District", "street_office__district_id")
+    return _whole_groups(user, action, "District", "street_office__district")
 
 
 def has_role(user: AnyUser, *roles: Role) -> bool:
