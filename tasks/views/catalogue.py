@@ -15,6 +15,7 @@ from committee.generic import (
     ObjectUpdateView,
 )
 from committee.roles import Action
+from tasks import services
 from tasks.filters import (
     CatalogueItemFilterSet,
 )
@@ -56,6 +57,7 @@ class CatalogueItemListView(ObjectListView):
 
 
 class CatalogueItemCreateView(ObjectCreateView):
+    service = services.save_catalogue_item
     model = CatalogueItem
     form_class = CatalogueItemForm
     write_action = Action.ADMINISTER
@@ -66,6 +68,7 @@ class CatalogueItemCreateView(ObjectCreateView):
 
 
 class CatalogueItemUpdateView(ObjectUpdateView):
+    service = services.save_catalogue_item
     model = CatalogueItem
     form_class = CatalogueItemForm
     write_action = Action.ADMINISTER

@@ -22,6 +22,7 @@ from committee.generic import (
     ObjectDetailView,
     ObjectListView,
     ObjectUpdateView,
+    RememberColumnsMixin,
     scoped_object_or_404,
 )
 from committee.roles import Action
@@ -58,7 +59,7 @@ def _errors_to_form(form, error: ValidationError) -> None:
 # --- tasks --------------------------------------------------------------------------
 
 
-class TaskListView(ObjectListView):
+class TaskListView(RememberColumnsMixin, ObjectListView):
     """Every task the user may see, filtered and sortable, columns remembered per user."""
 
     model = Task
@@ -73,7 +74,6 @@ class TaskListView(ObjectListView):
     template_name = "tasks/task_list.html"
     export_title = gettext_lazy("Tasks")
     add_url_name = "tasks:task_create"
-    remember_columns = True
 
 
 class TaskDetailView(ObjectDetailView):
@@ -131,6 +131,8 @@ def _due_context(task: Task) -> dict | None:
 
 class TaskCreateView(LoginRequiredMixin, View):
     """Log a task; the admission rule decides its outcome (services.log_task)."""
+
+    services = (services.log_task,)
 
     template_name = "tasks/task_form.html"
 
@@ -242,6 +244,7 @@ def _calendar_unknown(received_on) -> bool:
 
 
 class TaskUpdateView(ObjectUpdateView):
+    services = (services.update_task,)
     model = Task
     form_class = TaskEditForm
     template_name = "tasks/task_edit.html"
@@ -286,6 +289,8 @@ class TaskActionView(LoginRequiredMixin, View):
 
 
 class TaskApproveView(TaskActionView):
+    services = (services.approve_task,)
+
     def post(self, request, pk):
         task = self.task(pk)
         if not scoping.can(request.user, Action.REVIEW, task.community):
@@ -303,6 +308,8 @@ class TaskApproveView(TaskActionView):
 
 
 class TaskRefuseView(TaskActionView):
+    services = (services.refuse_task,)
+
     def post(self, request, pk):
         task = self.task(pk)
         if not scoping.can(request.user, Action.REVIEW, task.community):
@@ -320,6 +327,8 @@ class TaskRefuseView(TaskActionView):
 
 
 class TaskStatusView(TaskActionView):
+    services = (services.change_status,)
+
     def post(self, request, pk):
         task = self.task(pk)
         form = StatusForm(request.POST)
@@ -336,6 +345,8 @@ class TaskStatusView(TaskActionView):
 
 
 class TaskLogHoursView(TaskActionView):
+    services = (services.log_hours,)
+
     def post(self, request, pk):
         task = self.task(pk)
         if not scoping.can(request.user, Action.CHANGE, task.community):

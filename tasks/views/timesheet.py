@@ -56,6 +56,8 @@ class TimeEntryListView(ObjectListView):
 class TimesheetView(LoginRequiredMixin, TemplateView):
     """A week of one staff member's hours in one form, with day and row totals."""
 
+    services = (services.save_week,)
+
     template_name = "tasks/timesheet.html"
 
     def staff_choices(self):
