@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -157,9 +157,7 @@ class FormTitleMixin:
 
 
 class ServiceFormMixin(FormTitleMixin):
-    """Save through a service; its refusals come back on the form, nothing half-saved."""
-
-    success_text = gettext_lazy("Saved.")
+    """Save through a funds service with the form's fields (generic.ServiceFormMixin)."""
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -167,20 +165,12 @@ class ServiceFormMixin(FormTitleMixin):
             form.limit_choices(self.request.user)
         return form
 
-    def form_valid(self, form):
-        try:
-            self.object = self.save(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_text)
-        return HttpResponseRedirect(self.get_success_url())
-
     def fields_of(self, form) -> dict:
         return {k: v for k, v in form.cleaned_data.items() if k != "community"}
 
 
 class IncomeCreateView(ServiceFormMixin, ObjectCreateView):
+    services = (services.record_income,)
     form_title = gettext_lazy("Add income")
     model = Income
     form_class = IncomeForm
@@ -195,6 +185,7 @@ class IncomeCreateView(ServiceFormMixin, ObjectCreateView):
 
 
 class IncomeUpdateView(ServiceFormMixin, ObjectUpdateView):
+    services = (services.change_income,)
     form_title = gettext_lazy("Edit income")
     model = Income
     form_class = IncomeChangeForm
@@ -221,6 +212,7 @@ class ExpenseFormMixin(ServiceFormMixin):
 
 
 class ExpenseCreateView(ExpenseFormMixin, ObjectCreateView):
+    services = (services.record_expense,)
     form_title = gettext_lazy("Add expense")
     model = Expense
     form_class = ExpenseForm
@@ -235,6 +227,7 @@ class ExpenseCreateView(ExpenseFormMixin, ObjectCreateView):
 
 
 class ExpenseUpdateView(ExpenseFormMixin, ObjectUpdateView):
+    services = (services.change_expense,)
     form_title = gettext_lazy("Edit expense")
     model = Expense
     form_class = ExpenseChangeForm
@@ -246,6 +239,7 @@ class ExpenseUpdateView(ExpenseFormMixin, ObjectUpdateView):
 
 
 class BudgetLineCreateView(ServiceFormMixin, ObjectCreateView):
+    services = (services.save_budget_line,)
     form_title = gettext_lazy("Add a budget line")
     model = BudgetLine
     form_class = BudgetLineForm
@@ -262,6 +256,7 @@ class BudgetLineCreateView(ServiceFormMixin, ObjectCreateView):
 
 
 class BudgetLineUpdateView(ServiceFormMixin, ObjectUpdateView):
+    services = (services.save_budget_line,)
     form_title = gettext_lazy("Edit a budget line")
     model = BudgetLine
     form_class = BudgetLineChangeForm
@@ -278,6 +273,7 @@ class CategoryCreateView(FormTitleMixin, ObjectCreateView):
     form_class = CategoryForm
     write_action = Action.ADMINISTER
     success_url = reverse_lazy("funds:category_list")
+    service = services.save_category
 
 
 class CategoryUpdateView(FormTitleMixin, ObjectUpdateView):
@@ -286,22 +282,11 @@ class CategoryUpdateView(FormTitleMixin, ObjectUpdateView):
     form_class = CategoryChangeForm
     write_action = Action.ADMINISTER
     success_url = reverse_lazy("funds:category_list")
+    service = services.save_category
 
 
-class ServiceDeleteView(ObjectDeleteView):
-    """Delete through a service; a closed year's record stays, with the reason shown."""
-
-    def form_valid(self, form):
-        try:
-            self.delete_record(self.object)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        messages.success(self.request, _("Deleted."))
-        return HttpResponseRedirect(self.get_success_url())
-
-
-class IncomeDeleteView(ServiceDeleteView):
+class IncomeDeleteView(ObjectDeleteView):
+    services = (services.delete_income,)
     model = Income
     success_url = reverse_lazy("funds:income_list")
 
@@ -309,7 +294,8 @@ class IncomeDeleteView(ServiceDeleteView):
         services.delete_income(income=record, user=self.request.user)
 
 
-class ExpenseDeleteView(ServiceDeleteView):
+class ExpenseDeleteView(ObjectDeleteView):
+    services = (services.delete_expense,)
     model = Expense
     success_url = reverse_lazy("funds:expense_list")
 
@@ -317,7 +303,8 @@ class ExpenseDeleteView(ServiceDeleteView):
         services.delete_expense(expense=record, user=self.request.user)
 
 
-class BudgetLineDeleteView(ServiceDeleteView):
+class BudgetLineDeleteView(ObjectDeleteView):
+    services = (services.delete_budget_line,)
     model = BudgetLine
     success_url = reverse_lazy("funds:budget_list")
 
@@ -484,6 +471,8 @@ class StreetOfficeYearView(ComparisonView):
 
 class YearActionView(LoginRequiredMixin, View):
     """Close, reopen, publish or withdraw a year's books: POST only, through a service."""
+
+    services = (services.close_year, services.reopen_year, services.publish_notice)
 
     def post(self, request, pk: int, year: int, action: str):
         community = scoped_object_or_404(
