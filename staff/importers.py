@@ -187,5 +187,6 @@ def _net_message(error: ValidationError) -> list[str]:
 
 
 class PayRecordImportView(ImportView):
+    services = (save_pay_record,)
     importer_class = PayRecordImporter
     success_url_name = "staff:payrecord_list"

@@ -14,19 +14,24 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee import scoping
 from committee.numbers import cents
 from committee.periods import month_start
+from committee.roles import Action
+from committee.services import check_right, save_record, service
 from staff.models import (
     INSURANCE_KINDS,
     InsuranceRates,
+    PayGrade,
     PayRecord,
     PayRecordChange,
+    PayScale,
     StaffMember,
+    WageBenchmark,
 )
 
 CENT = Decimal("0.01")
@@ -144,11 +149,12 @@ def check_override_reason(record: PayRecord, overridden: list[str]) -> None:
         record.override_reason = ""
 
 
-@transaction.atomic
+@service
 def save_pay_record(
     *, record: PayRecord, given: dict[str, Decimal | None], user, rates: InsuranceRates | None
 ) -> PayRecord:
     """Calculate, check and save one pay record; refuse it whole if anything is wrong."""
+    check_right(user, Action.CHANGE, record)
     record.month = month_start(record.month)
     overridden = apply_calculation(record, rates=rates, given=given)
     check_override_reason(record, overridden)
@@ -169,7 +175,16 @@ class PayrollRow:
     paid_on: date | None = None
 
 
-@transaction.atomic
+def _check_communities(user, community_ids: set[int]) -> None:
+    """PermissionDenied unless the user may change every one of these communities (1 query)."""
+    if user is None or not community_ids:
+        return
+    allowed = scoping.communities(user, Action.CHANGE).filter(pk__in=community_ids).count()
+    if allowed != len(community_ids):
+        raise PermissionDenied(_("You may not change this record."))
+
+
+@service
 def record_payroll(
     *,
     month: date,
@@ -184,6 +199,7 @@ def record_payroll(
     (updated in place). Every row is calculated and checked first; one bad row raises a
     ValidationError naming the person, and no row is written.
     """
+    _check_communities(user, {row.staff_member.community_id for row in rows})
     month = month_start(month)
     now = timezone.now()
     to_create, to_update, errors = [], [], []
@@ -221,20 +237,43 @@ def record_payroll(
     return to_create + to_update
 
 
-@transaction.atomic
-def create_pay_scale(*, district, year: int, base_amount: Decimal, source: str = ""):
+@service
+def create_pay_scale(*, district, year: int, base_amount: Decimal, source: str = "", user):
     """A district's pay scale for a year, with the 18 grades copied from the latest one before."""
-    from staff.models import PayGrade, PayScale
-
     previous = PayScale.objects.for_year(district.pk, year - 1)
     coefficients = (
         dict(previous.grades.values_list("grade", "coefficient")) if previous is not None else {}
     )
     scale = PayScale(district=district, year=year, base_amount=base_amount, source=source)
-    scale.full_clean()
-    scale.save()
+    save_record(scale, user=user)
     PayGrade.objects.bulk_create(
         PayGrade(scale=scale, grade=g, coefficient=coefficients.get(g, Decimal("1.000")))
         for g in range(1, 19)
     )
     return scale
+
+
+@service
+def change_pay_scale(scale: PayScale, *, grades, user) -> PayScale:
+    """The scale and its 18 grade coefficients (a valid PayGradeFormSet), together or not at all."""
+    save_record(scale, user=user)
+    grades.save()
+    return scale
+
+
+@service
+def save_staff_member(member: StaffMember, *, user) -> StaffMember:
+    """Add someone to a community's roster, or change their entry (the community's staff)."""
+    return save_record(member, user=user)
+
+
+@service
+def save_wage_benchmark(benchmark: WageBenchmark, *, user) -> WageBenchmark:
+    """The district's minimum and average wage for a year (its district officers only)."""
+    return save_record(benchmark, user=user)
+
+
+@service
+def save_insurance_rates(rates: InsuranceRates, *, user) -> InsuranceRates:
+    """The district's social-insurance rates and bases (its district officers only)."""
+    return save_record(rates, user=user)

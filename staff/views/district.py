@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from committee.generic import (
     ObjectCreateView,
@@ -31,7 +28,10 @@ from staff.models import (
     WageBenchmark,
 )
 from staff.services import (
+    change_pay_scale,
     create_pay_scale,
+    save_insurance_rates,
+    save_wage_benchmark,
 )
 from staff.tables import (
     InsuranceRatesTable,
@@ -45,10 +45,6 @@ from staff.tables import (
 class DistrictSettingsMixin:
     write_action = Action.ADMINISTER
 
-    def form_valid(self, form):
-        messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
-
 
 class WageBenchmarkListView(ObjectListView):
     model = WageBenchmark
@@ -61,12 +57,14 @@ class WageBenchmarkListView(ObjectListView):
 
 
 class WageBenchmarkCreateView(DistrictSettingsMixin, ObjectCreateView):
+    service = save_wage_benchmark
     model = WageBenchmark
     form_class = WageBenchmarkForm
     template_name = "staff/object_form.html"
 
 
 class WageBenchmarkUpdateView(DistrictSettingsMixin, ObjectUpdateView):
+    service = save_wage_benchmark
     model = WageBenchmark
     form_class = WageBenchmarkForm
     template_name = "staff/object_form.html"
@@ -83,12 +81,14 @@ class InsuranceRatesListView(ObjectListView):
 
 
 class InsuranceRatesCreateView(DistrictSettingsMixin, ObjectCreateView):
+    service = save_insurance_rates
     model = InsuranceRates
     form_class = InsuranceRatesForm
     template_name = "staff/object_form.html"
 
 
 class InsuranceRatesUpdateView(DistrictSettingsMixin, ObjectUpdateView):
+    service = save_insurance_rates
     model = InsuranceRates
     form_class = InsuranceRatesForm
     template_name = "staff/object_form.html"
@@ -107,19 +107,23 @@ class PayScaleListView(ObjectListView):
 class PayScaleCreateView(DistrictSettingsMixin, ObjectCreateView):
     """A new year's scale, its grade coefficients copied from the year before (or 1.0)."""
 
+    services = (create_pay_scale,)
     model = PayScale
     form_class = PayScaleForm
     template_name = "staff/object_form.html"
+    success_text = gettext_lazy("Saved. Check the grade coefficients below.")
 
-    def form_valid(self, form):
-        self.object = create_pay_scale(**form.cleaned_data)
-        messages.success(self.request, _("Saved. Check the grade coefficients below."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def save(self, form):
+        return create_pay_scale(user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
 
 
 class PayScaleUpdateView(DistrictSettingsMixin, ObjectUpdateView):
     """The scale and its 18 grade coefficients, saved together or not at all."""
 
+    services = (change_pay_scale,)
     model = PayScale
     form_class = PayScaleForm
     template_name = "staff/payscale_form.html"
@@ -134,11 +138,14 @@ class PayScaleUpdateView(DistrictSettingsMixin, ObjectUpdateView):
         return context
 
     def form_valid(self, form):
-        grades = self.grades()
-        if not grades.is_valid():
-            return self.render_to_response(self.get_context_data(form=form, grades=grades))
-        with transaction.atomic():
-            self.object = form.save()
-            grades.save()
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("staff:payscale_list"))
+        self.grades_posted = self.grades()
+        if not self.grades_posted.is_valid():
+            context = self.get_context_data(form=form, grades=self.grades_posted)
+            return self.render_to_response(context)
+        return super().form_valid(form)
+
+    def save(self, form):
+        return change_pay_scale(form.instance, grades=self.grades_posted, user=self.request.user)
+
+    def get_success_url(self):
+        return reverse("staff:payscale_list")

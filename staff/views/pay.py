@@ -86,6 +86,7 @@ class PayRecordListView(ObjectListView):
 
 
 class PayRecordFormMixin:
+    services = (save_pay_record,)
     model = PayRecord
     form_class = PayRecordForm
     template_name = "staff/payrecord_form.html"

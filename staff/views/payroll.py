@@ -45,6 +45,8 @@ from staff.services import (
 class PayrollView(LoginRequiredMixin, TemplateView):
     """A community's month of pay in one grid, started from last month; saved whole or not."""
 
+    services = (record_payroll,)
+
     template_name = "staff/payroll.html"
 
     def dispatch(self, request, *args, **kwargs):

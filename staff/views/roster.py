@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +25,7 @@ from staff.models import (
     PayRecord,
     StaffMember,
 )
+from staff.services import save_staff_member
 from staff.tables import (
     StaffMemberTable,
 )
@@ -98,6 +98,7 @@ class StaffMemberDetailView(ObjectDetailView):
 
 
 class StaffMemberFormMixin:
+    service = save_staff_member
     model = StaffMember
     form_class = StaffMemberForm
     template_name = "staff/object_form.html"
@@ -111,10 +112,6 @@ class StaffMemberFormMixin:
                 self.request.user, Action.PERSONAL_DATA, obj.community
             )
         return kwargs
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
 
 
 class StaffMemberCreateView(StaffMemberFormMixin, ObjectCreateView):
