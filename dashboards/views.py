@@ -172,6 +172,8 @@ class DistrictDashboardView(DashboardView):
 class ThresholdView(LoginRequiredMixin, FormView):
     """District officers set where each flag turns amber and red; others may not (403)."""
 
+    services = (services.set_thresholds, services.reset_thresholds)
+
     template_name = "dashboards/thresholds.html"
     form_class = ThresholdForm
 
@@ -183,12 +185,18 @@ class ThresholdView(LoginRequiredMixin, FormView):
             raise Http404(_("No such record, or not one you may see."))
         if not scoping.districts(request.user, Action.ADMINISTER).filter(pk=kwargs["pk"]).exists():
             raise PermissionDenied(_("Only the district's officers may change its thresholds."))
-        Threshold.objects.ensure_for([self.district])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
+        """The district's limits; the defaults where it has not stored one (nothing is
+        written on a GET: the service stores them all on the first save)."""
         kwargs = super().get_form_kwargs()
-        kwargs["thresholds"] = {t.kind: t for t in Threshold.objects.filter(district=self.district)}
+        stored = {t.kind: t for t in Threshold.objects.filter(district=self.district)}
+        kwargs["thresholds"] = {
+            kind: stored.get(kind)
+            or Threshold(district=self.district, kind=kind, amber=spec.amber, red=spec.red)
+            for kind, spec in SPECS.items()
+        }
         return kwargs
 
     def post(self, request, *args, **kwargs):
