@@ -251,7 +251,7 @@ class TestPayroll(ScopingTests):
         for person in people:
             make_pay(person, MAY, "3000", rates=rates)
         client.get(self.url(world))
-        with django_assert_max_num_queries(22) as few:
+        with django_assert_max_num_queries(23) as few:
             page = client.get(self.url(world))
             client.post(self.url(world), grid_post(page))
         for person in StaffMemberFactory.create_batch(25, community=world.community_a):
@@ -351,10 +351,12 @@ class TestDistrictSettings:
         assert response.status_code == 302
         assert scale.grades.get(grade=18).coefficient == Decimal("1.500")
 
-    def test_staff_may_not_edit_a_pay_scale(self, as_user, staff_a, world):
+    def test_staff_may_not_edit_a_pay_scale(self, as_user, staff_a, world, district_officer):
         from staff.services import create_pay_scale
 
-        scale = create_pay_scale(district=world.district, year=2026, base_amount=Decimal("3400"))
+        scale = create_pay_scale(
+            district=world.district, year=2026, base_amount=Decimal("3400"), user=district_officer
+        )
         url = reverse("staff:payscale_edit", args=[scale.pk])
         assert as_user(staff_a).get(url).status_code == 403
 
