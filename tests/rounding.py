@@ -1,8 +1,8 @@
 """Rounding as a clerk does it by hand (四舍五入), in the tests' own words.
 
 The app rounds with Decimal.quantize (committee/numbers.py); the tests say the same rule
-another way, on exact fractions: add half a unit of the last place and cut off the rest.
-Every figure here is zero or more, so "halves up" and "halves away from zero" agree.
+another way, on exact fractions: add half a unit of the last place to the size of the
+number and cut off the rest, then put the sign back (−0.125 is −0.13, as by hand).
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from fractions import Fraction
 
 
 def half_up(value, places: int) -> Decimal:
-    """`value` (a Fraction, Decimal or int, ≥ 0) to `places` decimals, halves up."""
+    """`value` (a Fraction, Decimal or int) to `places` decimals, halves away from zero."""
     exact = Fraction(value)
-    assert exact >= 0, "the figures rounded here are never negative"
-    units = math.floor(exact * 10**places + Fraction(1, 2))
-    return Decimal(units).scaleb(-places)
+    units = math.floor(abs(exact) * 10**places + Fraction(1, 2))
+    return Decimal(-units if exact < 0 else units).scaleb(-places)
 
 
 def share(part, whole) -> Decimal | None:
