@@ -206,7 +206,7 @@ class CommunityPayView(PeriodMixin, TemplateView):
         ratios = metrics.pay_ratios(only, start, end)
         bench = metrics.benchmarks(only, start, end)
         by_month = metrics.median_net_pay_by_month(only, start, end)
-        share = _share(self.request.GET.get("share"))
+        share = _share_asked(self.request.GET.get("share"))
         fulltime, assistant = StaffMember.Kind.FULLTIME, StaffMember.Kind.ASSISTANT
         labels = [str(StaffMember.Kind(fulltime).label), str(StaffMember.Kind(assistant).label)]
         values = [summary[fulltime].median, summary[assistant].median]
@@ -246,7 +246,7 @@ class CommunityPayView(PeriodMixin, TemplateView):
         return context
 
 
-def _share(raw: str | None) -> Decimal:
+def _share_asked(raw: str | None) -> Decimal:
     """The share of the average wage to lift full-time pay to, as a fraction (default 60 %)."""
     try:
         percent = Decimal(raw) if raw else Decimal("60")
