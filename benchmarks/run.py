@@ -68,7 +68,7 @@ def bench(folder: str, runs: int) -> int:
 
     from committee.models import Community
     from committee.pdf import render_pdf
-    from dashboards.periods import Period
+    from committee.periods import Period
     from dashboards.reports.content import community_report
 
     started = time.perf_counter()

@@ -14,12 +14,16 @@ applied on top of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -27,6 +31,7 @@ from django_tables2 import SingleTableMixin
 from committee import scoping
 from committee.exports import table_to_workbook_file, xlsx_response
 from committee.roles import Action
+from committee.services import remember_columns
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -77,34 +82,12 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     export_title: str | None = None
     add_url_name: str | None = None
 
-    # Opt in to remember each user's ``?columns=`` choice (``?columns=default`` forgets it).
-    remember_columns = False
-
     def get_table_kwargs(self) -> dict:
         kwargs = super().get_table_kwargs()
         columns = self.request.GET.getlist("columns")
-        if self.remember_columns:
-            columns = self._remembered_columns(columns)
         if columns:
             kwargs["columns"] = columns
         return kwargs
-
-    def _remembered_columns(self, columns: list[str]) -> list[str]:
-        from committee.models import TablePreference
-
-        user = self.request.user
-        key = self.table_class.__name__
-        saved = TablePreference.objects.filter(user=user, table=key)
-        if "default" in columns:
-            saved.delete()
-            return []
-        known = [c for c in columns if c in self.table_class.base_columns]
-        if known:
-            TablePreference.objects.update_or_create(
-                user=user, table=key, defaults={"columns": known}
-            )
-            return known
-        return next(iter(saved.values_list("columns", flat=True)), [])
 
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("export") == "xlsx":
@@ -136,6 +119,39 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         return False
 
 
+class RememberColumnsMixin:
+    """A list whose users keep their choice of columns: chosen by POST (never on a GET),
+    then shown whenever the list opens without ``?columns=``."""
+
+    services = (remember_columns,)
+
+    def get_table_kwargs(self) -> dict:
+        kwargs = super().get_table_kwargs()
+        if "columns" not in kwargs:
+            from committee.models import TablePreference
+
+            saved = TablePreference.objects.filter(
+                user=self.request.user, table=self.table_class.__name__
+            ).values_list("columns", flat=True)
+            kwargs["columns"] = next(iter(saved), None)
+            if kwargs["columns"] is None:
+                del kwargs["columns"]
+        return kwargs
+
+    def post(self, request, *args, **kwargs):
+        chosen = [] if "default" in request.POST else request.POST.getlist("columns")
+        remember_columns(
+            user=request.user,
+            table=self.table_class.__name__,
+            columns=[c for c in chosen if c in self.table_class.base_columns],
+        )
+        query = request.GET.copy()
+        query.pop("columns", None)
+        return HttpResponseRedirect(
+            f"{request.path}?{query.urlencode()}" if query else request.path
+        )
+
+
 class ObjectDetailView(ScopedMixin, generic.DetailView):
     template_name = "committee/object_detail.html"
 
@@ -145,7 +161,43 @@ class ObjectDetailView(ScopedMixin, generic.DetailView):
         return context
 
 
-class ObjectCreateView(ScopedMixin, generic.CreateView):
+def errors_to_form(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ServiceFormMixin:
+    """A create or edit view that saves through its app's service, never by itself.
+
+    ``service(record, *, user)`` checks the right, validates and saves; a view whose
+    service takes other arguments overrides ``save(form)``. A refusal comes back on the
+    form, and nothing is half-saved.
+    """
+
+    service: Callable | None = None
+    success_text = gettext_lazy("Saved.")
+
+    def save(self, form) -> models.Model:
+        if self.service is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} names no service.")
+        return type(self).service(form.instance, user=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save(form)
+        except ValidationError as error:
+            errors_to_form(form, error)
+            return self.form_invalid(form)
+        if self.success_text:
+            messages.success(self.request, self.success_text)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ObjectCreateView(ServiceFormMixin, ScopedMixin, generic.CreateView):
     template_name = "committee/object_form.html"
 
     def get_form(self, form_class=None):
@@ -154,7 +206,7 @@ class ObjectCreateView(ScopedMixin, generic.CreateView):
         return form
 
 
-class ObjectUpdateView(ScopedMixin, generic.UpdateView):
+class ObjectUpdateView(ServiceFormMixin, ScopedMixin, generic.UpdateView):
     template_name = "committee/object_form.html"
 
     def get_object(self, queryset=None):
@@ -169,12 +221,26 @@ class ObjectUpdateView(ScopedMixin, generic.UpdateView):
 
 
 class ObjectDeleteView(ScopedMixin, generic.DeleteView):
+    """Deletes through the app's service (``delete_record``); a refusal is shown, nothing lost."""
+
     template_name = "committee/object_confirm_delete.html"
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
         self.check_writable(obj)
         return obj
+
+    def delete_record(self, record) -> None:
+        raise ImproperlyConfigured(f"{type(self).__name__} names no service.")
+
+    def form_valid(self, form):
+        try:
+            self.delete_record(self.object)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        messages.success(self.request, _("Deleted."))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def scoped_object_or_404(queryset: models.QuerySet, **lookup) -> models.Model:

@@ -4,6 +4,8 @@ Also the government departments that push work down, and each user's Membership,
 which is all the scoping rule (committee/scoping.py) reads.
 """
 
+from __future__ import annotations
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,8 +14,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from committee.roles import COMMUNITY_ROLES, Role
-from committee.scoping import ScopedQuerySet
+from committee import scoping
+from committee.roles import COMMUNITY_ROLES, Action, Role
+from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
+
+
+class GroupQuerySet(models.QuerySet):
+    """Street offices or districts: one may open a group's pages when one may see every
+    community in it (committee/scoping.py)."""
+
+    def visible_to(self, user) -> GroupQuerySet:
+        return self.for_action(user, Action.VIEW)
+
+    def for_action(self, user, action: str) -> GroupQuerySet:
+        if self.model is District:
+            return self.filter(pk__in=scoping.whole_districts(user, action).values("pk"))
+        return self.filter(pk__in=scoping.street_offices(user, action).values("pk"))
 
 
 class District(models.Model):
@@ -21,6 +37,8 @@ class District(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("code"), max_length=20, unique=True)
+
+    objects = GroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("district")
@@ -42,6 +60,8 @@ class StreetOffice(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=20, unique=True)
+
+    objects = GroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("street office")
@@ -100,6 +120,12 @@ class Community(models.Model):
         return reverse("committee:community_detail", args=[self.pk])
 
 
+class DepartmentQuerySet(DistrictScopedQuerySet):
+    def serving(self, communities: models.QuerySet) -> DepartmentQuerySet:
+        """The departments of the districts these communities are in (who may push them work)."""
+        return self.filter(district__in=communities.values("street_office__district"))
+
+
 class Department(models.Model):
     """A government department (委办局) that employs assistants and pushes tasks down."""
 
@@ -114,6 +140,8 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.OTHER)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("government department")

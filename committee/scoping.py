@@ -6,6 +6,8 @@ says what each role may do there. Everything else asks this module:
 - ``communities(user, action)``: the communities the user may act on;
 - ``can(user, action, community)``: the same question for one community;
 - ``districts(user, action)``: for district-level settings (catalogue, thresholds);
+- ``street_offices(user, action)`` / ``whole_districts(user, action)``: the groups whose
+  every community the user may act on (the street-office and district pages);
 - ``ScopedQuerySet``: the base of every scoped model's manager, offering
   ``visible_to(user)``, ``changeable_by(user)`` and ``for_action(user, action)``.
 
@@ -19,14 +21,14 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from committee.roles import ROLE_ACTIONS, Action, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from committee.models import Community, District, Membership
+    from committee.models import Community, District, Membership, StreetOffice
 
     AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -127,6 +129,29 @@ def districts(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[Distr
     ids = district_ids(user, action)
     qs = district_model._default_manager.all()
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def _whole_groups(user: AnyUser, action: str, model: str, path: str) -> models.QuerySet:
+    """Groups (street offices, districts) that have communities, all of which the user may
+    act on: seeing one community of a street office does not open the street office."""
+    group_model = apps.get_model("committee", model)
+    q = community_q(user, action)
+    groups = group_model._default_manager.all()
+    if q is None:
+        return groups
+    community_model = apps.get_model("committee", "Community")
+    members = community_model._default_manager.filter(**{path: OuterRef("pk")})
+    return groups.filter(Exists(members), ~Exists(members.exclude(q)))
+
+
+def street_offices(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[StreetOffice]:
+    """The street offices whose every community the user may do `action` on."""
+    return _whole_groups(user, action, "StreetOffice", "street_office")
+
+
+def whole_districts(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[District]:
+    """The districts whose every community the user may do `action` on."""
+    return _whole_groups(user, action, "District", "street_office__district")
 
 
 def has_role(user: AnyUser, *roles: Role) -> bool:

@@ -6,13 +6,14 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community
+from committee.numbers import cents
 
 
 def format_money(value: Decimal | None) -> str:
     """¥1,234.50 — the one way money is shown as text."""
     if value is None:
         return "—"
-    amount = Decimal(value).quantize(Decimal("0.01"))
+    amount = cents(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}¥{abs(amount):,.2f}"
 

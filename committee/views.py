@@ -1,6 +1,5 @@
 """Pages of the base app: the community list and a community's page."""
 
-from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
 from committee.filters import CommunityFilterSet
@@ -8,6 +7,7 @@ from committee.forms import CommunityForm
 from committee.generic import ObjectDetailView, ObjectListView, ObjectUpdateView
 from committee.models import Community
 from committee.roles import Action
+from committee.services import save_community
 from committee.tables import CommunityTable
 
 
@@ -35,7 +35,4 @@ class CommunityUpdateView(ObjectUpdateView):
     model = Community
     form_class = CommunityForm
     write_action = Action.MANAGE
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
+    service = save_community

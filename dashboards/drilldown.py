@@ -102,4 +102,3 @@ class TaskRecordsView(TaskListView):
     """Tasks behind a flag's count, with the count above the table."""
 
     filterset_class = TaskRecordsFilterSet
-    remember_columns = False

@@ -1,6 +1,6 @@
 """Thresholds: the amber and red limits of every dashboard flag, kept per district.
 
-The defaults are DOMAIN.md's table (``dashboards.flags.SPECS``); a district's rows are
+The defaults are DOMAIN.md's table (``dashboards.specs.SPECS``); a district's rows are
 created from them on first use (``Threshold.objects.ensure_for``), so no district ever
 needs a manual step before its dashboards show colours.
 """
@@ -13,27 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import District
 from committee.scoping import DistrictScopedQuerySet
+from dashboards.specs import SPECS, FlagKind
 
-
-class FlagKind(models.TextChoices):
-    """The questions of the field report a flag answers (shared/DOMAIN.md)."""
-
-    ADMIN_SHARE = "admin_share", _("Administrative share of staff hours")
-    UNAUTHORISED = "unauthorised", _("Tasks taken on without admission")
-    NEGATIVE_LIST = "negative_list", _("Negative-list tasks worked on")
-    FUNDED_SHARE = "funded_share", _("Assistance tasks that came with their money")
-    USABLE_VS_COSTS = "usable_vs_costs", _("Usable money against essential costs")
-    POOLED_SHARE = "pooled_share", _("Share of the allocation pooled away")
-    PAY_VS_MINIMUM = "pay_vs_minimum", _("Full-time pay against the minimum wage")
-    PAY_VS_ASSISTANTS = "pay_vs_assistants", _("Full-time pay against assistants' pay")
-    REPRESENTED_SHARE = "represented_share", _("Residents who feel represented")
+__all__ = ["FlagKind", "Threshold"]
 
 
 class ThresholdQuerySet(DistrictScopedQuerySet):
     def ensure_for(self, districts) -> None:
         """Create the default rows any of these districts lacks (one insert, no updates)."""
-        from dashboards.flags import SPECS
-
         have = set(
             Threshold.objects.filter(district__in=districts).values_list("district_id", "kind")
         )
@@ -50,7 +37,7 @@ class Threshold(models.Model):
     """Where a district draws the amber and red lines of one flag.
 
     Whether a value is bad above or below the line is a property of the flag
-    (``dashboards.flags.SPECS``), not of the row; a district changes only the numbers.
+    (``dashboards.specs.SPECS``), not of the row; a district changes only the numbers.
     Shares and ratios are fractions (0.30 = 30 %); counts are whole numbers.
     """
 
@@ -77,8 +64,6 @@ class Threshold(models.Model):
         return f"{self.district} · {self.get_kind_display()}"
 
     def clean(self) -> None:
-        from dashboards.flags import SPECS
-
         spec = SPECS[self.kind]
         if self.red is None or self.amber is None:
             return

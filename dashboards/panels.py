@@ -1,14 +1,12 @@
 """The dashboards' panels below the flags: a chart (SVG) with its numbers in a table.
 
-Each panel is built from one app's metrics; a panel whose metrics are not on this
-branch yet is left out (MetricMissing), so it appears as soon as the app lands.
+Each panel is built from one app's metrics, imported like any other module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -22,9 +20,16 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from committee.charts import bar_chart, line_chart, waterfall
+from committee.numbers import percent, percent_of
+from committee.periods import Period, last_twelve_months, month_end, months_between
 from committee.tables import format_money
-from dashboards.flags import MetricMissing, metric, percent, records_url
-from dashboards.periods import Period, last_twelve_months, month_end
+from dashboards.flags import records_url
+from funds import metrics as funds_metrics
+from staff import metrics as staff_metrics
+from surveys import metrics as surveys_metrics
+from tasks import metrics as tasks_metrics
+from tasks.models import Task
+from tasks.workdays import working_days_left
 
 ZERO = Decimal("0")
 
@@ -59,10 +64,7 @@ GROUP_PANELS: list[PanelBuilder] = []
 def _build(builders: list[PanelBuilder], communities: models.QuerySet, period: Period):
     found = []
     for builder in builders:
-        try:
-            panel = builder(communities, period)
-        except MetricMissing:
-            continue
+        panel = builder(communities, period)
         if panel is not None:
             found.append(panel)
     return found
@@ -77,14 +79,6 @@ def group_panels(communities: models.QuerySet, period: Period) -> list[Panel]:
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def _months(start: date, end: date) -> list[date]:
-    months, day = [], date(start.year, start.month, 1)
-    while day <= end:
-        months.append(day)
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months
 
 
 def _hours(value) -> str:
@@ -109,9 +103,9 @@ def _one(ids: list[int]) -> int | None:
 
 def hours_by_nature_panel(communities, period: Period) -> Panel:
     """Question 1: hours on administrative work against community affairs, month by month."""
-    by_month = metric("tasks", "hours_by_nature_by_month")(communities, period.start, period.end)
+    by_month = tasks_metrics.hours_by_nature_by_month(communities, period.start, period.end)
     ids = _ids(communities)
-    months = _months(period.start, period.end)
+    months = months_between(period.start, period.end)
     admin, community, rows = [], [], []
     for month in months:
         hours = by_month.get(month, {})
@@ -131,7 +125,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
                     records_url("dashboards:hours", task__nature="administrative", **month_range),
                 ),
                 Cell(_hours(a + c), records_url("dashboards:hours", **month_range)),
-                Cell(percent(a / (a + c)) if a + c else "—"),
+                Cell(percent_of(a, a + c)),
             ]
         )
     labels = [f"{m:%m}" for m in months]
@@ -154,7 +148,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
 
 def department_panel(communities, period: Period) -> Panel:
     """Question 2: which departments push the most work, unauthorised, and with what money."""
-    rows = metric("tasks", "department_league")(communities, period.start, period.end)
+    rows = tasks_metrics.department_league(communities, period.start, period.end)
     ids = _ids(communities)
     window = {
         "community": ids,
@@ -223,11 +217,6 @@ def department_panel(communities, period: Period) -> Panel:
 
 def pending_panel(communities, period: Period) -> Panel:
     """Tasks waiting for the street office's decision, with the working days left."""
-    try:
-        from tasks.models import Task
-        from tasks.workdays import working_days_left
-    except ImportError as missing:
-        raise MetricMissing("tasks") from missing
     today = timezone.localdate()
     waiting = list(
         Task.objects.filter(community__in=communities.values("pk"))
@@ -272,10 +261,6 @@ def pending_panel(communities, period: Period) -> Panel:
 
 def approval_queue_panel(communities, period: Period) -> Panel:
     """The approval queue's size and how much of it is overdue, a click from the queue."""
-    try:
-        from tasks.models import Task
-    except ImportError as missing:
-        raise MetricMissing("tasks") from missing
     counts = (
         Task.objects.filter(community__in=communities.values("pk"))
         .awaiting_decision()
@@ -298,7 +283,7 @@ def approval_queue_panel(communities, period: Period) -> Panel:
 
 def money_panel(communities, period: Period) -> Panel:
     """Question 3: from the allocation, through pooling, to usable money and the gap."""
-    s = metric("funds", "summary")(communities, period.start, period.end)
+    s = funds_metrics.summary(communities, period.start, period.end)
     one = _one(_ids(communities))
     window = {"community": one, "date_from": period.start, "date_to": period.end}
 
@@ -349,7 +334,7 @@ def money_panel(communities, period: Period) -> Panel:
 
 def pay_panel(communities, period: Period) -> Panel:
     """Question 4: full-time workers' take-home pay against assistants and the benchmarks."""
-    ratios = metric("staff", "pay_ratios")(communities, period.start, period.end)
+    ratios = staff_metrics.pay_ratios(communities, period.start, period.end)
     one = _one(_ids(communities))
     months = {"community": one, "start": f"{period.start:%Y-%m}", "end": f"{period.end:%Y-%m}"}
     # The shares are the metrics' rounded ratios, so the panel and the flags print one figure.
@@ -408,9 +393,9 @@ def survey_panel(communities, period: Period) -> Panel:
     survey still shows what residents last said; the note names the surveys.
     """
     args = (communities, period.start, period.end)
-    counts = metric("surveys", "latest_committee_nature_counts")(*args)
-    satisfaction = metric("surveys", "latest_average_satisfaction")(*args)
-    latest = metric("surveys", "latest_surveys")(*args)
+    counts = surveys_metrics.latest_committee_nature_counts(*args)
+    satisfaction = surveys_metrics.latest_average_satisfaction(*args)
+    latest = surveys_metrics.latest_surveys(*args)
     one = _one(_ids(communities))
     surveys = records_url("surveys:survey_list", community=one)
     nature_url = _results_url(latest.nature, period) or surveys
@@ -423,7 +408,7 @@ def survey_panel(communities, period: Period) -> Panel:
         [
             Cell(str(label), numeric=False),
             Cell(str(n), nature_url),
-            Cell(percent(_share(n, counts.total))),
+            Cell(percent_of(n, counts.total)),
         ]
         for label, n in answers
     ]
@@ -520,42 +505,33 @@ def _survey_note(latest, period: Period, one_community: bool) -> SafeString:
     return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
-def _share(part: int, whole: int) -> Decimal | None:
-    return None if not whole else Decimal(part) / Decimal(whole)
-
-
 # --- trends ----------------------------------------------------------------------------
 
 
 def trends_panel(communities, period: Period) -> Panel | None:
     """The last twelve months for the group as a whole, one column per available series."""
     start, end = last_twelve_months(period.end)
-    months = _months(start, end)
+    months = months_between(start, end)
     series: list[tuple[str, dict, Callable]] = []
     sources = [
-        (_("Administrative share"), "tasks", "administrative_share_by_month", percent, None),
-        (_("Tasks without admission"), "tasks", "unauthorised_tasks_by_month", _count, None),
-        (_("Pooled share"), "funds", "summary_by_month", percent, "pooled_share"),
+        (_("Administrative share"), tasks_metrics.administrative_share_by_month, percent, None),
+        (_("Tasks without admission"), tasks_metrics.unauthorised_tasks_by_month, _count, None),
+        (_("Pooled share"), funds_metrics.summary_by_month, percent, "pooled_share"),
         (
             _("Full-time pay against the minimum wage"),
-            "staff",
-            "pay_ratios_by_month",
+            staff_metrics.pay_ratios_by_month,
             percent,
             "to_minimum_wage",
         ),
         (
             _("Residents who feel represented"),
-            "surveys",
-            "representing_share_by_month",
+            surveys_metrics.representing_share_by_month,
             percent,
             None,
         ),
     ]
-    for label, app, name, fmt, pick in sources:
-        try:
-            found = metric(app, name)(communities, start, end)
-        except MetricMissing:
-            continue
+    for label, by_month, fmt, pick in sources:
+        found = by_month(communities, start, end)
         if pick:
             found = {m: getattr(v, pick, None) for m, v in found.items()}
         series.append((label, found, fmt))

@@ -2,14 +2,13 @@
 
 from decimal import Decimal
 
-from django.db import transaction
-
 from committee.models import District
+from committee.services import service
 from dashboards.flags import SPECS
 from dashboards.models import Threshold
 
 
-@transaction.atomic
+@service
 def set_thresholds(
     *, district: District, limits: dict[str, tuple[Decimal | None, Decimal]]
 ) -> None:
@@ -21,7 +20,7 @@ def set_thresholds(
         )
 
 
-@transaction.atomic
+@service
 def reset_thresholds(*, district: District, kinds: list[str]) -> None:
     """Put the given flags back to DOMAIN.md's default limits."""
     set_thresholds(

@@ -8,7 +8,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.flags import SPECS, Flag, Severity
+from dashboards.flags import Flag, sort_key
+from dashboards.specs import SPECS, Severity
 
 
 def flag_cell(flag: Flag | None, note: str = ""):
@@ -31,14 +32,6 @@ def flag_cell(flag: Flag | None, note: str = ""):
     return format_html(
         '<span class="flag flag-{}" title="{}">{}</span>', flag.severity.css, flag.explanation, text
     )
-
-
-def sort_key(flag: Flag | None) -> tuple:
-    """Worse sorts higher: severity, then how far the value is on the bad side."""
-    if flag is None or flag.value is None:
-        return (Severity.NONE, 0)
-    badness = flag.value if SPECS[flag.kind].bad_when_high else -flag.value
-    return (int(flag.severity), badness)
 
 
 class FlagColumn(tables.Column):

@@ -15,14 +15,13 @@ from django.views.generic import FormView, TemplateView
 
 from committee import scoping
 from committee.generic import scoped_object_or_404
-from committee.models import Community, District
+from committee.models import Community, District, StreetOffice
+from committee.periods import KINDS, Period
 from committee.roles import Action, Role
 from dashboards import panels, services
 from dashboards.flags import SPECS, flags, flags_by_community, worst, worst_by_group
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
-from dashboards.periods import KINDS, Period
-from dashboards.scoping import district_or_404, street_office_or_404
 from dashboards.tables import FlagTable, rows_for
 
 
@@ -102,7 +101,10 @@ class StreetOfficeDashboardView(DashboardView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        office = street_office_or_404(self.request.user, self.kwargs["pk"])
+        office = scoped_object_or_404(
+            StreetOffice.objects.visible_to(self.request.user).select_related("district"),
+            pk=self.kwargs["pk"],
+        )
         period = context["period"]
         communities = Community.objects.filter(street_office=office)
         by_community = flags_by_community(communities, period.start, period.end)
@@ -132,7 +134,9 @@ class DistrictDashboardView(DashboardView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        district = district_or_404(self.request.user, self.kwargs["pk"])
+        district = scoped_object_or_404(
+            District.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
         period = context["period"]
         communities = Community.objects.filter(street_office__district=district)
         rows = list(communities.values_list("pk", "name", "street_office_id"))
@@ -168,6 +172,8 @@ class DistrictDashboardView(DashboardView):
 class ThresholdView(LoginRequiredMixin, FormView):
     """District officers set where each flag turns amber and red; others may not (403)."""
 
+    services = (services.set_thresholds, services.reset_thresholds)
+
     template_name = "dashboards/thresholds.html"
     form_class = ThresholdForm
 
@@ -179,12 +185,18 @@ class ThresholdView(LoginRequiredMixin, FormView):
             raise Http404(_("No such record, or not one you may see."))
         if not scoping.districts(request.user, Action.ADMINISTER).filter(pk=kwargs["pk"]).exists():
             raise PermissionDenied(_("Only the district's officers may change its thresholds."))
-        Threshold.objects.ensure_for([self.district])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
+        """The district's limits; the defaults where it has not stored one (nothing is
+        written on a GET: the service stores them all on the first save)."""
         kwargs = super().get_form_kwargs()
-        kwargs["thresholds"] = {t.kind: t for t in Threshold.objects.filter(district=self.district)}
+        stored = {t.kind: t for t in Threshold.objects.filter(district=self.district)}
+        kwargs["thresholds"] = {
+            kind: stored.get(kind)
+            or Threshold(district=self.district, kind=kind, amber=spec.amber, red=spec.red)
+            for kind, spec in SPECS.items()
+        }
         return kwargs
 
     def post(self, request, *args, **kwargs):

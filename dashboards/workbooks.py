@@ -16,9 +16,17 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from committee.exports import workbook_response
-from dashboards.flags import MetricMissing, flags, flags_by_community, metric
+from committee.numbers import share
+from committee.periods import Period
+from dashboards.flags import flags, flags_by_community
 from dashboards.panels import surveys_text
-from dashboards.periods import Period
+from funds import metrics as funds_metrics
+from funds.models import Expense, Income
+from staff import metrics as staff_metrics
+from staff.models import PayRecord, StaffMember
+from surveys import metrics as surveys_metrics
+from tasks import metrics as tasks_metrics
+from tasks.models import Category, Nature, Outcome, ResidentWork, Status, Task, TimeEntry
 
 Sheet = tuple[str, list[tuple[str, str]], Iterator[list]]
 ZERO = Decimal("0")
@@ -70,7 +78,6 @@ def flags_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 def tasks_sheet(communities: QuerySet, period: Period) -> Sheet:
     """The tasks received in the period, with their decision, money and hours."""
-    from tasks.models import Category, Nature, Outcome, Status, Task
 
     columns = [
         (_("Received on"), "date"),
@@ -88,8 +95,8 @@ def tasks_sheet(communities: QuerySet, period: Period) -> Sheet:
     ]
     category, nature = _labels(Category.choices), _labels(Nature.choices)
     outcome, status = _labels(Outcome.choices), _labels(Status.choices)
-    money = metric("tasks", "money_promised_received")(communities, period.start, period.end)
-    league = metric("tasks", "department_league")(communities, period.start, period.end)
+    money = tasks_metrics.money_promised_received(communities, period.start, period.end)
+    league = tasks_metrics.department_league(communities, period.start, period.end)
 
     def rows():
         tasks = (
@@ -139,7 +146,6 @@ def tasks_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 def hours_sheet(communities: QuerySet, period: Period) -> Sheet:
     """Every time entry of the period: who, when, on what, of which nature."""
-    from tasks.models import Nature, ResidentWork, TimeEntry
 
     columns = [
         (_("Date"), "date"),
@@ -151,7 +157,7 @@ def hours_sheet(communities: QuerySet, period: Period) -> Sheet:
         (_("Hours"), "number"),
     ]
     nature, work = _labels(Nature.choices), _labels(ResidentWork.choices)
-    by_nature = metric("tasks", "hours_by_nature")(communities, period.start, period.end)
+    by_nature = tasks_metrics.hours_by_nature(communities, period.start, period.end)
 
     def rows():
         entries = (
@@ -188,7 +194,6 @@ def hours_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 def income_sheet(communities: QuerySet, period: Period) -> Sheet:
     """Money that came in; pooling is a deduction (negative), so the rows add up to money in."""
-    from funds.models import Income
 
     columns = [
         (_("Date"), "date"),
@@ -201,7 +206,7 @@ def income_sheet(communities: QuerySet, period: Period) -> Sheet:
         (_("Amount (pooling deducted)"), "money"),
     ]
     kind = _labels(Income.Kind.choices)
-    summary = metric("funds", "summary")(communities, period.start, period.end)
+    summary = funds_metrics.summary(communities, period.start, period.end)
 
     def rows():
         records = (
@@ -232,7 +237,6 @@ def income_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 def expenses_sheet(communities: QuerySet, period: Period) -> Sheet:
     """Money spent, by category, essential running costs marked."""
-    from funds.models import Expense
 
     columns = [
         (_("Date"), "date"),
@@ -245,7 +249,7 @@ def expenses_sheet(communities: QuerySet, period: Period) -> Sheet:
         (_("Note"), "text"),
         (_("Amount"), "money"),
     ]
-    summary = metric("funds", "summary")(communities, period.start, period.end)
+    summary = funds_metrics.summary(communities, period.start, period.end)
     yes, no = _("yes"), _("no")
 
     def rows():
@@ -283,7 +287,7 @@ def budget_sheet(communities: QuerySet, period: Period) -> Sheet:
         (_("Planned − spent"), "money"),
         (_("Share of plan spent"), "percent"),
     ]
-    lines = metric("funds", "budget_vs_actual")(communities, period.start, period.end)
+    lines = funds_metrics.budget_vs_actual(communities, period.start, period.end)
     yes, no = _("yes"), _("no")
 
     def rows():
@@ -313,7 +317,6 @@ def budget_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 def pay_sheet(communities: QuerySet, period: Period) -> Sheet:
     """The pay records of the period: gross, contributions, tax, net, employer's share."""
-    from staff.models import PayRecord, StaffMember
 
     columns = [
         (_("Month"), "text"),
@@ -371,7 +374,7 @@ def pay_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 def pay_benchmarks_sheet(communities: QuerySet, period: Period) -> Sheet:
     """Full-time workers' median take-home pay against assistants and the local wages."""
-    ratios = metric("staff", "pay_ratios")(communities, period.start, period.end)
+    ratios = staff_metrics.pay_ratios(communities, period.start, period.end)
     columns = [
         (_("Figure"), "text"),
         (_("Monthly"), "money"),
@@ -399,9 +402,9 @@ def survey_sheet(communities: QuerySet, period: Period) -> Sheet:
     period's end, added up, with the surveys named in the last column.
     """
     args = (communities, period.start, period.end)
-    counts = metric("surveys", "latest_committee_nature_counts")(*args)
-    satisfaction = metric("surveys", "latest_average_satisfaction")(*args)
-    latest = metric("surveys", "latest_surveys")(*args)
+    counts = surveys_metrics.latest_committee_nature_counts(*args)
+    satisfaction = surveys_metrics.latest_average_satisfaction(*args)
+    latest = surveys_metrics.latest_surveys(*args)
     columns = [
         (_("Answer"), "text"),
         (_("Residents"), "number"),
@@ -410,14 +413,17 @@ def survey_sheet(communities: QuerySet, period: Period) -> Sheet:
     ]
     nature = surveys_text(latest.nature)
 
-    def share(n: int):
-        return Decimal(n) / Decimal(counts.total) if counts.total else None
-
     def rows():
-        yield [_("represents the government"), counts.government, share(counts.government), nature]
-        yield [_("represents residents"), counts.residents, share(counts.residents), nature]
-        yield [_("don't know"), counts.unknown, share(counts.unknown), nature]
-        yield [_total_label(), counts.total, share(counts.total), nature]
+        total = counts.total
+        yield [
+            _("represents the government"),
+            counts.government,
+            share(counts.government, total),
+            nature,
+        ]
+        yield [_("represents residents"), counts.residents, share(counts.residents, total), nature]
+        yield [_("don't know"), counts.unknown, share(counts.unknown, total), nature]
+        yield [_total_label(), total, share(total, total), nature]
         yield [
             _("Average satisfaction (1–5)"),
             satisfaction,
@@ -442,14 +448,8 @@ SHEETS = [
 
 
 def sheets(communities: QuerySet, period: Period) -> list[Sheet]:
-    """Every sheet whose app has landed (a missing app's sheet is left out, never faked)."""
-    found = []
-    for build in SHEETS:
-        try:
-            found.append(build(communities, period))
-        except (MetricMissing, ImportError):
-            continue
-    return found
+    """Every sheet of the report, in order."""
+    return [build(communities, period) for build in SHEETS]
 
 
 def period_workbook(communities: QuerySet, period: Period, filename: str):

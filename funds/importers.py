@@ -229,10 +229,12 @@ class ExpenseImporter(MoneyImporter):
 
 
 class IncomeImportView(ImportView):
+    services = (services.record_income,)
     importer_class = IncomeImporter
     success_url_name = "funds:income_list"
 
 
 class ExpenseImportView(ImportView):
+    services = (services.record_expense,)
     importer_class = ExpenseImporter
     success_url_name = "funds:expense_list"

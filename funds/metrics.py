@@ -30,7 +30,6 @@ whatever the number of communities. Money is Decimal yuan; shares are Decimal fr
 - ``projection(c, start, end, on=None) -> Projection``: year-end balance at the pace so far.
 - ``scenario(c, start, end, allocation=30000) -> Scenario``: the gap that would remain with
   a different allocation per community, or with nothing pooled; ``scenario_by_community``.
-- ``last_12_months(on) -> (start, end)``: the period for "actual over the last 12 months".
 
 Usable money is the running money the funding gap is about. It departs from issue #5's
 formula in two ways, on purpose: it counts "other" income (money the committee may use),
@@ -43,17 +42,17 @@ Pooling is deducted, never counted as spending.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import Decimal
 
 from django.db.models import DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
+from committee.numbers import cents, share
+from committee.periods import months_between
 from funds.models import BudgetLine, Expense, Income
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-SHARE = Decimal("0.0001")
 PROPOSED_ALLOCATION = Decimal("30000.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 K = Income.Kind
@@ -98,24 +97,10 @@ class FundsSummary:
         return self.money_in - self.spent
 
 
-def _cents(value) -> Decimal:
-    """A database sum as exact yuan and fen.
-
-    PostgreSQL sums NUMERIC exactly. SQLite keeps decimals as binary floating point and
-    hands back 15 significant digits (1,000 × 0.10 comes back as 99.9999999999986);
-    rounding to the fen restores the exact amount for any realistic total.
-    """
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _summary(values: dict) -> FundsSummary:
-    return FundsSummary(**{name: _cents(value) for name, value in values.items()})
-
-
-def share(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return (part / whole).quantize(SHARE, rounding=ROUND_HALF_UP)
+    # SQLite hands sums back as binary floats (1,000 × 0.10 is 99.9999999999986); rounding
+    # to the fen restores the exact amount, as PostgreSQL's NUMERIC sum gives it.
+    return FundsSummary(**{name: cents(value) for name, value in values.items()})
 
 
 def _money_sum(field: str = "amount", **filter_kwargs) -> Coalesce:
@@ -185,17 +170,9 @@ def summary_by_community(communities: QuerySet, start: date, end: date) -> dict[
     return {row.pop("pk"): _summary(row) for row in rows}
 
 
-def _months(start: date, end: date) -> list[date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months
-
-
 def summary_by_month(communities: QuerySet, start: date, end: date) -> dict[date, FundsSummary]:
     """One FundsSummary per calendar month of the period, empty months included (2 queries)."""
-    found: dict[date, dict] = {month: {} for month in _months(start, end)}
+    found: dict[date, dict] = {month: {} for month in months_between(start, end)}
     for source, sums in (
         (_incomes(communities, start, end), _income_sums()),
         (_expenses(communities, start, end), _expense_sums()),
@@ -312,7 +289,7 @@ def essential_costs_planned(communities: QuerySet, start: date, end: date) -> De
     found = _budget_lines(communities, start, end).aggregate(
         s=_money_sum("planned", category__essential=True)
     )
-    return _cents(found["s"])
+    return cents(found["s"])
 
 
 def essential_costs_planned_by_community(communities, start, end) -> dict[int, Decimal]:
@@ -325,7 +302,7 @@ def essential_costs_planned_by_community(communities, start, end) -> dict[int, D
     found = communities.order_by().annotate(
         planned=Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
     )
-    return {pk: _cents(planned) for pk, planned in found.values_list("pk", "planned")}
+    return {pk: cents(planned) for pk, planned in found.values_list("pk", "planned")}
 
 
 # By category -------------------------------------------------------------------------------
@@ -366,7 +343,7 @@ def spent_by_category(communities: QuerySet, start: date, end: date) -> list[Cat
     )
     return [
         CategoryAmount(
-            r["category__code"], r["category__name"], r["category__essential"], _cents(r["amount"])
+            r["category__code"], r["category__name"], r["category__essential"], cents(r["amount"])
         )
         for r in rows
     ]
@@ -375,7 +352,7 @@ def spent_by_category(communities: QuerySet, start: date, end: date) -> list[Cat
 def budget_vs_actual(communities: QuerySet, start: date, end: date) -> list[BudgetRow]:
     """Planned and spent per category, with the variance (2 queries)."""
     planned = {
-        (r["category__code"], r["category__name"], r["category__essential"]): _cents(r["planned"])
+        (r["category__code"], r["category__name"], r["category__essential"]): cents(r["planned"])
         for r in _budget_lines(communities, start, end)
         .values(*_CATEGORY)
         .annotate(planned=_money_sum("planned"))
@@ -409,7 +386,7 @@ def task_spending(communities: QuerySet, start: date, end: date) -> TaskSpending
     found = _expenses(communities, start, end).aggregate(
         on_tasks=_money_sum(task__isnull=False), on_unfunded_tasks=_money_sum(**_UNFUNDED)
     )
-    return TaskSpending(**{name: _cents(value) for name, value in found.items()})
+    return TaskSpending(**{name: cents(value) for name, value in found.items()})
 
 
 def unfunded_task_spending(communities: QuerySet, start: date, end: date) -> Decimal:
@@ -419,7 +396,7 @@ def unfunded_task_spending(communities: QuerySet, start: date, end: date) -> Dec
 def unfunded_task_spending_by_community(communities, start, end) -> dict[int, Decimal]:
     expenses = Expense.objects.filter(date__gte=start, date__lte=end).order_by()
     found = communities.order_by().annotate(amount=_sum_subquery(expenses, **_UNFUNDED))
-    return {pk: _cents(amount) for pk, amount in found.values_list("pk", "amount")}
+    return {pk: cents(amount) for pk, amount in found.values_list("pk", "amount")}
 
 
 # Projection and scenarios ------------------------------------------------------------------
@@ -449,7 +426,7 @@ def projection(communities: QuerySet, start: date, end: date, on: date | None = 
     so_far = summary(communities, start, on)
     elapsed = Decimal((on - start).days + 1)
     total = Decimal((end - start).days + 1)
-    pace = (so_far.spent * total / elapsed).quantize(CENT, rounding=ROUND_HALF_UP)
+    pace = cents(so_far.spent * total / elapsed)
     return Projection(
         as_of=on, money_in=so_far.money_in, spent_so_far=so_far.spent, projected_spending=pace
     )
@@ -475,7 +452,7 @@ class Scenario:
     def gap_with_allocation(self) -> Decimal:
         """With the proposed allocation, the street office pooling the same share of it."""
         pooled_share = self.now.pooled_share or Decimal(0)
-        new_pooled = (self.proposed_allocation * pooled_share).quantize(CENT)
+        new_pooled = cents(self.proposed_allocation * pooled_share)
         usable = self.now.usable - self.now.allocated + self.now.pooled
         return self.now.essential_costs - (usable + self.proposed_allocation - new_pooled)
 
@@ -510,12 +487,3 @@ def scenario_by_community(
         pk: Scenario(communities=1, allocation_per_community=allocation, now=s)
         for pk, s in summary_by_community(communities, start, end).items()
     }
-
-
-def last_12_months(on: date) -> tuple[date, date]:
-    """The twelve months ending on ``on`` (inclusive)."""
-    try:
-        start = on.replace(year=on.year - 1)
-    except ValueError:  # 29 February
-        start = on.replace(year=on.year - 1, day=28)
-    return start + timedelta(days=1), on

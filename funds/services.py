@@ -11,19 +11,19 @@ Rules (issue #5):
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.models import Community, District
+from committee.periods import year_bounds
 from committee.roles import Action
 from committee.scoping import can
+from committee.services import save_record, service
 from funds.models import (
     CENT,
     BudgetLine,
@@ -173,7 +173,7 @@ def _own_fields(model, fields: dict) -> dict:
     return fields
 
 
-@transaction.atomic
+@service
 def record_income(*, community: Community, user, **fields) -> Income:
     """Record money that came in."""
     income = Income()
@@ -185,7 +185,7 @@ def record_income(*, community: Community, user, **fields) -> Income:
     return income
 
 
-@transaction.atomic
+@service
 def change_income(*, income: Income, user, **fields) -> Income:
     """Change an income record (neither its old nor its new year may be closed)."""
     before = Income.objects.select_for_update().get(pk=income.pk)
@@ -201,7 +201,7 @@ def change_income(*, income: Income, user, **fields) -> Income:
     return income
 
 
-@transaction.atomic
+@service
 def delete_income(*, income: Income, user) -> None:
     """Delete an income record of an open year, keeping a trace in the log."""
     check_year_open(community=income.community, year=income.year)
@@ -237,7 +237,7 @@ def _check_category(*, community: Community, category: Category) -> None:
         raise ValidationError({"category": _("Choose one of your district's categories.")})
 
 
-@transaction.atomic
+@service
 def record_expense(*, community: Community, user, **fields) -> Expense:
     """Record money spent; flag it when it takes the year's usable money below zero."""
     expense = Expense()
@@ -250,7 +250,7 @@ def record_expense(*, community: Community, user, **fields) -> Expense:
     return expense
 
 
-@transaction.atomic
+@service
 def change_expense(*, expense: Expense, user, **fields) -> Expense:
     """Change an expense of an open year; the overdraft flag is worked out again."""
     before = Expense.objects.select_for_update().get(pk=expense.pk)
@@ -270,7 +270,7 @@ def change_expense(*, expense: Expense, user, **fields) -> Expense:
     return expense
 
 
-@transaction.atomic
+@service
 def delete_expense(*, expense: Expense, user) -> None:
     """Delete an expense of an open year, keeping a trace in the log."""
     check_year_open(community=expense.community, year=expense.year)
@@ -281,7 +281,7 @@ def delete_expense(*, expense: Expense, user) -> None:
 # Budget ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def save_budget_line(
     *, user, line: BudgetLine | None = None, community: Community | None = None, **fields
 ) -> BudgetLine:
@@ -310,7 +310,7 @@ def save_budget_line(
     return line
 
 
-@transaction.atomic
+@service
 def delete_budget_line(*, line: BudgetLine, user) -> None:
     """Remove a line from an open year's budget."""
     check_year_open(community=line.community, year=line.year)
@@ -328,7 +328,7 @@ def _year(community: Community, year: int) -> FinancialYear:
     return book
 
 
-@transaction.atomic
+@service
 def close_year(*, community: Community, year: int, user) -> FinancialYear:
     """The chair closes a year's books: nothing in them changes any more."""
     if not can(user, Action.MANAGE, community):
@@ -345,7 +345,7 @@ def close_year(*, community: Community, year: int, user) -> FinancialYear:
     return book
 
 
-@transaction.atomic
+@service
 def reopen_year(*, community: Community, year: int, user) -> FinancialYear:
     """A district officer reopens a closed year, so its records can be corrected."""
     if not can(user, Action.ADMINISTER, community):
@@ -360,7 +360,7 @@ def reopen_year(*, community: Community, year: int, user) -> FinancialYear:
     return book
 
 
-@transaction.atomic
+@service
 def publish_notice(*, community: Community, year: int, user, publish: bool = True):
     """The chair publishes (or withdraws) the public finance notice (居务公开) of a year."""
     if not can(user, Action.MANAGE, community):
@@ -378,5 +378,7 @@ def publish_notice(*, community: Community, year: int, user, publish: bool = Tru
     return book
 
 
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
+@service
+def save_category(category: Category, *, user) -> Category:
+    """Add or change one of the district's spending categories (its district officers only)."""
+    return save_record(category, user=user)

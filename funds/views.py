@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -32,6 +32,7 @@ from committee.generic import (
     scoped_object_or_404,
 )
 from committee.models import Community, StreetOffice
+from committee.periods import year_bounds, year_to
 from committee.roles import Action
 from funds import metrics, services
 from funds.charts import Step, waterfall_svg
@@ -156,9 +157,7 @@ class FormTitleMixin:
 
 
 class ServiceFormMixin(FormTitleMixin):
-    """Save through a service; its refusals come back on the form, nothing half-saved."""
-
-    success_text = gettext_lazy("Saved.")
+    """Save through a funds service with the form's fields (generic.ServiceFormMixin)."""
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -166,20 +165,12 @@ class ServiceFormMixin(FormTitleMixin):
             form.limit_choices(self.request.user)
         return form
 
-    def form_valid(self, form):
-        try:
-            self.object = self.save(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_text)
-        return HttpResponseRedirect(self.get_success_url())
-
     def fields_of(self, form) -> dict:
         return {k: v for k, v in form.cleaned_data.items() if k != "community"}
 
 
 class IncomeCreateView(ServiceFormMixin, ObjectCreateView):
+    services = (services.record_income,)
     form_title = gettext_lazy("Add income")
     model = Income
     form_class = IncomeForm
@@ -194,6 +185,7 @@ class IncomeCreateView(ServiceFormMixin, ObjectCreateView):
 
 
 class IncomeUpdateView(ServiceFormMixin, ObjectUpdateView):
+    services = (services.change_income,)
     form_title = gettext_lazy("Edit income")
     model = Income
     form_class = IncomeChangeForm
@@ -220,6 +212,7 @@ class ExpenseFormMixin(ServiceFormMixin):
 
 
 class ExpenseCreateView(ExpenseFormMixin, ObjectCreateView):
+    services = (services.record_expense,)
     form_title = gettext_lazy("Add expense")
     model = Expense
     form_class = ExpenseForm
@@ -234,6 +227,7 @@ class ExpenseCreateView(ExpenseFormMixin, ObjectCreateView):
 
 
 class ExpenseUpdateView(ExpenseFormMixin, ObjectUpdateView):
+    services = (services.change_expense,)
     form_title = gettext_lazy("Edit expense")
     model = Expense
     form_class = ExpenseChangeForm
@@ -245,6 +239,7 @@ class ExpenseUpdateView(ExpenseFormMixin, ObjectUpdateView):
 
 
 class BudgetLineCreateView(ServiceFormMixin, ObjectCreateView):
+    services = (services.save_budget_line,)
     form_title = gettext_lazy("Add a budget line")
     model = BudgetLine
     form_class = BudgetLineForm
@@ -261,6 +256,7 @@ class BudgetLineCreateView(ServiceFormMixin, ObjectCreateView):
 
 
 class BudgetLineUpdateView(ServiceFormMixin, ObjectUpdateView):
+    services = (services.save_budget_line,)
     form_title = gettext_lazy("Edit a budget line")
     model = BudgetLine
     form_class = BudgetLineChangeForm
@@ -277,6 +273,7 @@ class CategoryCreateView(FormTitleMixin, ObjectCreateView):
     form_class = CategoryForm
     write_action = Action.ADMINISTER
     success_url = reverse_lazy("funds:category_list")
+    service = services.save_category
 
 
 class CategoryUpdateView(FormTitleMixin, ObjectUpdateView):
@@ -285,22 +282,11 @@ class CategoryUpdateView(FormTitleMixin, ObjectUpdateView):
     form_class = CategoryChangeForm
     write_action = Action.ADMINISTER
     success_url = reverse_lazy("funds:category_list")
+    service = services.save_category
 
 
-class ServiceDeleteView(ObjectDeleteView):
-    """Delete through a service; a closed year's record stays, with the reason shown."""
-
-    def form_valid(self, form):
-        try:
-            self.delete_record(self.object)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        messages.success(self.request, _("Deleted."))
-        return HttpResponseRedirect(self.get_success_url())
-
-
-class IncomeDeleteView(ServiceDeleteView):
+class IncomeDeleteView(ObjectDeleteView):
+    services = (services.delete_income,)
     model = Income
     success_url = reverse_lazy("funds:income_list")
 
@@ -308,7 +294,8 @@ class IncomeDeleteView(ServiceDeleteView):
         services.delete_income(income=record, user=self.request.user)
 
 
-class ExpenseDeleteView(ServiceDeleteView):
+class ExpenseDeleteView(ObjectDeleteView):
+    services = (services.delete_expense,)
     model = Expense
     success_url = reverse_lazy("funds:expense_list")
 
@@ -316,7 +303,8 @@ class ExpenseDeleteView(ServiceDeleteView):
         services.delete_expense(expense=record, user=self.request.user)
 
 
-class BudgetLineDeleteView(ServiceDeleteView):
+class BudgetLineDeleteView(ObjectDeleteView):
+    services = (services.delete_budget_line,)
     model = BudgetLine
     success_url = reverse_lazy("funds:budget_list")
 
@@ -357,7 +345,7 @@ def waterfall_steps(summary: metrics.FundsSummary) -> list[Step]:
 
 def year_figures(communities, year: int) -> dict:
     """The figures a year page shows, for one community or several."""
-    start, end = services.year_bounds(year)
+    start, end = year_bounds(year)
     summary = metrics.summary(communities, start, end)
     today = timezone.localdate()
     current = start <= today <= end
@@ -371,7 +359,7 @@ def year_figures(communities, year: int) -> dict:
         "projection": metrics.projection(communities, start, end, on=today) if current else None,
     }
     if current:
-        last_start, last_end = metrics.last_12_months(today)
+        last_start, last_end = year_to(today)
         figures["essential_12_months"] = metrics.essential_costs(communities, last_start, last_end)
         figures["last_12_start"] = last_start
     return figures
@@ -434,7 +422,7 @@ class ComparisonView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         year = self.kwargs.get("year") or self.year_from_query()
         communities = self.communities().select_related("street_office")
-        start, end = services.year_bounds(year)
+        start, end = year_bounds(year)
         form, allocation = scenario_allocation(self.request)
         by_community = metrics.scenario_by_community(communities, start, end, allocation)
         rows = [(c, by_community[c.pk]) for c in communities]
@@ -475,14 +463,16 @@ class StreetOfficeYearView(ComparisonView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.street_office = StreetOffice.objects.filter(pk=kwargs["pk"]).first()
-        if self.street_office is None or not self.communities().exists():
-            raise Http404(_("No such record, or not one you may see."))
+        self.street_office = scoped_object_or_404(
+            StreetOffice.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
         return super().get(request, *args, **kwargs)
 
 
 class YearActionView(LoginRequiredMixin, View):
     """Close, reopen, publish or withdraw a year's books: POST only, through a service."""
+
+    services = (services.close_year, services.reopen_year, services.publish_notice)
 
     def post(self, request, pk: int, year: int, action: str):
         community = scoped_object_or_404(
@@ -537,7 +527,7 @@ class PublicNoticeView(TemplateView):
         if book is None:
             raise Http404(_("This notice is not published."))
         one = Community.objects.filter(pk=book.community_id)
-        start, end = services.year_bounds(book.year)
+        start, end = year_bounds(book.year)
         summary = metrics.summary(one, start, end)
         context.update(
             book=book,

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community, Department
-from committee.scoping import district_ids
 from staff.models import InsuranceRates, PayRecord, PayScale, StaffMember, WageBenchmark
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -28,11 +27,7 @@ def _scope_choices(filterset, request) -> None:
     visible = Community.objects.visible_to(request.user)
     filterset.filters["community"].queryset = visible
     if "employer" in filterset.filters:
-        ids = district_ids(request.user)
-        departments = Department.objects.all()
-        if ids is not None:
-            departments = departments.filter(district_id__in=ids)
-        filterset.filters["employer"].queryset = departments
+        filterset.filters["employer"].queryset = Department.objects.visible_to(request.user)
 
 
 class StaffMemberFilterSet(django_filters.FilterSet):

@@ -9,7 +9,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Department
-from committee.scoping import district_ids
+from committee.periods import month_start
 from staff.filters import MONTH_FORMATS, MonthInput
 from staff.models import (
     InsuranceRates,
@@ -18,7 +18,6 @@ from staff.models import (
     PayScale,
     StaffMember,
     WageBenchmark,
-    month_start,
 )
 from staff.services import CALCULATED, apply_calculation, check_override_reason, rates_for
 
@@ -67,11 +66,10 @@ class StaffMemberForm(forms.ModelForm):
             # Editing someone whose personal data this user may not see: leave it untouched.
             del self.fields["national_id"]
             del self.fields["phone"]
-        ids = district_ids(user) if user is not None else None
         departments = Department.objects.all()
-        if ids is not None:
-            departments = departments.filter(district_id__in=ids)
-        self.fields["employer"].queryset = departments
+        self.fields["employer"].queryset = (
+            departments if user is None else departments.visible_to(user)
+        )
 
     def clean_national_id(self):
         return self.cleaned_data["national_id"].upper()

@@ -32,7 +32,8 @@ from committee.imports import (
     repeated_rows,
     unknown_name,
 )
-from staff.models import InsuranceRates, PayRecord, StaffMember, month_start
+from committee.periods import month_start
+from staff.models import InsuranceRates, PayRecord, StaffMember
 from staff.services import save_pay_record
 
 MONTH, NAME, KIND, NET, PAID_ON = "月份", "姓名", "类型", "实发工资", "发放日期"
@@ -186,5 +187,6 @@ def _net_message(error: ValidationError) -> list[str]:
 
 
 class PayRecordImportView(ImportView):
+    services = (save_pay_record,)
     importer_class = PayRecordImporter
     success_url_name = "staff:payrecord_list"

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -59,22 +59,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest, Least, RowNumber
 
-from staff.models import PayRecord, StaffMember, WageBenchmark, month_start
+from committee.numbers import cents, share
+from staff.models import PayRecord, StaffMember, WageBenchmark
 
 KINDS = (StaffMember.Kind.FULLTIME, StaffMember.Kind.ASSISTANT)
-CENT = Decimal("0.01")
-RATIO = Decimal("0.0001")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-
-
-def _cents(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    if numerator is None or not denominator:
-        return None
-    return (numerator / denominator).quantize(RATIO, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -100,7 +89,7 @@ class Benchmarks:
 
     @property
     def disposable_income_per_month(self) -> Decimal:
-        return _cents(self.disposable_income / 12)
+        return cents(self.disposable_income / 12)
 
 
 @dataclass(frozen=True)
@@ -114,15 +103,15 @@ class PayRatios:
 
     @property
     def to_minimum_wage(self) -> Decimal | None:
-        return _ratio(self.fulltime_median, self.minimum_wage)
+        return share(self.fulltime_median, self.minimum_wage)
 
     @property
     def to_average_wage(self) -> Decimal | None:
-        return _ratio(self.fulltime_median, self.average_wage)
+        return share(self.fulltime_median, self.average_wage)
 
     @property
     def to_assistants(self) -> Decimal | None:
-        return _ratio(self.fulltime_median, self.assistant_median)
+        return share(self.fulltime_median, self.assistant_median)
 
 
 @dataclass(frozen=True)
@@ -137,7 +126,7 @@ class Staffing:
     def per_thousand_households(self) -> Decimal | None:
         if not self.households:
             return None
-        return (Decimal(self.fulltime) * 1000 / self.households).quantize(CENT)
+        return cents(Decimal(self.fulltime) * 1000 / self.households)
 
     @property
     def shortfall(self) -> int:
@@ -169,7 +158,7 @@ def _medians(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, Decimal]:
     found: dict[tuple, list[Decimal]] = defaultdict(list)
     for *key, net in middle:
         found[tuple(key)].append(net)
-    return {key: _cents(sum(values) / len(values)) for key, values in found.items()}
+    return {key: cents(sum(values) / len(values)) for key, values in found.items()}
 
 
 def _summaries(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, PaySummary]:
@@ -185,8 +174,8 @@ def _summaries(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, PaySumm
         key = tuple(row[g] for g in group)
         result[key] = PaySummary(
             median=medians.get(key),
-            lowest=_cents(row["lowest"]),
-            highest=_cents(row["highest"]),
+            lowest=cents(row["lowest"]),
+            highest=cents(row["highest"]),
             people=row["people"],
             months=row["months"],
         )
@@ -244,9 +233,9 @@ def benchmarks(communities, start, end) -> Benchmarks | None:
     n = len(rows)
     return Benchmarks(
         year=max(r.year for r in rows),
-        minimum_wage=_cents(sum(r.minimum_wage for r in rows) / n),
-        average_wage=_cents(sum(r.average_wage for r in rows) / n),
-        disposable_income=_cents(sum(r.disposable_income for r in rows) / n),
+        minimum_wage=cents(sum(r.minimum_wage for r in rows) / n),
+        average_wage=cents(sum(r.average_wage for r in rows) / n),
+        disposable_income=cents(sum(r.disposable_income for r in rows) / n),
         sources=tuple(sorted({r.source for r in rows if r.source})),
     )
 
@@ -303,8 +292,8 @@ def pay_ratios_by_month(communities, start, end) -> dict[date, PayRatios]:
         result[month] = PayRatios(
             fulltime_median=row[StaffMember.Kind.FULLTIME],
             assistant_median=row[StaffMember.Kind.ASSISTANT],
-            minimum_wage=_cents(sum(b.minimum_wage for b in bench) / n) if n else None,
-            average_wage=_cents(sum(b.average_wage for b in bench) / n) if n else None,
+            minimum_wage=cents(sum(b.minimum_wage for b in bench) / n) if n else None,
+            average_wage=cents(sum(b.average_wage for b in bench) / n) if n else None,
         )
     return result
 
@@ -420,7 +409,7 @@ def _lift_gaps(communities, start, end, share: Decimal) -> QuerySet:
 
 def cost_to_lift_fulltime(communities, start, end, share: Decimal = Decimal("1")) -> Decimal:
     total = _lift_gaps(communities, start, end, share).aggregate(total=Sum("_gap"))["total"]
-    return _cents(total or 0)
+    return cents(total or 0)
 
 
 def cost_to_lift_fulltime_by_community(
@@ -434,7 +423,7 @@ def cost_to_lift_fulltime_by_community(
         .values_list("community_id", "total")
     )
     found = dict(rows)
-    return {pk: _cents(found.get(pk) or 0) for pk in communities.values_list("pk", flat=True)}
+    return {pk: cents(found.get(pk) or 0) for pk in communities.values_list("pk", flat=True)}
 
 
 __all__ = [
@@ -450,7 +439,6 @@ __all__ = [
     "fulltime_to_minimum_wage",
     "median_net_pay",
     "median_net_pay_by_month",
-    "month_start",
     "months_without_employer_insurance",
     "months_without_employer_insurance_by_community",
     "net_pay_summary",

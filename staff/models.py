@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community, Department, District
+from committee.numbers import cents
+from committee.periods import month_start
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from staff.validators import validate_national_id, validate_phone
 
@@ -142,11 +144,6 @@ class StaffMember(models.Model):
             raise ValidationError(errors)
 
 
-def month_start(day: date) -> date:
-    """The first day of the month a date falls in: how a pay month is stored."""
-    return day.replace(day=1)
-
-
 # The six social-insurance lines (五险一金), in the order pay slips print them.
 INSURANCE_KINDS = ("pension", "medical", "unemployment", "injury", "maternity", "housing_fund")
 INSURANCE_LABELS = {
@@ -257,7 +254,7 @@ class PayGrade(models.Model):
 
     @property
     def basic_pay(self) -> Decimal:
-        return (self.scale.base_amount * self.coefficient).quantize(Decimal("0.01"))
+        return cents(self.scale.base_amount * self.coefficient)
 
 
 class InsuranceRates(models.Model):

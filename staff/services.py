@@ -12,20 +12,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee import scoping
+from committee.numbers import cents
+from committee.periods import month_start
+from committee.roles import Action
+from committee.services import check_right, save_record, service
 from staff.models import (
     INSURANCE_KINDS,
     InsuranceRates,
+    PayGrade,
     PayRecord,
     PayRecordChange,
+    PayScale,
     StaffMember,
-    month_start,
+    WageBenchmark,
 )
 
 CENT = Decimal("0.01")
@@ -46,10 +52,6 @@ MONTHLY_TAX_TABLE = (
 CALCULATED = (*PayRecord.INDIVIDUAL, "income_tax", "net", *PayRecord.EMPLOYER)
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _bracket(amount: Decimal) -> tuple[Decimal, Decimal]:
     for upper, rate, deduction in MONTHLY_TAX_TABLE:
         if upper is None or amount <= upper:
@@ -61,12 +63,12 @@ def income_tax(*, gross: Decimal, individual: Decimal, kind: str) -> Decimal:
     """Tax withheld on one payment (national law, see the module docstring)."""
     if kind == PayRecord.Kind.BONUS:
         rate, deduction = _bracket(gross / 12)
-        return max(ZERO, _cents(gross * rate - deduction))
+        return max(ZERO, cents(gross * rate - deduction))
     taxable = gross - individual - TAX_FREE_PER_MONTH
     if taxable <= 0:
         return ZERO
     rate, deduction = _bracket(taxable)
-    return max(ZERO, _cents(taxable * rate - deduction))
+    return max(ZERO, cents(taxable * rate - deduction))
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def calculate_pay(*, gross: Decimal, rates: InsuranceRates | None, kind: str) ->
         base = min(max(gross, rates.base_minimum), rates.base_maximum)
         for insurance in INSURANCE_KINDS:
             for payer in ("individual", "employer"):
-                figures[f"{insurance}_{payer}"] = _cents(base * rates.rate(insurance, payer))
+                figures[f"{insurance}_{payer}"] = cents(base * rates.rate(insurance, payer))
     individual = sum((figures[f] for f in PayRecord.INDIVIDUAL), ZERO)
     figures["income_tax"] = income_tax(gross=gross, individual=individual, kind=kind)
     figures["net"] = gross - individual - figures["income_tax"]
@@ -147,11 +149,12 @@ def check_override_reason(record: PayRecord, overridden: list[str]) -> None:
         record.override_reason = ""
 
 
-@transaction.atomic
+@service
 def save_pay_record(
     *, record: PayRecord, given: dict[str, Decimal | None], user, rates: InsuranceRates | None
 ) -> PayRecord:
     """Calculate, check and save one pay record; refuse it whole if anything is wrong."""
+    check_right(user, Action.CHANGE, record)
     record.month = month_start(record.month)
     overridden = apply_calculation(record, rates=rates, given=given)
     check_override_reason(record, overridden)
@@ -172,7 +175,16 @@ class PayrollRow:
     paid_on: date | None = None
 
 
-@transaction.atomic
+def _check_communities(user, community_ids: set[int]) -> None:
+    """PermissionDenied unless the user may change every one of these communities (1 query)."""
+    if user is None or not community_ids:
+        return
+    allowed = scoping.communities(user, Action.CHANGE).filter(pk__in=community_ids).count()
+    if allowed != len(community_ids):
+        raise PermissionDenied(_("You may not change this record."))
+
+
+@service
 def record_payroll(
     *,
     month: date,
@@ -187,6 +199,7 @@ def record_payroll(
     (updated in place). Every row is calculated and checked first; one bad row raises a
     ValidationError naming the person, and no row is written.
     """
+    _check_communities(user, {row.staff_member.community_id for row in rows})
     month = month_start(month)
     now = timezone.now()
     to_create, to_update, errors = [], [], []
@@ -224,20 +237,43 @@ def record_payroll(
     return to_create + to_update
 
 
-@transaction.atomic
-def create_pay_scale(*, district, year: int, base_amount: Decimal, source: str = ""):
+@service
+def create_pay_scale(*, district, year: int, base_amount: Decimal, source: str = "", user):
     """A district's pay scale for a year, with the 18 grades copied from the latest one before."""
-    from staff.models import PayGrade, PayScale
-
     previous = PayScale.objects.for_year(district.pk, year - 1)
     coefficients = (
         dict(previous.grades.values_list("grade", "coefficient")) if previous is not None else {}
     )
     scale = PayScale(district=district, year=year, base_amount=base_amount, source=source)
-    scale.full_clean()
-    scale.save()
+    save_record(scale, user=user)
     PayGrade.objects.bulk_create(
         PayGrade(scale=scale, grade=g, coefficient=coefficients.get(g, Decimal("1.000")))
         for g in range(1, 19)
     )
     return scale
+
+
+@service
+def change_pay_scale(scale: PayScale, *, grades, user) -> PayScale:
+    """The scale and its 18 grade coefficients (a valid PayGradeFormSet), together or not at all."""
+    save_record(scale, user=user)
+    grades.save()
+    return scale
+
+
+@service
+def save_staff_member(member: StaffMember, *, user) -> StaffMember:
+    """Add someone to a community's roster, or change their entry (the community's staff)."""
+    return save_record(member, user=user)
+
+
+@service
+def save_wage_benchmark(benchmark: WageBenchmark, *, user) -> WageBenchmark:
+    """The district's minimum and average wage for a year (its district officers only)."""
+    return save_record(benchmark, user=user)
+
+
+@service
+def save_insurance_rates(rates: InsuranceRates, *, user) -> InsuranceRates:
+    """The district's social-insurance rates and bases (its district officers only)."""
+    return save_record(rates, user=user)

@@ -48,15 +48,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
 
+from committee.numbers import round_half_up, share
 from surveys.models import Answer, Choice, Question, Response, Survey
-
-TWO_PLACES = Decimal("0.01")
-SHARE_PLACES = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -70,24 +68,7 @@ class NatureCounts:
 
     @property
     def residents_share(self) -> Decimal | None:
-        return _share(self.residents, self.total)
-
-
-def _share(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
-
-
-def _avg(value) -> Decimal | None:
-    """Two places, half up (四舍五入) like every published figure: 3.125 is 3.13.
-
-    SQLite averages in binary floating point; through its shortest decimal form, 629 / 200
-    comes back as 3.145 (not 3.14499…) and rounds to 3.15 as on PostgreSQL.
-    """
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+        return share(self.residents, self.total)
 
 
 def _answers(communities: QuerySet, start: date, end: date, purpose: str) -> QuerySet:
@@ -171,7 +152,7 @@ def representing_share_by_month(communities, start: date, end: date) -> dict[dat
         .annotate(residents=_NATURE_AGGREGATES["residents"], total=Count("pk"))
         .order_by("month")
     )
-    return {_month(row["month"]): _share(row["residents"], row["total"]) for row in rows}
+    return {_month(row["month"]): share(row["residents"], row["total"]) for row in rows}
 
 
 def _satisfaction(communities, start, end) -> QuerySet:
@@ -181,7 +162,7 @@ def _satisfaction(communities, start, end) -> QuerySet:
 
 
 def average_satisfaction(communities, start: date, end: date) -> Decimal | None:
-    return _avg(_satisfaction(communities, start, end).aggregate(v=Avg("number"))["v"])
+    return round_half_up(_satisfaction(communities, start, end).aggregate(v=Avg("number"))["v"])
 
 
 def average_satisfaction_by_community(
@@ -192,7 +173,7 @@ def average_satisfaction_by_community(
         **{f"{path}question__kind": Question.Kind.RATING, f"{path}number__isnull": False}
     )
     rows = communities.order_by().annotate(v=Avg(path + "number", filter=only))
-    return {c.pk: _avg(c.v) for c in rows}
+    return {c.pk: round_half_up(c.v) for c in rows}
 
 
 def average_satisfaction_by_month(
@@ -205,7 +186,7 @@ def average_satisfaction_by_month(
         .annotate(v=Avg("number"))
         .order_by("month")
     )
-    return {_month(row["month"]): _avg(row["v"]) for row in rows}
+    return {_month(row["month"]): round_half_up(row["v"]) for row in rows}
 
 
 def _responses(communities, start, end) -> QuerySet:
@@ -355,7 +336,7 @@ def latest_representing_share_by_community(
 
 def latest_average_satisfaction(communities: QuerySet, start: date, end: date) -> Decimal | None:
     answers = _latest_answers(communities, end, Question.Purpose.SATISFACTION)
-    return _avg(answers.aggregate(v=Avg("number"))["v"])
+    return round_half_up(answers.aggregate(v=Avg("number"))["v"])
 
 
 def _month(value) -> date:

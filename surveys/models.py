@@ -23,7 +23,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -50,18 +50,9 @@ def new_key() -> str:
 
 
 def street_offices(user, action: str = Action.VIEW) -> models.QuerySet[StreetOffice]:
-    """Street offices whose every community the user may act on (for their own surveys).
-
-    Built only from committee/scoping.py: a street office counts when it has
-    communities and none of them is outside ``communities(user, action')``, where
-    ``action'`` is ``STREET_OFFICE_ACTION`` applied to ``action``.
-    """
-    q = scoping.community_q(user, STREET_OFFICE_ACTION.get(action, action))
-    offices = StreetOffice.objects.all()
-    if q is None:
-        return offices
-    same_office = Community.objects.filter(street_office=OuterRef("pk"))
-    return offices.filter(Exists(same_office), ~Exists(same_office.exclude(q)))
+    """Street offices whose own surveys the user may act on: committee/scoping.py's one
+    street-office rule, with ``STREET_OFFICE_ACTION`` applied to ``action``."""
+    return scoping.street_offices(user, STREET_OFFICE_ACTION.get(action, action))
 
 
 class SurveyQuerySet(scoping.ScopedQuerySet):

@@ -15,15 +15,15 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from committee.charts import bar_chart
+from committee.numbers import round_half_up, share
 from surveys.models import Answer, Choice, Question, Response, Survey
 
 PCT = Decimal("0.1")
 
 
 def percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(PCT)
+    """part / whole in percent to one place (an option's bar), half up."""
+    return share(100 * part, whole, PCT)
 
 
 @dataclass
@@ -135,7 +135,7 @@ def survey_results(
                 for n in range(1, 6)
             ]
         if question.pk in numeric:
-            result.average = Decimal(numeric[question.pk]["avg"]).quantize(Decimal("0.01"))
+            result.average = round_half_up(numeric[question.pk]["avg"])
         result.texts = texts.get(question.pk, [])
         if charts and result.options:
             result.chart = bar_chart(
@@ -223,7 +223,7 @@ def compare_question(surveys: QuerySet, key: str) -> Comparison | None:
                 answered=answered,
                 counts=row_counts,
                 percents=[percent(n, answered) for n in row_counts],
-                average=None if avg is None else Decimal(avg).quantize(Decimal("0.01")),
+                average=round_half_up(avg),
             )
         )
     comparison = Comparison(

@@ -12,12 +12,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee import scoping
+from committee.roles import Action
+from committee.services import service
 from surveys.models import (
     Answer,
     Choice,
@@ -26,6 +28,7 @@ from surveys.models import (
     Response,
     SubmissionAttempt,
     Survey,
+    street_offices,
 )
 from surveys.questionnaires import QUESTIONNAIRES
 
@@ -47,13 +50,37 @@ def builder_refusal(survey: Survey) -> str | None:
     return None
 
 
+def _check_may_change(survey: Survey, user) -> None:
+    """The right to change a survey where it is now and where it would be (None: the system)."""
+    if user is None:
+        return
+    may = (
+        scoping.can(user, Action.CHANGE, survey.community)
+        if survey.community_id
+        else street_offices(user, Action.CHANGE).filter(pk=survey.street_office_id).exists()
+    )
+    if may and survey.pk:
+        may = Survey.objects.changeable_by(user).filter(pk=survey.pk).exists()
+    if not may:
+        raise PermissionDenied(_("You may look at this survey but not change it."))
+
+
+@service
+def save_survey(survey: Survey, *, user) -> Survey:
+    """Change a survey's title, text, dates and access (its community's or office's staff)."""
+    _check_may_change(survey, user)
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
 def _ensure_editable(survey: Survey) -> None:
     refusal = builder_refusal(survey)
     if refusal:
         raise ValidationError(refusal)
 
 
-@transaction.atomic
+@service
 def create_survey(*, by, template_key: str = "", **fields) -> Survey:
     """A new draft survey, empty or with a ready-made questionnaire's questions."""
     questionnaire = QUESTIONNAIRES.get(template_key) if template_key else None
@@ -61,6 +88,7 @@ def create_survey(*, by, template_key: str = "", **fields) -> Survey:
         fields["title"] = fields.get("title") or questionnaire.title
         fields["description"] = fields.get("description") or questionnaire.description
     survey = Survey(created_by=by, **fields)
+    _check_may_change(survey, by)
     survey.full_clean()
     survey.save()
     if questionnaire:
@@ -81,7 +109,7 @@ def create_survey(*, by, template_key: str = "", **fields) -> Survey:
     return survey
 
 
-@transaction.atomic
+@service
 def save_question(
     *,
     survey: Survey,
@@ -120,14 +148,14 @@ def save_question(
     return question
 
 
-@transaction.atomic
+@service
 def remove_question(*, question: Question) -> None:
     """Remove a question from a draft without responses."""
     _ensure_editable(Survey.objects.select_for_update().get(pk=question.survey_id))
     question.delete()
 
 
-@transaction.atomic
+@service
 def move_question(*, question: Question, up: bool) -> None:
     """Swap the question with its neighbour above (up) or below."""
     survey = Survey.objects.select_for_update().get(pk=question.survey_id)
@@ -143,7 +171,7 @@ def move_question(*, question: Question, up: bool) -> None:
     Question.objects.bulk_update(ordered, ["order"])
 
 
-@transaction.atomic
+@service
 def open_survey(*, survey: Survey) -> Survey:
     """Draft → open: the public link starts taking answers."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -158,7 +186,7 @@ def open_survey(*, survey: Survey) -> Survey:
     return survey
 
 
-@transaction.atomic
+@service
 def close_survey(*, survey: Survey) -> Survey:
     """Open → closed: the link says so politely; paper questionnaires may still be entered."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -172,7 +200,7 @@ def close_survey(*, survey: Survey) -> Survey:
     return survey
 
 
-@transaction.atomic
+@service
 def copy_survey(*, survey: Survey, by) -> Survey:
     """A new draft with the same questions; keys are kept so results can be compared."""
     copy = Survey.objects.create(
@@ -206,7 +234,7 @@ def copy_survey(*, survey: Survey, by) -> Survey:
     return copy
 
 
-@transaction.atomic
+@service
 def generate_codes(*, survey: Survey, count: int) -> list[InvitationCode]:
     """Print-ready one-time invitation codes; the survey switches to code access."""
     if not 1 <= count <= MAX_CODES_AT_ONCE:
@@ -233,7 +261,7 @@ def find_invitation(survey: Survey, code: str) -> InvitationCode | None:
     return survey.codes.filter(code=normalised).first()
 
 
-@transaction.atomic
+@service
 def submit_response(
     *,
     survey: Survey,
@@ -323,7 +351,7 @@ def address_hash(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-@transaction.atomic
+@service
 def allow_submission(*, address: str) -> bool:
     """Count one public submission from this address; False once it passes the limit.
 

@@ -27,6 +27,7 @@ from committee import scoping
 from committee.exports import xlsx_response
 from committee.generic import ObjectListView, ObjectUpdateView, scoped_object_or_404
 from committee.roles import Action
+from committee.services import writes_through
 from surveys import services
 from surveys.exports import responses_workbook, summary_workbook
 from surveys.filters import SurveyFilterSet
@@ -74,6 +75,7 @@ class SurveyListView(ObjectListView):
         return _can_create(self.request.user)
 
 
+@writes_through(services.create_survey)
 @login_required
 def survey_create(request):
     if not _can_create(request.user):
@@ -93,16 +95,13 @@ def survey_create(request):
 
 
 class SurveyUpdateView(ObjectUpdateView):
+    service = services.save_survey
     model = Survey
     form_class = SurveyForm
     template_name = "surveys/survey_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
 
 
 @login_required
@@ -123,6 +122,7 @@ def survey_detail(request, pk: int):
     return render(request, "surveys/survey_detail.html", context)
 
 
+@writes_through(services.open_survey, services.close_survey, services.copy_survey)
 @login_required
 @require_POST
 def survey_state(request, pk: int, action: str):
@@ -146,6 +146,7 @@ def survey_state(request, pk: int, action: str):
     return redirect(survey)
 
 
+@writes_through(services.save_question)
 @login_required
 def question_edit(request, pk: int, question_pk: int | None = None):
     survey = _survey(request, pk, write=True)
@@ -179,6 +180,7 @@ def question_edit(request, pk: int, question_pk: int | None = None):
     )
 
 
+@writes_through(services.move_question, services.remove_question)
 @login_required
 @require_POST
 def question_action(request, pk: int, question_pk: int, action: str):
@@ -217,6 +219,7 @@ def survey_qr(request, pk: int, fmt: str):
     return response
 
 
+@writes_through(services.generate_codes)
 @login_required
 def survey_codes(request, pk: int):
     """Generate invitation codes in bulk (POST) and print them (GET)."""
@@ -243,6 +246,7 @@ def survey_codes(request, pk: int):
     return render(request, "surveys/survey_codes.html", context)
 
 
+@writes_through(services.submit_response)
 @login_required
 def paper_entry(request, pk: int):
     """Staff type in a paper questionnaire through the same form, marked as paper."""
@@ -351,6 +355,7 @@ def _client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@writes_through(services.allow_submission, services.submit_response)
 def public_form(request, token: str):
     """What a resident sees after scanning the QR code: no login, phone first."""
     survey = (

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from committee.demo import history_months, history_start
 from committee.models import Membership
+from committee.periods import month_end
 from committee.roles import Role
 from staff.models import StaffMember
 from tasks import workdays
@@ -176,7 +177,7 @@ def _load_community(world, community, profile, rng, staff, items, official, toda
     weights = [t.weight * (profile.admin_bias if t.nature == A else 1.0) for t in TEMPLATES]
     plans = []  # (task, decided: tuple | None)
     for month in history_months(today):
-        last_day = min(today, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+        last_day = min(today, month_end(month))
         for _n in range(rng.randint(*profile.tasks_per_month)):
             template = rng.choices(TEMPLATES, weights)[0]
             received = month + timedelta(days=rng.randint(0, (last_day - month).days))

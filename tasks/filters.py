@@ -63,9 +63,7 @@ class TaskFilterSet(django_filters.FilterSet):
         if request is not None:
             visible = scoping.communities(request.user)
             self.filters["community"].queryset = visible
-            self.filters["department"].queryset = Department.objects.filter(
-                district__in=visible.values("street_office__district")
-            )
+            self.filters["department"].queryset = Department.objects.serving(visible)
             self.filters["assignee"].queryset = StaffMember.objects.filter(
                 community__in=visible
             ).select_related("community")
@@ -96,9 +94,7 @@ class ApprovalQueueFilterSet(django_filters.FilterSet):
         if request is not None:
             reviewed = scoping.communities(request.user, Action.REVIEW)
             self.filters["community"].queryset = reviewed
-            self.filters["department"].queryset = Department.objects.filter(
-                district__in=reviewed.values("street_office__district")
-            )
+            self.filters["department"].queryset = Department.objects.serving(reviewed)
 
 
 class TimeEntryFilterSet(django_filters.FilterSet):

@@ -69,9 +69,7 @@ class TaskForm(forms.ModelForm):
         communities = communities if communities is not None else Community.objects.none()
         self.fields["community"].queryset = communities
         district_ids = communities.values("street_office__district")
-        self.fields["department"].queryset = Department.objects.filter(
-            district__in=district_ids
-        ).order_by("level", "name")
+        self.fields["department"].queryset = Department.objects.serving(communities)
         items = CatalogueItem.objects.filter(district__in=district_ids, active=True)
         self.fields["catalogue_item"].queryset = items
         self.fields["catalogue_other"].queryset = items.order_by("list", "category", "item")

@@ -294,10 +294,12 @@ class TimeEntryImporter(Importer):
 
 
 class TaskImportView(ImportView):
+    services = (services.log_task,)
     importer_class = TaskImporter
     success_url_name = "tasks:task_list"
 
 
 class TimeEntryImportView(ImportView):
+    services = (services.log_hours,)
     importer_class = TimeEntryImporter
     success_url_name = "tasks:time_entry_list"

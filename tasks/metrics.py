@@ -54,6 +54,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from committee.models import Community, Department
+from committee.numbers import share
 from tasks.models import (
     ASSIST_OUTCOMES,
     CatalogueList,
@@ -76,12 +77,6 @@ def _sum(expr, **kw):
 
 def _money(expr, **kw):
     return Coalesce(Sum(expr, **kw), Value(ZERO), output_field=MONEY)
-
-
-def _share(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
 
 
 def _entries(communities: QuerySet[Community], start: date, end: date) -> QuerySet[TimeEntry]:
@@ -149,19 +144,19 @@ def hours_by_nature_by_month(communities, start: date, end: date) -> dict[date, 
 def administrative_share(communities, start: date, end: date) -> Decimal | None:
     """Share of all logged hours spent on administrative work."""
     h = hours_by_nature(communities, start, end)
-    return _share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
+    return share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
 
 
 def administrative_share_by_community(communities, start: date, end: date) -> dict:
     return {
-        pk: _share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
+        pk: share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
         for pk, h in hours_by_nature_by_community(communities, start, end).items()
     }
 
 
 def administrative_share_by_month(communities, start: date, end: date) -> dict:
     return {
-        month: _share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
+        month: share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
         for month, h in hours_by_nature_by_month(communities, start, end).items()
     }
 
@@ -242,11 +237,11 @@ class DepartmentRow:
 
     @property
     def unauthorised_share(self) -> Decimal | None:
-        return _share(Decimal(self.unauthorised), Decimal(self.tasks))
+        return share(Decimal(self.unauthorised), Decimal(self.tasks))
 
     @property
     def money_received_share(self) -> Decimal | None:
-        return _share(self.money_received, self.money_promised)
+        return share(self.money_received, self.money_promised)
 
 
 def _unauthorised_q(prefix: str = "", today: date | None = None) -> Q:
@@ -449,7 +444,7 @@ def assistance_funded_share(communities, start: date, end: date) -> Decimal | No
         .filter(outcome__in=ASSIST_OUTCOMES)
         .aggregate(n=Count("pk"), funded=Count("pk", filter=Q(money_promised__gt=0)))
     )
-    return _share(Decimal(row["funded"]), Decimal(row["n"]))
+    return share(Decimal(row["funded"]), Decimal(row["n"]))
 
 
 def assistance_funded_share_by_community(communities, start: date, end: date) -> dict:
@@ -459,7 +454,7 @@ def assistance_funded_share_by_community(communities, start: date, end: date) ->
         funded=Count("tasks", filter=in_period & Q(tasks__money_promised__gt=0)),
     )
     return {
-        pk: _share(Decimal(funded), Decimal(n))
+        pk: share(Decimal(funded), Decimal(n))
         for pk, n, funded in rows.values_list("pk", "n", "funded")
     }
 
@@ -473,7 +468,7 @@ class Money:
 
     @property
     def received_share(self) -> Decimal | None:
-        return _share(self.received, self.promised)
+        return share(self.received, self.promised)
 
 
 def money_promised_received(communities, start: date, end: date) -> Money:

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from committee import scoping
 from committee.models import Community, District
 from committee.roles import Action
+from committee.services import save_record, service
 from staff.models import StaffMember
 from tasks import workdays
 from tasks.models import (
@@ -175,7 +176,7 @@ def admission_for(catalogue_item: CatalogueItem | None) -> tuple[str, str]:
     return Outcome.REFUSED, Status.REFUSED
 
 
-@transaction.atomic
+@service
 def log_task(
     *,
     community: Community,
@@ -267,7 +268,7 @@ EDITABLE_FIELDS = (
 )
 
 
-@transaction.atomic
+@service
 def update_task(*, task: Task, by, assignees: Iterable[StaffMember] | None = None, **fields):
     """Change a task's descriptive fields; the decision fields change only by decision."""
     if not scoping.can(by, Action.CHANGE, task.community):
@@ -303,7 +304,7 @@ def _check_reviewer(task: Task, by) -> None:
         raise ValidationError(_("This task is not waiting for a decision."))
 
 
-@transaction.atomic
+@service
 def approve_task(
     *,
     task: Task,
@@ -348,7 +349,7 @@ def approve_task(
     return task
 
 
-@transaction.atomic
+@service
 def refuse_task(*, task: Task, by, reason: str) -> Task:
     """The street office refuses a task outside the catalogue; the committee need not do it."""
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -376,7 +377,7 @@ ALLOWED_STATUS = {
 }
 
 
-@transaction.atomic
+@service
 def change_status(*, task: Task, status: str, by) -> Task:
     """Move an admitted task on (in progress, done), or record that it was withdrawn."""
     if not scoping.can(by, Action.CHANGE, task.community):
@@ -424,7 +425,7 @@ def _mark_pending_work(task: Task, by, entry_date: date) -> bool:
     return True
 
 
-@transaction.atomic
+@service
 def log_hours(
     *,
     staff_member: StaffMember,
@@ -489,7 +490,7 @@ def week_days(monday: date) -> list[date]:
     return [monday + timedelta(days=i) for i in range(7)]
 
 
-@transaction.atomic
+@service
 def save_week(*, staff_member: StaffMember, monday: date, rows: Sequence[WeekRow], by) -> int:
     """Replace a person's hours for one week with the timesheet's rows.
 
@@ -551,3 +552,9 @@ def save_week(*, staff_member: StaffMember, monday: date, rows: Sequence[WeekRow
         )
     TimeEntry.objects.bulk_create(merged.values())
     return len(merged)
+
+
+@service
+def save_catalogue_item(item: CatalogueItem, *, user) -> CatalogueItem:
+    """Add or change a matter of the district's catalogue (its district officers only)."""
+    return save_record(item, user=user)

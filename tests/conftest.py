@@ -16,6 +16,7 @@ from hypothesis import Phase, settings
 
 from committee.models import Community, District, StreetOffice
 from committee.roles import Role
+from tests import writes
 from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFactory, member
 
 # HYPOTHESIS_PROFILE=quick reports a failing example at once instead of spending minutes
@@ -121,3 +122,11 @@ def _static_files_without_manifest(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _writes_go_through_services(monkeypatch):
+    """Every request's writes go through a service (tests/writes.py)."""
+    writes.install(monkeypatch)
+    yield
+    writes.uninstall()

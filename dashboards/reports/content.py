@@ -19,11 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committee.models import Community, StreetOffice
+from committee.periods import Period
 from committee.tables import format_money
 from dashboards import panels
-from dashboards.flags import Flag, MetricMissing, Severity, flags, flags_by_community, metric
+from dashboards.flags import Flag, Severity, flags, flags_by_community
 from dashboards.models import FlagKind
-from dashboards.periods import Period
+from funds import metrics as funds_metrics
+from staff import metrics as staff_metrics
+from surveys import metrics as surveys_metrics
+from tasks import metrics as tasks_metrics
 
 # The field report's four areas, the flags that measure each, and the panels that show it.
 AREAS: list[tuple[str, object, tuple[str, ...]]] = [
@@ -136,10 +140,7 @@ def _build(builders: list[Callable], communities, period: Period):
     """The dashboard's own panels, each with the builder that made it."""
     built = []
     for builder in builders:
-        try:
-            panel = builder(communities, period)
-        except MetricMissing:
-            continue
+        panel = builder(communities, period)
         if panel is not None:
             built.append((builder, panel))
     return built
@@ -163,17 +164,14 @@ def _figures(communities: models.QuerySet, period: Period) -> list[Figure]:
     ]
     args = (communities, period.start, period.end)
     readers = [
-        ("staff", "staffing", _staffing),
-        ("tasks", "department_league", _tasks_received),
-        ("tasks", "hours_by_nature", _hours_logged),
-        ("funds", "summary", _money_figures),
-        ("surveys", "response_count", _responses),
+        (staff_metrics.staffing, _staffing),
+        (tasks_metrics.department_league, _tasks_received),
+        (tasks_metrics.hours_by_nature, _hours_logged),
+        (funds_metrics.summary, _money_figures),
+        (surveys_metrics.response_count, _responses),
     ]
-    for app, name, read in readers:
-        try:
-            figures.extend(read(metric(app, name)(*args)))
-        except MetricMissing:
-            continue
+    for figure, read in readers:
+        figures.extend(read(figure(*args)))
     return figures
 
 

@@ -21,13 +21,12 @@ from django.views.generic import TemplateView
 
 from committee import scoping
 from committee.generic import scoped_object_or_404
-from committee.models import Community
+from committee.models import Community, StreetOffice
 from committee.pdf import pdf_response, render_pdf
+from committee.periods import KINDS, Period
 from committee.roles import Action
 from dashboards import workbooks
-from dashboards.periods import KINDS, Period
 from dashboards.reports.content import community_report, street_office_report
-from dashboards.scoping import street_office_or_404
 from tasks.models import Outcome, Task
 
 
@@ -62,7 +61,9 @@ class StreetOfficeReportView(LoginRequiredMixin, View):
     """A street office's report comparing its communities, with the department league."""
 
     def get(self, request, pk: int):
-        office = street_office_or_404(request.user, pk)
+        office = scoped_object_or_404(
+            StreetOffice.objects.visible_to(request.user).select_related("district"), pk=pk
+        )
         period = _period(request)
         context = street_office_report(office, period) | {
             "heading": _("%(name)s: report on its communities %(period)s")
@@ -88,7 +89,9 @@ class StreetOfficeWorkbookView(LoginRequiredMixin, View):
     """A street office's period as one workbook: its communities together and side by side."""
 
     def get(self, request, pk: int):
-        office = street_office_or_404(request.user, pk)
+        office = scoped_object_or_404(
+            StreetOffice.objects.visible_to(request.user).select_related("district"), pk=pk
+        )
         period = _period(request)
         communities = Community.objects.filter(street_office=office)
         return workbooks.period_workbook(communities, period, f"{office.name}-{period.at}.xlsx")

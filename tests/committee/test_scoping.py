@@ -1,10 +1,11 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError
 
 from committee import scoping
-from committee.models import Community, Membership
+from committee.models import Community, Department, District, Membership, StreetOffice
 from committee.roles import Action, Role
-from tests.factories import UserFactory
+from tests.factories import DistrictFactory, UserFactory
 
 
 def names(qs):
@@ -104,3 +105,32 @@ def test_membership_needs_exactly_the_level_of_its_role(world, role, levels):
         Membership.objects.create(
             user=UserFactory(), role=role, **{level: units[level] for level in levels}
         )
+
+
+def test_a_street_office_opens_to_who_sees_every_community_in_it(
+    world, staff_a, official_a, official_b, district_officer
+):
+    """One rule for the street-office pages (dashboards, reports, funds comparison)."""
+    assert list(StreetOffice.objects.visible_to(official_a)) == [world.street_a]
+    assert list(StreetOffice.objects.visible_to(official_b)) == [world.street_b]
+    assert set(StreetOffice.objects.visible_to(district_officer)) == {
+        world.street_a,
+        world.street_b,
+    }
+    # 甲社区's staff see 甲社区, not 甲二社区: 甲街道 stays closed to them.
+    assert not StreetOffice.objects.visible_to(staff_a).exists()
+    assert not StreetOffice.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_a_district_opens_only_to_who_sees_all_of_it(world, official_a, district_officer):
+    assert list(District.objects.visible_to(district_officer)) == [world.district]
+    assert not District.objects.visible_to(official_a).exists()
+
+
+def test_departments_are_scoped_to_the_users_district(world, staff_a):
+    other = DistrictFactory(name="外区")
+    mine = Department.objects.create(district=world.district, name="民政局")
+    Department.objects.create(district=other, name="外区民政局")
+    assert list(Department.objects.visible_to(staff_a)) == [mine]
+    communities = Community.objects.filter(pk=world.community_a.pk)
+    assert list(Department.objects.serving(communities)) == [mine]

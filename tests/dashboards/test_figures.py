@@ -6,7 +6,7 @@ test_money_survey_figures (money, residents' view, the district).
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +18,7 @@ from dashboards.models import FlagKind
 from funds.models import Income
 from tasks.models import Nature, ResidentWork, Task, TimeEntry
 from tests.factories import DepartmentFactory, StaffMemberFactory
+from tests.rounding import half_up, whole_percent
 
 YEAR = 2026
 FIRST_DAY = date(2025, 11, 1)  # some records fall before the period on purpose
@@ -131,8 +132,5 @@ def test_the_street_dashboard_matches_sums_of_the_records(
 
 
 def shown_percent(value: Decimal | None) -> str:
-    """A share as the trend prints it: to four places, then a whole percent, both half up."""
-    if value is None:
-        return "—"
-    four = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return f"{(four * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}\u00a0%"
+    """A share as the trend prints it: kept to four places, then a whole percent."""
+    return whole_percent(None if value is None else half_up(value, 4))

@@ -77,12 +77,6 @@ def test_a_changed_threshold_changes_the_colour(world, fake_metrics):
     )
 
 
-def test_a_flag_is_absent_while_its_app_has_not_landed(world, no_metrics):
-    group = Community.objects.filter(pk=world.community_a.pk)
-    assert flags(group, START, END) == []
-    assert flags_by_community(group, START, END) == {world.community_a.pk: []}
-
-
 def test_it_explains_each_flag_in_one_chinese_sentence(world, fake_metrics):
     world.community_a.residents = 6200
     world.community_a.save()

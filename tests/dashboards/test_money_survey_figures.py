@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from funds.models import Category, Expense, Income
 from surveys.models import Answer, Choice, Question, Response, Survey
 from tasks.models import Nature, ResidentWork, Task, TimeEntry
 from tests.factories import CommunityFactory, DepartmentFactory, StaffMemberFactory
+from tests.rounding import half_up, share, whole_percent
 
 YEAR = 2026
 FIRST_DAY = date(2025, 11, 1)  # records from here to 500 days on: before, in and after 2026
@@ -50,19 +52,12 @@ def at_ten(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, 10))
 
 
-def ratio(part, whole) -> Decimal | None:
-    """part / whole to four places, half up; None without a whole."""
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+ratio = share  # part / whole to four places, half up; None without a whole
 
 
 def percent_text(part, whole) -> str:
-    """A share as the panels show it: the whole percent, half up."""
-    if not whole:
-        return "—"
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"{value}\u00a0%"
+    """A share as the panels show it: the whole percent of the exact fraction, half up."""
+    return whole_percent(Fraction(part) / Fraction(whole) if whole else None)
 
 
 def yuan(amount: Decimal) -> str:
@@ -351,11 +346,7 @@ class View:
     def rows(self) -> list[tuple[str, str, str]]:
         total = self.count()
         ratings = [r for s in self.satisfaction for r in s.ratings(self.end)]
-        mean = (
-            (Decimal(sum(ratings)) / len(ratings)).quantize(FEN, rounding=ROUND_HALF_UP)
-            if ratings
-            else "—"
-        )
+        mean = half_up(Fraction(sum(ratings), len(ratings)), 2) if ratings else "—"
         return [
             (label, str(self.count(key)), percent_text(self.count(key), total))
             for label, key in (

@@ -13,12 +13,11 @@ records count and how they are combined.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from unittest import mock
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import number_format
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +26,7 @@ from dashboards.models import FlagKind
 from staff import metrics
 from staff.models import InsuranceRates, PayRecord, StaffMember, WageBenchmark
 from tests.factories import DepartmentFactory, StaffMemberFactory
+from tests.rounding import cents, share, whole_percent
 from tests.staff.factories import InsuranceRatesFactory, WageBenchmarkFactory, make_pay
 
 YEAR = 2026
@@ -96,10 +96,6 @@ def month(offset: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def median(values: list[Decimal]) -> Decimal | None:
     if not values:
         return None
@@ -110,17 +106,8 @@ def median(values: list[Decimal]) -> Decimal | None:
     return cents((ordered[middle - 1] + ordered[middle]) / 2)
 
 
-def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    if numerator is None or not denominator:
-        return None
-    return (numerator / denominator).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-
-
-def percent(value: Decimal | None) -> str:
-    """A ratio as the dashboards print it: a whole percent rounded half up (四舍五入)."""
-    if value is None:
-        return "—"
-    return number_format((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP), 0) + "\u00a0%"
+ratio = share  # full-time pay against a benchmark: a share kept to four places
+percent = whole_percent
 
 
 def build(world, monthly, bonuses, benchmarks) -> list[Paid]:

@@ -109,10 +109,6 @@ class TestCommunityDashboard:
         flag = next(f for f in response.context["flags"] if f.kind == FlagKind.REPRESENTED_SHARE)
         assert flag.value == Decimal("0.2")
 
-    def test_it_says_so_while_no_metrics_have_landed(self, as_user, world, staff_a, no_metrics):
-        page = as_user(staff_a).get(self.url(world.community_a)).content.decode()
-        assert "尚无可计算的警示" in page
-
 
 @covers("dashboards:street_office")
 class TestStreetOfficeDashboard:
@@ -229,8 +225,8 @@ class TestThresholds:
 
     def test_it_shows_the_defaults_without_any_setup(self, as_user, world, district_officer):
         page = as_user(district_officer).get(self.url(world.district)).content.decode()
-        assert Threshold.objects.filter(district=world.district).count() == len(FlagKind)
         assert "默认 &gt; 30\u00a0%" in page
+        assert not Threshold.objects.exists()  # looking writes nothing; the first save does
 
     def test_a_district_officer_changes_a_limit_and_the_colour_follows(
         self, as_user, world, district_officer, official_a, fake_metrics
@@ -259,8 +255,7 @@ class TestThresholds:
         response = client.post(self.url(world.district), data)
         assert response.status_code == 200
         assert "红色界限至少要和黄色界限一样严重" in response.content.decode()
-        saved = Threshold.objects.get(district=world.district, kind=FlagKind.ADMIN_SHARE)
-        assert saved.red == Decimal("0.5")
+        assert not Threshold.objects.exists()  # nothing saved: the defaults still apply
 
     def test_reset_puts_the_default_back(self, as_user, world, district_officer):
         Threshold.objects.ensure_for([world.district])

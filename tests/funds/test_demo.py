@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committee.models import Community
-from funds import metrics, services
+from committee.periods import year_bounds
+from funds import metrics
 from funds.models import BudgetLine, Expense, FinancialYear, Income
 
 D = Decimal
@@ -30,7 +31,7 @@ def figure(page: str, name: str) -> Decimal:
 def test_aiguo_shows_the_report_gap_on_the_page_and_in_the_metrics(demo, client, years_ago):
     year = timezone.localdate().year - years_ago
     aiguo = Community.objects.get(code="XX-01-01")
-    s = metrics.summary(Community.objects.filter(pk=aiguo.pk), *services.year_bounds(year))
+    s = metrics.summary(Community.objects.filter(pk=aiguo.pk), *year_bounds(year))
     if years_ago:
         # A whole year: the field report's figures.
         assert s.allocated == D("15000.00")

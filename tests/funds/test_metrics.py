@@ -249,11 +249,6 @@ def test_scenarios_show_the_gap_that_would_remain(world):
     assert by_community[world.community_a.pk].gap_with_allocation == D("7000.00")
 
 
-def test_last_12_months():
-    assert metrics.last_12_months(date(2026, 11, 29)) == (date(2025, 11, 30), date(2026, 11, 29))
-    assert metrics.last_12_months(date(2024, 2, 29)) == (date(2023, 3, 1), date(2024, 2, 29))
-
-
 amounts = st.lists(
     st.decimals(min_value=D("0.01"), max_value=D("99999.99"), places=2), min_size=1, max_size=15
 )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from committee.models import Community
-from dashboards.periods import Period
+from committee.periods import Period
 from dashboards.reports.content import RECOMMENDATIONS
 from funds import metrics as funds_metrics
 from funds import services as funds_services

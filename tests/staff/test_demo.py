@@ -51,10 +51,11 @@ def test_aiguos_pay_page_shows_full_time_below_assistants_and_minimum_wage(demo,
     start, end = default_period()
     ratios = metrics.pay_ratios(aiguo, start, end)
     page = client.get(reverse("staff:community_pay", args=[aiguo.get().pk])).content.decode()
-    to_minimum = (ratios.to_minimum_wage * 100).quantize(Decimal("1"))
-    to_assistants = (ratios.to_assistants * 100).quantize(Decimal("1"))
-    assert f'class="num below">{to_minimum} %' in page
-    assert f'class="num below">{to_assistants} %' in page
+    # Both ratios are below 1, so both cells are marked; each prints as a whole percent.
+    assert ratios.to_minimum_wage < 1 and ratios.to_assistants < 1
+    for ratio in (ratios.to_minimum_wage, ratios.to_assistants):
+        whole = int(ratio * 100 + Decimal("0.5"))  # 四舍五入 to the whole percent
+        assert f'class="num below">{whole}\u00a0%' in page
     assert "演示数据" in client.get(reverse("staff:benchmark_list")).content.decode()
 
 

@@ -2,7 +2,7 @@
 
 import statistics
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,14 +11,11 @@ from committee.models import Community
 from staff import metrics
 from staff.models import PayRecord, StaffMember
 from tests.factories import CommunityFactory, DepartmentFactory, StaffMemberFactory
+from tests.rounding import cents, share
 from tests.staff.factories import WageBenchmarkFactory, make_pay
 
 MAY, JUNE = date(2026, 5, 1), date(2026, 6, 1)
 PERIOD = (date(2026, 5, 1), date(2026, 6, 30))
-
-
-def cents(value) -> Decimal:
-    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def people(world, community, kind, n):
@@ -65,15 +62,21 @@ def test_medians_and_ranges_equal_pythons(world, fulltime, assistants):
 
 
 def test_the_ratios_compare_full_time_pay_with_benchmarks_and_assistants(world):
-    WageBenchmarkFactory(district=world.district, year=2026, minimum_wage=Decimal("2000"))
+    WageBenchmarkFactory(
+        district=world.district,
+        year=2026,
+        minimum_wage=Decimal("2000"),
+        average_wage=Decimal("8600"),
+    )
     for person in people(world, world.community_a, "fulltime", 3):
         make_pay(person, MAY, "1500")
     for person in people(world, world.community_a, "assistant", 2):
         make_pay(person, MAY, "3000")
     communities = Community.objects.filter(pk=world.community_a.pk)
-    assert metrics.fulltime_to_minimum_wage(communities, *PERIOD) == Decimal("0.75")
-    assert metrics.fulltime_to_assistants(communities, *PERIOD) == Decimal("0.5")
-    assert metrics.fulltime_to_average_wage(communities, *PERIOD) == Decimal("0.1744")
+    assert metrics.fulltime_to_minimum_wage(communities, *PERIOD) == share(1500, 2000)
+    assert metrics.fulltime_to_assistants(communities, *PERIOD) == share(1500, 3000)
+    # 1,500 / 8,600 = 0.174418…, kept to four places.
+    assert metrics.fulltime_to_average_wage(communities, *PERIOD) == share(1500, 8600)
     ratios = metrics.pay_ratios_by_community(Community.objects.all(), *PERIOD)
     assert ratios[world.community_a.pk].to_minimum_wage == Decimal("0.75")
     assert ratios[world.community_b.pk].fulltime_median is None

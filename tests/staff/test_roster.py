@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from staff.models import StaffMember
 from tests.factories import StaffMemberFactory
-from tests.scoping import covers
+from tests.scoping import ScopingTests
 from tests.staff.factories import VALID_ID
 
 MASKED_ID = "110105********002X"
@@ -74,15 +74,9 @@ def test_the_roster_runs_a_fixed_number_of_queries(
     assert "乙社区" in response.content.decode()
 
 
-@covers("staff:staff_detail")
-class TestStaffMemberPage:
-    def test_anonymous_is_sent_to_log_in(self, client, worker_a):
-        response = client.get(reverse("staff:staff_detail", args=[worker_a.pk]))
-        assert response.status_code == 302
-
-    def test_someone_outside_the_community_gets_404(self, as_user, staff_b, worker_a):
-        response = as_user(staff_b).get(reverse("staff:staff_detail", args=[worker_a.pk]))
-        assert response.status_code == 404
+class TestStaffMemberPage(ScopingTests):
+    url_name, record = "staff:staff_detail", "worker_a"
+    owner, outsider = "staff_a", "staff_b"
 
     def test_staff_see_the_page_masked(self, as_user, staff_a, worker_a, pay_a):
         page = as_user(staff_a).get(reverse("staff:staff_detail", args=[worker_a.pk]))
@@ -141,18 +135,9 @@ class TestAddStaffMember:
         assert as_user(official_a).get(reverse("staff:staff_add")).status_code == 403
 
 
-@covers("staff:staff_edit")
-class TestEditStaffMember:
-    def test_anonymous_is_sent_to_log_in(self, client, worker_a):
-        assert client.get(reverse("staff:staff_edit", args=[worker_a.pk])).status_code == 302
-
-    def test_out_of_scope_is_404(self, as_user, staff_b, worker_a):
-        response = as_user(staff_b).get(reverse("staff:staff_edit", args=[worker_a.pk]))
-        assert response.status_code == 404
-
-    def test_a_street_official_gets_403(self, as_user, official_a, worker_a):
-        response = as_user(official_a).get(reverse("staff:staff_edit", args=[worker_a.pk]))
-        assert response.status_code == 403
+class TestEditStaffMember(ScopingTests):
+    url_name, record = "staff:staff_edit", "worker_a"
+    owner, outsider, reader = "staff_a", "staff_b", "official_a"
 
     def test_staff_edit_without_seeing_or_touching_personal_data(
         self, as_user, staff_a, worker_a, world

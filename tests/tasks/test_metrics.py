@@ -13,6 +13,7 @@ from committee.models import Community
 from tasks import metrics
 from tasks.models import Category, Nature, Outcome, Task, TimeEntry
 from tests.factories import DepartmentFactory, StaffMemberFactory
+from tests.rounding import share as rounded_share
 from tests.tasks.factories import CatalogueItemFactory
 
 BASE = date(2026, 1, 5)
@@ -136,8 +137,7 @@ def check(communities, tasks, entries, window):
         "administrative": admin,
         "community": total - admin,
     }
-    share = metrics.administrative_share(scope, start, end)
-    assert share == (None if not total else (admin / total).quantize(Decimal("0.0001")))
+    assert metrics.administrative_share(scope, start, end) == rounded_share(admin, total)
 
     by_community = metrics.hours_by_nature_by_community(scope, start, end)
     assert set(by_community) == in_scope
@@ -219,9 +219,7 @@ def check(communities, tasks, entries, window):
 
     assist = [t for t in period_tasks if t.outcome in ("assist_listed", "assist_authorised")]
     funded = sum(1 for t in assist if t.money_promised > 0)
-    assert metrics.assistance_funded_share(scope, start, end) == (
-        None if not assist else (Decimal(funded) / len(assist)).quantize(Decimal("0.0001"))
-    )
+    assert metrics.assistance_funded_share(scope, start, end) == rounded_share(funded, len(assist))
     money = metrics.money_promised_received_by_community(scope, start, end)
     for pk in in_scope:
         mine = [t for t in period_tasks if t.community_id == pk]

@@ -319,11 +319,18 @@ class TestTaskList:
     def test_it_remembers_the_chosen_columns_per_user(self, as_user, staff_a, world):
         TaskFactory(community=world.community_a)
         client = as_user(staff_a)
-        client.get(self.URL, {"columns": ["title", "deadline", "not-a-column"]})
+        shown = client.get(self.URL, {"columns": ["title", "deadline"]}).context["table"]
+        assert [c.name for c in shown.columns] == ["title", "deadline"]
+        assert not TablePreference.objects.exists()  # looking at columns keeps nothing
+        response = client.post(
+            self.URL + "?status=open", {"columns": ["title", "deadline", "not-a-column"]}
+        )
+        assert response.status_code == 302 and response.url == self.URL + "?status=open"
         assert TablePreference.objects.get(user=staff_a).columns == ["title", "deadline"]
         table = client.get(self.URL).context["table"]
         assert [c.name for c in table.columns] == ["title", "deadline"]
-        table = client.get(self.URL, {"columns": "default"}).context["table"]
+        client.post(self.URL, {"default": "1"})
+        table = client.get(self.URL).context["table"]
         assert "department" in [c.name for c in table.columns]
         assert not TablePreference.objects.exists()
 

@@ -1,15 +1,17 @@
 """Load the demo: the hierarchy, then each app's own demo.py, in layer order."""
 
-import importlib
-import importlib.util
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from committee import demo as committee_demo
+from dashboards import demo as dashboards_demo
+from funds import demo as funds_demo
+from staff import demo as staff_demo
+from surveys import demo as surveys_demo
+from tasks import demo as tasks_demo
 
 # Layer order (shared/DESIGN.md): an app's demo may use what the ones before it made.
-DEMO_APPS = ["staff", "surveys", "tasks", "funds", "dashboards"]
+DEMOS = [staff_demo, surveys_demo, tasks_demo, funds_demo, dashboards_demo]
 
 
 class Command(BaseCommand):
@@ -18,10 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             world = committee_demo.load()
-            for app in DEMO_APPS:
-                if importlib.util.find_spec(f"{app}.demo") is None:
-                    continue
-                importlib.import_module(f"{app}.demo").load(world)
+            for demo in DEMOS:
+                demo.load(world)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Users (password: juwei-demo):"))
         for username, role, unit in world.users:
             self.stdout.write(f"  {username:<12} {role} · {unit}")

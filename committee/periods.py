@@ -1,4 +1,6 @@
-"""The period a dashboard shows: a month, a quarter, a year or custom dates, kept in the URL.
+"""Periods and the month/year arithmetic every app uses: one month end, one pair of bounds.
+
+The period a dashboard shows: a month, a quarter, a year or custom dates, kept in the URL.
 
 ``?period=month&at=2026-03`` · ``?period=quarter&at=2026-Q1`` · ``?period=year&at=2026`` ·
 ``?period=custom&start=2026-01-15&end=2026-02-20``. Anything unreadable falls back to the
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -118,13 +121,54 @@ class Period:
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
 
 
+def month_start(day: date) -> date:
+    """The first day of the month `day` falls in: how a month is stored."""
+    return day.replace(day=1)
+
+
 def month_end(day: date) -> date:
     """The last day of the month `day` falls in."""
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` away from the month of `day` (negative: back)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """The first day of every month from the month of `start` to `end`, oldest first."""
+    return list(_months(start, end))
+
+
+def _months(start: date, end: date) -> Iterator[date]:
+    month = month_start(start)
+    while month <= end:
+        yield month
+        month = add_months(month, 1)
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    """1 January and 31 December of `year`: a budget year."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
 def last_twelve_months(end: date) -> tuple[date, date]:
     """The twelve whole months ending with the month of `end` (for trends)."""
-    index = end.year * 12 + end.month - 1 - 11
-    start = date(index // 12, index % 12 + 1, 1)
-    return start, month_end(end)
+    return add_months(end, -11), month_end(end)
+
+
+def last_full_months(today: date, count: int = 12) -> tuple[date, date]:
+    """The `count` whole months before the month of `today` (this month is not over yet)."""
+    first = month_start(today)
+    return add_months(first, -count), first - timedelta(days=1)
+
+
+def year_to(on: date) -> tuple[date, date]:
+    """The 365 (or 366) days ending on `on`, inclusive: "the last 12 months" of actual spending."""
+    try:
+        start = on.replace(year=on.year - 1)
+    except ValueError:  # 29 February
+        start = on.replace(year=on.year - 1, day=28)
+    return start + timedelta(days=1), on

@@ -2,7 +2,15 @@ from datetime import date
 
 from django.http import QueryDict
 
-from dashboards.periods import Period, last_twelve_months
+from committee.periods import (
+    Period,
+    add_months,
+    last_full_months,
+    last_twelve_months,
+    month_end,
+    months_between,
+    year_to,
+)
 
 TODAY = date(2026, 11, 29)
 
@@ -46,3 +54,24 @@ def test_it_steps_to_the_previous_and_next_period():
 
 def test_the_trend_covers_twelve_whole_months():
     assert last_twelve_months(date(2026, 11, 29)) == (date(2025, 12, 1), date(2026, 11, 30))
+
+
+def test_the_last_12_months_of_spending_are_the_days_since_this_day_last_year():
+    assert year_to(date(2026, 11, 29)) == (date(2025, 11, 30), date(2026, 11, 29))
+    assert year_to(date(2024, 2, 29)) == (date(2023, 3, 1), date(2024, 2, 29))
+
+
+def test_pay_pages_default_to_the_twelve_months_before_this_one():
+    assert last_full_months(date(2026, 1, 15)) == (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def test_month_arithmetic_crosses_years_and_leap_days():
+    assert add_months(date(2026, 1, 31), -1) == date(2025, 12, 1)
+    assert add_months(date(2025, 12, 5), 1) == date(2026, 1, 1)
+    assert month_end(date(2024, 2, 3)) == date(2024, 2, 29)
+    assert months_between(date(2025, 11, 20), date(2026, 2, 1)) == [
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    ]

@@ -1,0 +1,255 @@
+"""Pay records and pay against the benchmarks (minimum wage, average wage, assistants)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from committee import scoping
+from committee.charts import bar_chart, line_chart
+from committee.generic import (
+    ObjectCreateView,
+    ObjectListView,
+    ObjectUpdateView,
+    scoped_object_or_404,
+)
+from committee.models import Community
+from committee.numbers import WHOLE, round_half_up
+from committee.periods import month_end
+from committee.roles import Action
+from committee.tables import format_money
+from staff import metrics
+from staff.filters import (
+    PayRecordFilterSet,
+)
+from staff.forms import (
+    MonthField,
+    PayRecordForm,
+)
+from staff.models import (
+    PayRecord,
+    StaffMember,
+)
+from staff.services import (
+    rates_for,
+    save_pay_record,
+)
+from staff.tables import (
+    PayRecordTable,
+)
+from staff.views.common import chart_yuan, default_period
+
+
+def period_from(request) -> tuple[date, date]:
+    """?start=2026-01&end=2026-06 (months, inclusive); default the last 12 full months."""
+    start, end = default_period()
+    field = MonthField(required=False)
+    try:
+        start = field.clean(request.GET.get("start")) or start
+        end = field.clean(request.GET.get("end")) or end
+    except ValidationError:
+        messages.warning(
+            request, _("That period is not a month like 2026-05; showing the default.")
+        )
+        return default_period()
+    end = month_end(end)
+    if end < start:
+        start, end = default_period()
+    return start, end
+
+
+# --- Pay records ----------------------------------------------------------------------------
+
+
+class PayRecordListView(ObjectListView):
+    """Every payment the user may see, filtered by community, kind and month."""
+
+    model = PayRecord
+    queryset = PayRecord.objects.for_list()
+    table_class = PayRecordTable
+    filterset_class = PayRecordFilterSet
+    template_name = "staff/payrecord_list.html"
+    add_url_name = "staff:payrecord_add"
+    export_title = gettext_lazy("Pay records")
+
+    def _can_add(self) -> bool:
+        return scoping.communities(self.request.user, Action.CHANGE).exists()
+
+
+class PayRecordFormMixin:
+    services = (save_pay_record,)
+    model = PayRecord
+    form_class = PayRecordForm
+    template_name = "staff/payrecord_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_success_url(self):
+        return reverse("staff:payrecord_list")
+
+    def form_valid(self, form):
+        record = form.instance
+        try:
+            save_pay_record(
+                record=record,
+                given=form.given(),
+                user=self.request.user,
+                rates=rates_for(record.staff_member, record.month),
+            )
+        except ValidationError as error:
+            form._update_errors(error)
+            return self.form_invalid(form)
+        self.object = record
+        messages.success(
+            self.request,
+            _("Saved: net pay %(net)s for %(name)s, %(month)s.")
+            % {
+                "net": format_money(record.net),
+                "name": record.staff_member,
+                "month": f"{record.month:%Y-%m}",
+            },
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PayRecordCreateView(PayRecordFormMixin, ObjectCreateView):
+    def get_initial(self):
+        return {**super().get_initial(), "month": default_period()[1].replace(day=1)}
+
+    def get_form(self, form_class=None):
+        if not scoping.communities(self.request.user, Action.CHANGE).exists():
+            raise PermissionDenied(_("You may not add records here."))
+        return super().get_form(form_class)
+
+
+class PayRecordUpdateView(PayRecordFormMixin, ObjectUpdateView):
+    queryset = PayRecord.objects.select_related("staff_member__community__street_office")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = self.object.changes.select_related("changed_by")[:24]
+        return context
+
+
+# --- Pay against benchmarks -----------------------------------------------------------------
+
+
+class PeriodMixin(LoginRequiredMixin):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.start, self.end = period_from(self.request)
+        context["start"], context["end"] = self.start, self.end
+        return context
+
+
+class PayOverviewView(PeriodMixin, TemplateView):
+    """Pay by community for everyone the user may see: the street office's comparison."""
+
+    template_name = "staff/pay_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        communities = scoping.communities(self.request.user).select_related("street_office")
+        ratios = metrics.pay_ratios_by_community(communities, self.start, self.end)
+        gaps = metrics.months_without_employer_insurance_by_community(
+            communities, self.start, self.end
+        )
+        writable = set(
+            scoping.communities(self.request.user, Action.CHANGE).values_list("pk", flat=True)
+        )
+        context["rows"] = [
+            {
+                "community": c,
+                "ratios": ratios.get(c.pk),
+                "gaps": gaps.get(c.pk, 0),
+                "writable": c.pk in writable,
+            }
+            for c in communities
+        ]
+        context["total"] = metrics.pay_ratios(communities, self.start, self.end)
+        by_office = metrics.net_pay_summary_by_street_office(communities, self.start, self.end)
+        offices = {c.street_office_id: c.street_office for c in communities}
+        context["offices"] = [
+            (offices[pk], summary["fulltime"], summary["assistant"])
+            for pk, summary in sorted(by_office.items())
+            if pk in offices
+        ]
+        return context
+
+
+class CommunityPayView(PeriodMixin, TemplateView):
+    """One community: full-time workers against assistants and the district's benchmarks."""
+
+    template_name = "staff/community_pay.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        community = scoped_object_or_404(
+            Community.objects.visible_to(self.request.user).select_related("street_office"),
+            pk=self.kwargs["pk"],
+        )
+        only = Community.objects.filter(pk=community.pk)
+        start, end = self.start, self.end
+        summary = metrics.net_pay_summary(only, start, end)
+        ratios = metrics.pay_ratios(only, start, end)
+        bench = metrics.benchmarks(only, start, end)
+        by_month = metrics.median_net_pay_by_month(only, start, end)
+        share = _share_asked(self.request.GET.get("share"))
+        fulltime, assistant = StaffMember.Kind.FULLTIME, StaffMember.Kind.ASSISTANT
+        labels = [str(StaffMember.Kind(fulltime).label), str(StaffMember.Kind(assistant).label)]
+        values = [summary[fulltime].median, summary[assistant].median]
+        if bench:
+            labels += [_("minimum wage"), _("average wage")]
+            values += [bench.minimum_wage, bench.average_wage]
+        context.update(
+            community=community,
+            summary=[(StaffMember.Kind(k).label, summary[k]) for k in (fulltime, assistant)],
+            ratios=ratios,
+            bench=bench,
+            by_month=by_month,
+            share=share,
+            share_percent=round_half_up(share * 100, WHOLE),
+            lift_cost=metrics.cost_to_lift_fulltime(only, start, end, share),
+            gaps=metrics.months_without_employer_insurance(only, start, end),
+            staffing=metrics.staffing(only, start, end),
+            can_change=scoping.can(self.request.user, Action.CHANGE, community),
+            comparison_chart=bar_chart(
+                _("Median monthly net pay against the benchmarks"),
+                labels,
+                [(_("yuan a month"), values)],
+                formatter=chart_yuan,
+            ),
+            trend_chart=line_chart(
+                _("Median monthly net pay by month"),
+                [f"{m:%y-%m}" for m in by_month],
+                [
+                    (str(StaffMember.Kind(k).label), [row[k] for row in by_month.values()])
+                    for k in (fulltime, assistant)
+                ],
+                formatter=chart_yuan,
+            )
+            if by_month
+            else None,
+        )
+        return context
+
+
+def _share_asked(raw: str | None) -> Decimal:
+    """The share of the average wage to lift full-time pay to, as a fraction (default 60 %)."""
+    try:
+        percent = Decimal(raw) if raw else Decimal("60")
+    except InvalidOperation:
+        percent = Decimal("60")
+    return min(max(percent, Decimal("0")), Decimal("200")) / 100

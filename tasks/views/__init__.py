@@ -1,0 +1,42 @@
+"""Pages of the work-admission register, one module per room; the URLconf reads them from here."""
+
+from .approvals import ApprovalQueueView
+from .catalogue import (
+    CatalogueItemCreateView,
+    CatalogueItemListView,
+    CatalogueItemUpdateView,
+)
+from .departments import DepartmentLeagueView
+from .register import (
+    CatalogueSuggestView,
+    TaskActionView,
+    TaskApproveView,
+    TaskCreateView,
+    TaskDetailView,
+    TaskListView,
+    TaskLogHoursView,
+    TaskRefuseView,
+    TaskStatusView,
+    TaskUpdateView,
+)
+from .timesheet import TimeEntryListView, TimesheetView
+
+__all__ = [
+    "TaskListView",
+    "TaskDetailView",
+    "TaskCreateView",
+    "CatalogueSuggestView",
+    "TaskUpdateView",
+    "TaskActionView",
+    "TaskApproveView",
+    "TaskRefuseView",
+    "TaskStatusView",
+    "TaskLogHoursView",
+    "ApprovalQueueView",
+    "TimeEntryListView",
+    "TimesheetView",
+    "CatalogueItemListView",
+    "CatalogueItemCreateView",
+    "CatalogueItemUpdateView",
+    "DepartmentLeagueView",
+]

@@ -1,0 +1,71 @@
+"""The department league: which departments push the most work down."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from committee import scoping
+from committee.charts import bar_chart
+from committee.exports import table_to_workbook_file, xlsx_response
+from tasks import metrics
+from tasks.tables import (
+    DepartmentLeagueTable,
+)
+from tasks.views.common import date_param
+
+# --- department league ------------------------------------------------------------------
+
+
+class DepartmentLeagueView(LoginRequiredMixin, TemplateView):
+    """Which departments push the most work, unauthorised, and with how much money."""
+
+    template_name = "tasks/department_league.html"
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        end = date_param(request.GET.get("end")) or today
+        start = date_param(request.GET.get("start")) or date(end.year - 1, end.month, 1)
+        if start > end:
+            start, end = end, start
+        communities = scoping.communities(request.user)
+        wanted = request.GET.get("community", "")
+        if wanted.isdigit():
+            communities = communities.filter(pk=wanted)
+        rows = metrics.department_league(communities, start, end)
+        table = DepartmentLeagueTable(rows)
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(
+                table_to_workbook_file(table, _("Departments")), "departments.xlsx"
+            )
+        top = rows[:10]
+        chart = bar_chart(
+            _("Tasks pushed down, by department"),
+            [r.name for r in top],
+            [
+                (_("tasks"), [r.tasks for r in top]),
+                (_("unauthorised"), [r.unauthorised for r in top]),
+                (_("refused"), [r.refused for r in top]),
+            ],
+            height=340,
+        )
+        query = request.GET.copy()
+        query["export"] = "xlsx"
+        return self.render_to_response(
+            {
+                "table": table,
+                "chart": chart if rows else None,
+                "start": start,
+                "end": end,
+                "communities": scoping.communities(request.user),
+                "community": wanted or "",
+                "export_query": query.urlencode(),
+                "returns": metrics.returns_by_month(communities, start, end),
+                "money": metrics.money_promised_received(communities, start, end),
+                "share": metrics.administrative_share(communities, start, end),
+            }
+        )
