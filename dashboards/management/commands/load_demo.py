@@ -9,7 +9,7 @@ from django.db import transaction
 from committee import demo as committee_demo
 
 # Layer order (shared/DESIGN.md): an app's demo may use what the ones before it made.
-DEMO_APPS = ["staff", "surveys", "tasks", "funds", "dashboards"]
+DEMO_APPS = ["staff", "surveys", "tasks", "funds", "certificates", "dashboards"]
 
 
 class Command(BaseCommand):
