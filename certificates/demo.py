@@ -19,6 +19,8 @@ from django.utils import timezone
 from certificates import services
 from certificates.models import CertificateRequest, CertificateType, InstitutionKind
 from committee.demo import history_months
+from committee.models import Membership
+from committee.roles import Role
 
 SEED = 20260616
 BANK, SCHOOL, EMPLOYER = InstitutionKind.BANK, InstitutionKind.SCHOOL, InstitutionKind.EMPLOYER
@@ -60,6 +62,10 @@ STREETS = ["爱国路12号院", "爱国路8号院", "和平里3号院", "东风�
 
 def load(world) -> None:
     services.load_certificate_types(district=world.district)
+    desk = {
+        m.community_id: m.user
+        for m in Membership.objects.filter(role=Role.STAFF).select_related("user").order_by("pk")
+    }
     types = {t.name: t for t in CertificateType.objects.filter(district=world.district)}
     today = timezone.localdate()
     for code, per_month in PER_MONTH.items():
@@ -72,10 +78,10 @@ def load(world) -> None:
                 day = month + timedelta(days=rng.randint(0, 27))
                 if day > today:
                     continue
-                _one(community, types, rng, day)
+                _one(community, types, rng, day, desk.get(community.pk))
 
 
-def _one(community, types: dict[str, CertificateType], rng: random.Random, day: date) -> None:
+def _one(community, types: dict[str, CertificateType], rng: random.Random, day: date, by) -> None:
     name, words, purpose, (institution, kind), _weight = rng.choices(
         DEMANDS, weights=[d[4] for d in DEMANDS]
     )[0]
@@ -97,10 +103,11 @@ def _one(community, types: dict[str, CertificateType], rng: random.Random, day: 
         refer=refer,
         evidence_needed=certificate_type.evidence if refer else "",
         requested_on=day,
+        by=by,
     )
     if made.outcome == "issued" and rng.random() < 0.02:
         services.revoke_certificate(
-            request=made, reason="居民已搬离本社区，证明内容不再属实", by=None
+            request=made, reason="居民已搬离本社区，证明内容不再属实", by=by
         )
 
 

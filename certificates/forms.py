@@ -44,7 +44,7 @@ class RequestForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     institution = forms.CharField(label=_("Institution that asked for it"), max_length=100)
     institution_kind = forms.ChoiceField(
-        label=_("Kind of institution"), choices=InstitutionKind.choices
+        label=_("Kind of institution"), choices=[("", "—"), *InstitutionKind.choices]
     )
     facts = forms.CharField(
         label=_("Facts the certificate states"),

@@ -35,7 +35,16 @@ from committee.pdf import pdf_response, render_pdf
 from committee.roles import Action
 
 
-class RequestListView(ObjectListView):
+class RecordLinkMixin:
+    """Whether the desk's "record" link is offered: only to those who may record."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_record"] = scoping.communities(self.request.user, Action.CHANGE).exists()
+        return context
+
+
+class RequestListView(RecordLinkMixin, ObjectListView):
     """The register: every request and its outcome, filtered, exported as shown."""
 
     model = CertificateRequest
@@ -306,7 +315,7 @@ def _year(request) -> int:
     return year if 2000 <= year <= today.year + 1 else today.year
 
 
-class SummaryView(LoginRequiredMixin, TemplateView):
+class SummaryView(LoginRequiredMixin, RecordLinkMixin, TemplateView):
     """Counts per month by outcome and by requesting institution, for what the user sees."""
 
     template_name = "certificates/summary.html"
@@ -331,7 +340,7 @@ class SummaryView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class BannedDemandView(LoginRequiredMixin, TemplateView):
+class BannedDemandView(LoginRequiredMixin, RecordLinkMixin, TemplateView):
     """A street office's evidence: which institutions send residents for banned certificates."""
 
     template_name = "certificates/banned_demand.html"
@@ -373,7 +382,7 @@ def _street_office_or_404(user, pk: int) -> StreetOffice:
     return office
 
 
-class CertificateTypeListView(ObjectListView):
+class CertificateTypeListView(RecordLinkMixin, ObjectListView):
     """The district's allowed and banned certificates, as the desk checks them."""
 
     model = CertificateType
