@@ -89,3 +89,38 @@ class IssueForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CertificateTypeForm(forms.ModelForm):
+    """A type on the district's list; a new version is a new row with its own dates."""
+
+    class Meta:
+        model = CertificateType
+        fields = [
+            "district",
+            "kind",
+            "category",
+            "category_en",
+            "name",
+            "name_en",
+            "synonyms",
+            "basis",
+            "refer_to",
+            "commitment",
+            "number_word",
+            "title",
+            "body",
+            "signer",
+            "needs_national_id",
+            "evidence",
+            "valid_from",
+            "valid_to",
+            "active",
+        ]
+        widgets = {
+            "valid_from": DATE,
+            "valid_to": DATE,
+            "body": forms.Textarea(attrs={"rows": 5}),
+            "commitment": forms.Textarea(attrs={"rows": 2}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }

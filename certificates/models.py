@@ -138,9 +138,15 @@ class CertificateType(models.Model):
         return [s.strip() for s in self.synonyms.replace(",", "、").split("、") if s.strip()]
 
     def clean(self):
+        try:
+            parsed = list(string.Formatter().parse(self.body or ""))
+        except ValueError:
+            raise ValidationError(
+                {"body": _("A brace is not closed: write fields as {name}.")}
+            ) from None
         unknown = [
             name
-            for _text, name, _spec, _conv in string.Formatter().parse(self.body or "")
+            for _text, name, _spec, _conv in parsed
             if name is not None and name not in TEMPLATE_FIELDS
         ]
         if unknown:

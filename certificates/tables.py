@@ -72,6 +72,14 @@ class CertificateRequestTable(BaseTable):
 
 
 class CertificateTypeTable(BaseTable):
+    edit = tables.LinkColumn(
+        "certificates:type_edit",
+        args=[tables.A("pk")],
+        text=_("Edit"),
+        orderable=False,
+        verbose_name="",
+        exclude_from_export=True,
+    )
     name = tables.Column()
     valid_from = DayColumn()
     valid_to = DayColumn()
@@ -96,4 +104,5 @@ class CertificateTypeTable(BaseTable):
             "valid_to",
             "active",
         )
-        sequence = fields
+        sequence = (*fields, "edit")
+        always = ("edit",)

@@ -25,11 +25,17 @@ from django.views.generic import TemplateView
 
 from certificates import metrics, services
 from certificates.filters import CertificateRequestFilterSet, CertificateTypeFilterSet
-from certificates.forms import IssueForm, RequestForm, RevokeForm
+from certificates.forms import CertificateTypeForm, IssueForm, RequestForm, RevokeForm
 from certificates.models import CertificateRequest, CertificateType, Outcome
 from certificates.tables import CertificateRequestTable, CertificateTypeTable
 from committee import scoping
-from committee.generic import ObjectDetailView, ObjectListView, scoped_object_or_404
+from committee.generic import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectListView,
+    ObjectUpdateView,
+    scoped_object_or_404,
+)
 from committee.models import Community, StreetOffice
 from committee.pdf import pdf_response, render_pdf
 from committee.roles import Action
@@ -386,6 +392,37 @@ class CertificateTypeListView(RecordLinkMixin, ObjectListView):
     """The district's allowed and banned certificates, as the desk checks them."""
 
     model = CertificateType
+    queryset = CertificateType.objects.order_by("kind", "category", "name", "-valid_from")
     table_class = CertificateTypeTable
     filterset_class = CertificateTypeFilterSet
     template_name = "certificates/type_list.html"
+    add_url_name = "certificates:type_create"
+    write_action = Action.ADMINISTER
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if not scoping.districts(self.request.user, Action.ADMINISTER).exists():
+            kwargs["exclude"] = ("edit",)
+        return kwargs
+
+
+class CertificateTypeCreateView(ObjectCreateView):
+    """The district adds a type, or a new version of one from a later date."""
+
+    model = CertificateType
+    form_class = CertificateTypeForm
+    write_action = Action.ADMINISTER
+
+    def get_success_url(self):
+        messages.success(self.request, _("Saved."))
+        return reverse("certificates:type_list")
+
+
+class CertificateTypeUpdateView(ObjectUpdateView):
+    model = CertificateType
+    form_class = CertificateTypeForm
+    write_action = Action.ADMINISTER
+
+    def get_success_url(self):
+        messages.success(self.request, _("Saved."))
+        return reverse("certificates:type_list")

@@ -134,3 +134,11 @@ def test_a_template_with_an_unknown_field_is_refused(world, types):
     with pytest.raises(ValidationError) as error:
         certificate_type.full_clean()
     assert "body" in error.value.error_dict
+
+
+def test_a_template_with_an_unclosed_brace_is_refused(world, types):
+    certificate_type = types[RESIDENCE]
+    certificate_type.body = "兹证明{name"
+    with pytest.raises(ValidationError) as error:
+        certificate_type.full_clean()
+    assert "body" in error.value.error_dict

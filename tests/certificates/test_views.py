@@ -287,3 +287,64 @@ class TestRegister:
         bank_label = str(InstitutionKind.BANK.label)
         bank = next(r for r in response.context["by_institution"] if r.label == bank_label)
         assert bank.counts.refused == 2
+
+
+@covers("certificates:type_edit")
+class TestTypeEdit:
+    def url(self, certificate_type):
+        return reverse("certificates:type_edit", args=[certificate_type.pk])
+
+    def test_scoping(self, client, as_user, staff_a, district_officer, types, world):
+        from tests.factories import DistrictFactory, member
+
+        certificate_type = types[NO_CRIME]
+        assert login_redirect(client.get(self.url(certificate_type)))
+        assert as_user(staff_a).get(self.url(certificate_type)).status_code == 403
+        elsewhere = member("district_officer", DistrictFactory(), username="elsewhere")
+        assert as_user(elsewhere).get(self.url(certificate_type)).status_code == 404
+        assert as_user(district_officer).get(self.url(certificate_type)).status_code == 200
+
+    def test_the_district_names_who_issues_it_instead(
+        self, as_user, district_officer, types, world
+    ):
+        certificate_type = types[NO_CRIME]
+        form = as_user(district_officer).get(self.url(certificate_type)).context["form"]
+        data = {
+            name: ("on" if value is True else "" if value in (None, False) else value)
+            for name, value in form.initial.items()
+        }
+        data.update(district=world.district.pk, refer_to="公安机关（派出所户籍窗口）")
+        data["valid_from"] = certificate_type.valid_from.isoformat()
+        response = as_user(district_officer).post(self.url(certificate_type), data)
+        assert response.status_code == 302
+        certificate_type.refresh_from_db()
+        assert certificate_type.refer_to == "公安机关（派出所户籍窗口）"
+
+    def test_a_body_with_unknown_fields_is_refused(self, as_user, district_officer, types, world):
+        certificate_type = types[RESIDENCE]
+        form = as_user(district_officer).get(self.url(certificate_type)).context["form"]
+        data = {
+            name: ("on" if value is True else "" if value in (None, False) else value)
+            for name, value in form.initial.items()
+        }
+        data.update(district=world.district.pk, body="兹证明{name}月薪{salary}")
+        data["valid_from"] = certificate_type.valid_from.isoformat()
+        response = as_user(district_officer).post(self.url(certificate_type), data)
+        assert response.status_code == 200 and "body" in response.context["form"].errors
+        certificate_type.refresh_from_db()
+        assert "{salary}" not in certificate_type.body
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_counts_and_banned_pages_run_a_fixed_number_of_queries(
+    as_user, official_a, make_request, world, django_assert_max_num_queries, n
+):
+    for i in range(n):
+        make_request(world.community_a, NO_CRIME, institution=f"银行{i}")
+        make_request(world.community_a2)
+    client = as_user(official_a)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("certificates:summary")).status_code == 200
+    with django_assert_max_num_queries(8):
+        url = reverse("certificates:banned_demand", args=[world.street_a.pk])
+        assert client.get(url).status_code == 200
