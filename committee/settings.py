@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "surveys",
     "tasks",
     "funds",
+    "certificates",
     "dashboards",
 ]
 

@@ -44,5 +44,6 @@ urlpatterns = [
     path("funds/", include("funds.urls")),
     path("staff/", include("staff.urls")),
     path("surveys/", include("surveys.urls")),
+    path("certificates/", include("certificates.urls")),
     path("dashboards/", include("dashboards.urls")),
 ]

@@ -9,3 +9,8 @@ class DashboardsConfig(AppConfig):
     nav_label = _("Dashboards")
     nav_url_name = "dashboards:index"
     nav_order = 50
+
+    def ready(self):
+        from dashboards import certificate_panels
+
+        certificate_panels.register()

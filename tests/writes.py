@@ -12,7 +12,9 @@ from django.db.models.signals import pre_delete, pre_save
 
 from committee.services import in_service
 
-OUR_APPS = frozenset({"committee", "staff", "surveys", "tasks", "funds", "dashboards"})
+OUR_APPS = frozenset(
+    {"committee", "staff", "surveys", "tasks", "funds", "certificates", "dashboards"}
+)
 
 _handling: ContextVar[bool] = ContextVar("juwei_handling_request", default=False)
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from certificates import demo as certificates_demo
 from committee import demo as committee_demo
 from dashboards import demo as dashboards_demo
 from funds import demo as funds_demo
@@ -11,7 +12,7 @@ from surveys import demo as surveys_demo
 from tasks import demo as tasks_demo
 
 # Layer order (shared/DESIGN.md): an app's demo may use what the ones before it made.
-DEMOS = [staff_demo, surveys_demo, tasks_demo, funds_demo, dashboards_demo]
+DEMOS = [staff_demo, surveys_demo, tasks_demo, funds_demo, certificates_demo, dashboards_demo]
 
 
 class Command(BaseCommand):
