@@ -29,6 +29,7 @@ from certificates.models import (
     Outcome,
 )
 from committee.models import Community, District
+from committee.services import service
 
 TYPES_FILE = Path(__file__).resolve().parent / "data" / "certificate_types.csv"
 TYPES_VALID_FROM = date(2024, 1, 1)
@@ -46,6 +47,7 @@ class TypesLoad:
     unchanged: int
 
 
+@service
 def load_certificate_types(
     *, district: District, path: Path | None = None, valid_from: date | None = None
 ) -> TypesLoad:
@@ -144,6 +146,7 @@ def suggest_types(*, district: District, text: str, on: date | None = None) -> l
 # --- the desk --------------------------------------------------------------------------
 
 
+@service
 def record_request(
     *,
     community: Community,
@@ -223,6 +226,7 @@ def record_request(
     return request
 
 
+@service
 def issue_referred(*, request: CertificateRequest, facts: str = "", by=None) -> CertificateRequest:
     """Issue a referred request once the resident has brought the evidence."""
     with transaction.atomic():
@@ -239,6 +243,7 @@ def issue_referred(*, request: CertificateRequest, facts: str = "", by=None) -> 
     return locked
 
 
+@service
 def revoke_certificate(*, request: CertificateRequest, reason: str, by) -> CertificateRequest:
     """Revoke an issued certificate; the verification page says so from now on."""
     reason = (reason or "").strip()

@@ -39,6 +39,7 @@ from committee.generic import (
 from committee.models import Community, StreetOffice
 from committee.pdf import pdf_response, render_pdf
 from committee.roles import Action
+from committee.services import save_record
 
 
 class RecordLinkMixin:
@@ -93,6 +94,7 @@ class RequestCreateView(LoginRequiredMixin, View):
     """The desk: record what the resident asks for; services.record_request decides it."""
 
     template_name = "certificates/request_form.html"
+    services = (services.record_request,)
 
     def communities(self):
         return scoping.communities(self.request.user, Action.CHANGE).select_related("street_office")
@@ -230,6 +232,8 @@ class _RequestActionView(LoginRequiredMixin, View):
 
 
 class IssueView(_RequestActionView):
+    services = (services.issue_referred,)
+
     def post(self, request, pk: int):
         found = self.request_object(pk)
         form = IssueForm(request.POST)
@@ -246,6 +250,8 @@ class IssueView(_RequestActionView):
 
 
 class RevokeView(_RequestActionView):
+    services = (services.revoke_certificate,)
+
     def post(self, request, pk: int):
         found = self.request_object(pk)
         form = RevokeForm(request.POST)
@@ -341,7 +347,7 @@ class SummaryView(LoginRequiredMixin, RecordLinkMixin, TemplateView):
             months=[(date(year, m, 1), by_month.get(date(year, m, 1))) for m in range(1, 13)],
             totals=metrics.outcome_counts(chosen, start, end),
             by_institution=metrics.outcome_counts_by_institution_kind(chosen, start, end),
-            offices=_whole_offices(visible),
+            offices=StreetOffice.objects.visible_to(self.request.user).order_by("code"),
         )
         return context
 
@@ -364,28 +370,11 @@ class BannedDemandView(LoginRequiredMixin, RecordLinkMixin, TemplateView):
         return context
 
 
-def _whole_offices(visible):
-    """The street offices all of whose communities the user sees."""
-    hidden = Community.objects.exclude(pk__in=visible.values("pk"))
-    return (
-        StreetOffice.objects.filter(communities__in=visible)
-        .exclude(communities__in=hidden)
-        .distinct()
-        .order_by("code")
-    )
-
-
 def _street_office_or_404(user, pk: int) -> StreetOffice:
-    """A street office the user may view whole (every one of its communities), else 404."""
-    office = StreetOffice.objects.select_related("district").filter(pk=pk).first()
-    group = Community.objects.filter(street_office=office) if office else None
-    if (
-        group is None
-        or not group.exists()
-        or group.exclude(pk__in=scoping.communities(user)).exists()
-    ):
-        raise Http404(_("No such record, or not one you may see."))
-    return office
+    """A street office the user may view whole (committee/scoping.py's rule), else 404."""
+    return scoped_object_or_404(
+        StreetOffice.objects.visible_to(user).select_related("district"), pk=pk
+    )
 
 
 class CertificateTypeListView(RecordLinkMixin, ObjectListView):
@@ -412,6 +401,7 @@ class CertificateTypeCreateView(ObjectCreateView):
     model = CertificateType
     form_class = CertificateTypeForm
     write_action = Action.ADMINISTER
+    service = save_record  # district settings: save_record asks for the district's right
 
     def get_success_url(self):
         messages.success(self.request, _("Saved."))
@@ -422,6 +412,7 @@ class CertificateTypeUpdateView(ObjectUpdateView):
     model = CertificateType
     form_class = CertificateTypeForm
     write_action = Action.ADMINISTER
+    service = save_record  # district settings: save_record asks for the district's right
 
     def get_success_url(self):
         messages.success(self.request, _("Saved."))
