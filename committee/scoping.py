@@ -6,6 +6,7 @@ says what each role may do there. Everything else asks this module:
 - ``communities(user, action)``: the communities the user may act on;
 - ``can(user, action, community)``: the same question for one community;
 - ``districts(user, action)``: for district-level settings (catalogue, thresholds);
+- ``users(user, action)``: the accounts a district officer looks after (login unlocks);
 - ``ScopedQuerySet``: the base of every scoped model's manager, offering
   ``visible_to(user)``, ``changeable_by(user)`` and ``for_action(user, action)``.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -127,6 +129,26 @@ def districts(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[Distr
     ids = district_ids(user, action)
     qs = district_model._default_manager.all()
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def users(user: AnyUser, action: str = Action.ADMINISTER) -> models.QuerySet:
+    """The accounts `user` may look after (unlock a login): those with a membership in a
+    district where `user` may do `action`, so a district officer's own district's people;
+    superusers everyone."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    ids = district_ids(user, action)
+    if ids is None:
+        return user_model._default_manager.all()
+    if not ids or action == Action.VIEW:
+        # Anyone in a district may view its catalogue; its people are not that open.
+        return user_model._default_manager.none()
+    membership_model = apps.get_model("committee", "Membership")
+    in_district = membership_model._default_manager.filter(
+        Q(district_id__in=ids)
+        | Q(street_office__district_id__in=ids)
+        | Q(community__street_office__district_id__in=ids)
+    )
+    return user_model._default_manager.filter(pk__in=in_district.values("user_id"))
 
 
 def has_role(user: AnyUser, *roles: Role) -> bool:
