@@ -482,14 +482,15 @@ class StreetOfficeYearView(ComparisonView):
 
 
 class YearActionView(LoginRequiredMixin, View):
-    """Close, reopen, publish or withdraw a year's books: POST only, through a service."""
+    """Reopen, publish or withdraw a year's books: POST only, through a service.
+
+    Closing has its own page, which shows what will lock (funds/close_views.py)."""
 
     def post(self, request, pk: int, year: int, action: str):
         community = scoped_object_or_404(
             Community.objects.visible_to(request.user).select_related("street_office"), pk=pk
         )
         act = {
-            "close": (services.close_year, {}, _("The books of %(year)s are closed.")),
             "reopen": (services.reopen_year, {}, _("The books of %(year)s are open again.")),
             "publish": (
                 services.publish_notice,
