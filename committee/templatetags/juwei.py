@@ -1,7 +1,9 @@
 """Template filters shared by every app: {% load juwei %}."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
+from committee import charts
 from committee.tables import format_money
 
 register = template.Library()
@@ -11,3 +13,9 @@ register = template.Library()
 def money(value) -> str:
     """¥1,234.50"""
     return format_money(value)
+
+
+@register.simple_tag
+def chart_css() -> str:
+    """The charts' stylesheet, for PDFs (pages link static/css/charts.css)."""
+    return mark_safe(charts.chart_css())  # noqa: S308 -- pygal's own CSS, no user input
