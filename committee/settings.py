@@ -249,6 +249,21 @@ STORAGES = {
         )
     },
 }
+# Backups (django-dbbackup, `manage.py backup` / `restore`, docs/operations.md): SQLite
+# through its online backup API (safe while the app runs), PostgreSQL through pg_dump's
+# custom format and pg_restore. Files go to BACKUP_DIR, the newest BACKUP_KEEP kept.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", "").strip() or BASE_DIR / "backups")
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "dbbackup.db.sqlite.SqliteBackupConnector",
+    "django.db.backends.postgresql": "dbbackup.db.postgresql.PgDumpBinaryConnector",
+}
+DBBACKUP_CLEANUP_KEEP = env_int("BACKUP_KEEP", 30)
+DBBACKUP_SEND_EMAIL = False
+
 # Tests and `make run` serve straight from the finders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 
