@@ -23,8 +23,6 @@ class Command(BaseCommand):
     def handle(self, *args, path=None, interactive=True, verbosity=1, **options):
         # SQLite's restore writes the database file: no connection may hold it open.
         connections.close_all()
-        call_command(
-            "dbrestore", input_path=path, interactive=interactive, verbosity=verbosity
-        )
+        call_command("dbrestore", input_path=path, interactive=interactive, verbosity=verbosity)
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Restored."))
