@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CommitteeConfig(AppConfig):
     name = "committee"
     verbose_name = _("Hierarchy and access")
+
+    def ready(self):
+        from committee import sessions  # noqa: F401 -- connects the login signal

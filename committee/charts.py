@@ -1,14 +1,19 @@
 """Server-drawn SVG charts (pygal), the same picture on a page and in a PDF.
 
 No JavaScript and nothing fetched: pygal's default tooltip script comes from a CDN,
-so every chart here sets ``js=[]``. Values are printed on the bars and every series
-is named in the legend, so no chart needs colour to be read. Templates put the
-numbers in a table beside each chart as well (for screen readers and copying).
+so every chart here sets ``js=[]``. No inline style either, for the Content-Security-
+Policy: pygal's stylesheet is the same for every chart here but for its id, so it is
+taken out of each SVG and served once as static/css/charts.css (``chart_css()``
+makes it; a test keeps the file in step), and PDFs embed it in their own stylesheet.
+Values are printed on the bars and every series is named in the legend, so no chart
+needs colour to be read. Templates put the numbers in a table beside each chart as
+well (for screen readers and copying).
 """
 
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from functools import cache
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
@@ -54,14 +59,37 @@ def _plain(value: Number) -> float | None:
 
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+_STYLESHEET = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S)
+_CHART_ID = re.compile(r"#chart-[0-9a-f-]{36}")
 # The legend's ids serve pygal's script only, and repeat across charts on one page.
 _LEGEND_ID = re.compile(r' id="activate-serie-\d+"')
+_INLINE_STYLE = re.compile(r' style="[^"]*"')
 
 
 def _render(chart) -> SafeString:
     # pygal always inlines a config script for its tooltips; a static chart needs none.
-    svg = _LEGEND_ID.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
+    svg = _INLINE_STYLE.sub("", _STYLESHEET.sub("", svg))
+    svg = _LEGEND_ID.sub("", svg)
     return mark_safe(svg)  # noqa: S308 -- pygal escapes the labels it draws
+
+
+# Enough series for any chart here: pygal's stylesheet has a rule per series colour.
+_MOST_SERIES = 16
+
+
+@cache
+def chart_css() -> str:
+    """pygal's stylesheet for every chart here, for static/css/charts.css and PDFs."""
+    series = [(str(n), [1]) for n in range(_MOST_SERIES)]
+    chart = pygal.Bar(**_config("", 100, 100, None))
+    for name, values in series:
+        chart.add(name, values)
+    stylesheet = _STYLESHEET.search(chart.render(is_unicode=True)).group(1)
+    stylesheet = _CHART_ID.sub("svg.pygal-chart", stylesheet).strip()
+    # The tooltip's inline "opacity: 0" is gone with the other inline styles; only
+    # pygal's script would show it, and there is none.
+    return stylesheet + "\nsvg.pygal-chart .tooltip{display:none}\n"
 
 
 def _config(title: str, width: int, height: int, formatter, **extra) -> dict:

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from committee import scoping
+from committee import lockouts, scoping
 
 
 def navigation(request) -> dict:
@@ -29,4 +29,4 @@ def navigation(request) -> dict:
         )
     items.sort(key=lambda item: item["order"])
     units = [{"unit": str(m.unit), "role": m.get_role_display()} for m in scoping.memberships(user)]
-    return {"nav_items": items, "user_units": units}
+    return {"nav_items": items, "user_units": units, "may_unlock": lockouts.may_unlock(user)}

@@ -8,6 +8,7 @@ says what each role may do there. Everything else asks this module:
 - ``districts(user, action)``: for district-level settings (catalogue, thresholds);
 - ``street_offices(user, action)`` / ``whole_districts(user, action)``: the groups whose
   every community the user may act on (the street-office and district pages);
+- ``users(user, action)``: the accounts a district officer looks after (login unlocks);
 - ``ScopedQuerySet``: the base of every scoped model's manager, offering
   ``visible_to(user)``, ``changeable_by(user)`` and ``for_action(user, action)``.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -152,6 +154,26 @@ def street_offices(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[
 def whole_districts(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[District]:
     """The districts whose every community the user may do `action` on."""
     return _whole_groups(user, action, "District", "street_office__district")
+
+
+def users(user: AnyUser, action: str = Action.ADMINISTER) -> models.QuerySet:
+    """The accounts `user` may look after (unlock a login): those with a membership in a
+    district where `user` may do `action`, so a district officer's own district's people;
+    superusers everyone."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    ids = district_ids(user, action)
+    if ids is None:
+        return user_model._default_manager.all()
+    if not ids or action == Action.VIEW:
+        # Anyone in a district may view its catalogue; its people are not that open.
+        return user_model._default_manager.none()
+    membership_model = apps.get_model("committee", "Membership")
+    in_district = membership_model._default_manager.filter(
+        Q(district_id__in=ids)
+        | Q(street_office__district_id__in=ids)
+        | Q(community__street_office__district_id__in=ids)
+    )
+    return user_model._default_manager.filter(pk__in=in_district.values("user_id"))
 
 
 def has_role(user: AnyUser, *roles: Role) -> bool:

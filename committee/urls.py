@@ -37,6 +37,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/lockouts/", views.LockoutListView.as_view(), name="lockout_list"),
+    path("accounts/lockouts/unlock/", views.LockoutUnlockView.as_view(), name="lockout_unlock"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include(committee_patterns)),

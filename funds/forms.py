@@ -97,3 +97,23 @@ class ScenarioForm(forms.Form):
         min_value=0,
         error_messages=AMOUNT_ERRORS,
     )
+
+
+class CloseYearForm(forms.Form):
+    """The chair's confirmation on the close page; a year not yet ended needs the box ticked."""
+
+    before_year_end = forms.BooleanField(
+        label=_("I know this year has not ended, and close it anyway"),
+        required=False,
+    )
+
+    def __init__(self, *args, early: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.early = early
+        if not early:
+            del self.fields["before_year_end"]
+        else:
+            self.fields["before_year_end"].required = True
+            self.fields["before_year_end"].error_messages["required"] = _(
+                "Tick the box to close a year before it has ended."
+            )

@@ -11,10 +11,12 @@ Rules (issue #5):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -328,16 +330,66 @@ def _year(community: Community, year: int) -> FinancialYear:
     return book
 
 
+@dataclass(frozen=True)
+class YearContents:
+    """What closing a year locks: its records, counted and summed."""
+
+    incomes: int
+    income_total: Decimal
+    expenses: int
+    expense_total: Decimal
+    budget_lines: int
+    budget_total: Decimal
+    days_left: int  # of the calendar year, counting today; 0 once it has ended
+
+
+def year_contents(*, community: Community, year: int) -> YearContents:
+    """The records a close would lock, in three aggregate queries."""
+
+    def count_and_sum(model, amount) -> tuple[int, Decimal]:
+        found = model.objects.filter(community=community, year=year).aggregate(
+            n=Count("pk"), total=Sum(amount)
+        )
+        return found["n"], found["total"] or ZERO
+
+    # Pooling is kept positive and deducted, as on the year page.
+    net_income = Case(
+        When(kind=Income.Kind.POOLING, then=-F("amount")),
+        default=F("amount"),
+        output_field=MONEY_FIELD,
+    )
+    incomes, income_total = count_and_sum(Income, net_income)
+    expenses, expense_total = count_and_sum(Expense, "amount")
+    budget_lines, budget_total = count_and_sum(BudgetLine, "planned")
+    today = timezone.localdate()
+    days_left = max(0, (date(year, 12, 31) - today).days + 1) if year >= today.year else 0
+    return YearContents(
+        incomes, income_total, expenses, expense_total, budget_lines, budget_total, days_left
+    )
+
+
 @service
-def close_year(*, community: Community, year: int, user) -> FinancialYear:
-    """The chair closes a year's books: nothing in them changes any more."""
+def close_year(
+    *, community: Community, year: int, user, before_year_end: bool = False
+) -> FinancialYear:
+    """The chair closes a year's books: nothing in them changes any more.
+
+    Closing a year that has not ended yet must be asked for (``before_year_end``):
+    everything dated in its remaining days could then no longer be entered.
+    """
     if not can(user, Action.MANAGE, community):
         raise PermissionDenied(_("Only the community's chair may close a year."))
     book = _year(community, year)
     if book.closed:
         raise ValidationError(_("The books of %(year)s are already closed.") % {"year": year})
-    if year > timezone.localdate().year:
+    today = timezone.localdate()
+    if year > today.year:
         raise ValidationError(_("A year that has not begun cannot be closed."))
+    if year == today.year and not before_year_end:
+        raise ValidationError(
+            _("%(year)s has not ended yet; confirm that you want to close it before 31 December.")
+            % {"year": year}
+        )
     book.closed_at = timezone.now()
     book.closed_by = user
     book.save()

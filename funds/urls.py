@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funds import importers, views
+from funds import close_views, importers, views
 
 app_name = "funds"
 urlpatterns = [
@@ -15,6 +15,12 @@ urlpatterns = [
         "communities/<int:pk>/<int:year>/",
         views.CommunityYearView.as_view(),
         name="community_year",
+    ),
+    # Before year_action: its <str:action> would take "close" too.
+    path(
+        "communities/<int:pk>/<int:year>/close/",
+        close_views.YearCloseView.as_view(),
+        name="year_close",
     ),
     path(
         "communities/<int:pk>/<int:year>/<str:action>/",

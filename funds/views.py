@@ -470,7 +470,9 @@ class StreetOfficeYearView(ComparisonView):
 
 
 class YearActionView(LoginRequiredMixin, View):
-    """Close, reopen, publish or withdraw a year's books: POST only, through a service."""
+    """Reopen, publish or withdraw a year's books: POST only, through a service.
+
+    Closing has its own page, which shows what will lock (funds/close_views.py)."""
 
     services = (services.close_year, services.reopen_year, services.publish_notice)
 
@@ -479,7 +481,6 @@ class YearActionView(LoginRequiredMixin, View):
             Community.objects.visible_to(request.user).select_related("street_office"), pk=pk
         )
         act = {
-            "close": (services.close_year, {}, _("The books of %(year)s are closed.")),
             "reopen": (services.reopen_year, {}, _("The books of %(year)s are open again.")),
             "publish": (
                 services.publish_notice,

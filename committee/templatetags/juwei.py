@@ -1,8 +1,9 @@
 """Template filters shared by every app: {% load juwei %}."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from committee import numbers
+from committee import charts, numbers
 from committee.tables import format_money
 
 register = template.Library()
@@ -18,3 +19,9 @@ def money(value) -> str:
 def percent(value) -> str:
     """A Decimal share (0.4) as 40 %, half up (0.6667 is 67 %); a dash when there is none."""
     return numbers.percent(value)
+
+
+@register.simple_tag
+def chart_css() -> str:
+    """The charts' stylesheet, for PDFs (pages link static/css/charts.css)."""
+    return mark_safe(charts.chart_css())  # noqa: S308 -- pygal's own CSS, no user input

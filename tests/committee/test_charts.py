@@ -1,7 +1,10 @@
 import re
 from decimal import Decimal
 
-from committee.charts import bar_chart, line_chart
+from django.conf import settings
+from django.urls import reverse
+
+from committee.charts import bar_chart, chart_css, line_chart
 
 
 def test_charts_are_self_contained_svg_with_values_printed():
@@ -23,3 +26,30 @@ def test_charts_are_self_contained_svg_with_values_printed():
 def test_line_chart_names_each_series():
     svg = line_chart("趋势", ["1月", "2月", "3月"], [("爱国社区", [1, 2, None])])
     assert "爱国社区" in svg and "<script" not in svg
+
+
+def test_charts_carry_no_inline_style_for_the_content_security_policy():
+    svg = bar_chart("工时", ["1月"], [("政务性", [1]), ("事务性", [2])])
+    assert "<style" not in svg
+    assert " style=" not in svg
+    assert 'class="pygal-chart"' in svg
+
+
+def test_the_static_chart_stylesheet_is_pygals_own():
+    """static/css/charts.css is chart_css() written out; after a pygal upgrade or a change
+    of STYLE, rewrite it with
+    .venv/bin/python -c "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] =
+    'committee.settings'; django.setup(); from committee.charts import chart_css;
+    open('static/css/charts.css', 'w').write(chart_css())"
+    """
+    assert (settings.BASE_DIR / "static/css/charts.css").read_text() == chart_css()
+    assert "svg.pygal-chart .color-0" in chart_css()
+    assert "#chart-" not in chart_css()
+
+
+def test_pages_link_the_chart_stylesheet_and_pdfs_embed_it(as_user, staff_a):
+    from django.template.loader import render_to_string
+
+    page = as_user(staff_a).get(reverse("committee:community_list")).content.decode()
+    assert "css/charts.css" in page
+    assert "svg.pygal-chart .color-0" in render_to_string("reports/base_pdf.html", {})

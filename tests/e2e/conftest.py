@@ -35,6 +35,20 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def page(page):
+    """Every browser test fails on a Content-Security-Policy violation in the console."""
+    violations: list[str] = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", watch)
+    yield page
+    assert not violations, "\n".join(violations)
+
+
+@pytest.fixture
 def demo(transactional_db):
     from django.core.management import call_command
 

@@ -5,6 +5,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +44,7 @@ def test_aiguo_shows_the_report_gap_on_the_page_and_in_the_metrics(demo, client,
         assert s.allocated == D("1250.00") * timezone.localdate().month
         assert s.usable < s.essential_costs
 
-    client.login(username="aiguo", password="juwei-demo")
+    client.force_login(get_user_model().objects.get(username="aiguo"))
     page = client.get(reverse("funds:community_year", args=[aiguo.pk, year])).content.decode()
     assert figure(page, "allocated") == s.allocated
     assert figure(page, "usable") == s.usable

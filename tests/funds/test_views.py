@@ -373,23 +373,24 @@ class TestYearPages:
 
     def test_anonymous_and_out_of_scope(self, client, as_user, world, staff_b, official_b):
         assert is_login_redirect(client.get(self.url(world.community_a)))
-        assert is_login_redirect(client.post(self.action(world.community_a, "close")))
+        assert is_login_redirect(client.post(self.action(world.community_a, "reopen")))
         so_url = reverse("funds:street_office_year", args=[world.street_a.pk, 2025])
         assert is_login_redirect(client.get(so_url))
         assert is_login_redirect(client.get(reverse("funds:comparison", args=[2025])))
         for user in (staff_b, official_b):
             assert as_user(user).get(self.url(world.community_a)).status_code == 404
-            assert as_user(user).post(self.action(world.community_a, "close")).status_code == 404
+            assert as_user(user).post(self.action(world.community_a, "reopen")).status_code == 404
         assert as_user(official_b).get(so_url).status_code == 404
 
     def test_the_chair_closes_and_the_district_reopens(
         self, as_user, world, staff_a, chair_a, official_a, district_officer
     ):
         c = world.community_a
-        assert as_user(staff_a).post(self.action(c, "close")).status_code == 403
-        assert as_user(official_a).post(self.action(c, "close")).status_code == 403
+        close = reverse("funds:year_close", args=[c.pk, 2025])
+        assert as_user(staff_a).post(close).status_code == 403
+        assert as_user(official_a).post(close).status_code == 403
         assert not services.is_closed(community=c, year=2025)
-        response = as_user(chair_a).post(self.action(c, "close"), follow=True)
+        response = as_user(chair_a).post(close, follow=True)
         assert "2025 年的账目已结账" in response.content.decode()
         assert services.is_closed(community=c, year=2025)
         assert as_user(chair_a).post(self.action(c, "reopen")).status_code == 403
