@@ -289,7 +289,8 @@ def _number(request: CertificateRequest, *, on: date) -> None:
     request.number_year = on.year
     request.serial = counter.last
     request.number = format_number(request.community, word, on.year, counter.last)
-    request.token = secrets.token_urlsafe(16)
+    # 128 random bits in hex: nothing to guess, and no "-" for a printed line to break at.
+    request.token = secrets.token_hex(16)
     request.issued_on = on
 
 
