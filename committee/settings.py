@@ -71,7 +71,14 @@ def database_from_env() -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {"init_command": "PRAGMA foreign_keys=ON;"},
+            # IMMEDIATE: a transaction takes the write lock when it begins, so two workers
+            # queue for it (up to `timeout` seconds) instead of one failing with "database
+            # is locked" when both try to upgrade a read lock.
+            "OPTIONS": {
+                "init_command": "PRAGMA foreign_keys=ON;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60))

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from committee.bounds import PAY_MAX
 from committee.import_views import ImportView
 from committee.imports import (
     CHOICE,
@@ -43,6 +44,7 @@ PARTS = {
     "performance_pay": "绩效工资",
     "other_allowances": "其他津贴",
 }
+PAY_RANGE = {"low": Decimal("0"), "high": PAY_MAX}
 _MONTH = re.compile(r"^(\d{4})\s*[年/\-.]\s*(\d{1,2})\s*月?$")
 
 
@@ -76,13 +78,13 @@ class PayRecordImporter(Importer):
             choices=choice_labels(PayRecord.Kind.choices),
             example="月工资",
         ),
-        Column("basic_pay", PARTS["basic_pay"], kind=DECIMAL, example="2,400"),
+        Column("basic_pay", PARTS["basic_pay"], kind=DECIMAL, example="2,400", **PAY_RANGE),
         *(
-            Column(field, header, kind=DECIMAL, required=False, example="300")
+            Column(field, header, kind=DECIMAL, required=False, example="300", **PAY_RANGE)
             for field, header in PARTS.items()
             if field != "basic_pay"
         ),
-        Column("net", NET, kind=DECIMAL, required=False, example=""),
+        Column("net", NET, kind=DECIMAL, required=False, example="", **PAY_RANGE),
         Column("paid_on", PAID_ON, kind=DATE, required=False, example="2026/4/10"),
     ]
 

@@ -8,6 +8,7 @@ closest name suggested, and records already saved are refused as duplicates.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -74,7 +75,14 @@ class TaskImporter(Importer):
             example="政务性",
         ),
         Column("catalogue_item", CATALOGUE, required=False, example="", max_length=200),
-        Column("money_promised", MONEY_PROMISED, kind=DECIMAL, required=False, example="¥1,500"),
+        Column(
+            "money_promised",
+            MONEY_PROMISED,
+            kind=DECIMAL,
+            required=False,
+            example="¥1,500",
+            low=Decimal("0"),
+        ),
         Column("deadline", DEADLINE, kind=DATE, required=False, example="2026/4/30"),
         Column("description", DESCRIPTION, required=False, example="入户登记，报街道"),
     ]
@@ -192,7 +200,7 @@ class TimeEntryImporter(Importer):
     columns = [
         Column("date", DAY, kind=DATE, example="2026-04-07"),
         Column("staff_member", STAFF, example="王芳", max_length=50),
-        Column("hours", HOURS, kind=DECIMAL, example="1.5"),
+        Column("hours", HOURS, kind=DECIMAL, example="1.5", low=Decimal("0"), high=Decimal("24")),
         Column("task", TASK, required=False, example="2026年第二季度流动人口统计"),
         Column(
             "resident_work",
