@@ -29,6 +29,7 @@ MAX_SHEETS = 50
 MAX_COLUMNS = 60
 # Cells a sheet may hold on average per row allowed: a ledger has a dozen columns at most.
 MAX_COLUMNS_PER_ROW = 20
+SPARE_TAGS = 20_000
 _BIG_PARTS = ("xl/worksheets/", "xl/sharedStrings.xml")
 
 
@@ -103,7 +104,7 @@ def _scan(archive: zipfile.ZipFile, part: zipfile.ZipInfo, max_rows: int) -> Non
     accepts is refused before openpyxl parses any of it.
     """
     sheet = part.filename.startswith("xl/worksheets/")
-    rows = cells = 0
+    rows = cells = tags = 0
     tail = b""
     try:
         with archive.open(part) as stream:
@@ -121,6 +122,7 @@ def _scan(archive: zipfile.ZipFile, part: zipfile.ZipInfo, max_rows: int) -> Non
                     # what the tail held was counted with the chunk before.
                     rows += window.count(b"<row") - tail.count(b"<row")
                     cells += _count(window, _CELL_TAGS) - _count(tail, _CELL_TAGS)
+                    tags += chunk.count(b"<")
                 tail = window[-32:]
     except WorkbookRefused:
         raise
@@ -133,6 +135,13 @@ def _scan(archive: zipfile.ZipFile, part: zipfile.ZipInfo, max_rows: int) -> Non
                 "you do not need, or split the file."
             )
             % {"max": f"{max_rows:,}"}
+        )
+    # A row takes 2 tags, a cell 4 to 6; columns, merged cells and page setup a few
+    # thousand at most. Anything far beyond that is nesting meant to make the parser slow.
+    if tags > SPARE_TAGS + 4 * rows + 8 * cells:
+        raise WorkbookRefused(
+            _("A sheet holds %(count)s XML elements that are neither rows nor cells.")
+            % {"count": f"{tags - 4 * rows - 8 * cells:,}"}
         )
     if cells > max_rows * MAX_COLUMNS_PER_ROW:
         raise WorkbookRefused(

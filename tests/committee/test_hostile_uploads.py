@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from funds.importers import ExpenseImporter, IncomeImporter
+from funds.ledger import LedgerImporter
 from funds.models import Expense, Income
 from staff.importers import PayRecordImporter
 from staff.models import PayRecord
@@ -29,6 +30,7 @@ ENDPOINTS = {
     "funds:income_import": IncomeImporter,
     "funds:expense_import": ExpenseImporter,
     "staff:payrecord_import": PayRecordImporter,
+    "funds:ledger_import": LedgerImporter,
 }
 MODELS = (Task, TimeEntry, Income, Expense, PayRecord)
 SECONDS = 5
