@@ -311,6 +311,9 @@ class Importer:
 
     title = gettext_lazy("Import")
     columns: list[Column] = []
+    # The list's table: its column headers (in every language) are read as well, so the
+    # list's own Excel export imports back unchanged.
+    table_class: type | None = None
 
     def __init__(self, *, user, community=None):
         self.user = user
@@ -434,12 +437,35 @@ class Importer:
         errors.extend(self.clean_all(parsed))
         return ParseResult(parsed, errors, skipped=skipped)
 
+    @classmethod
+    def export_headers(cls) -> dict[str, set[str]]:
+        """The list table's header of each column, in Chinese and English, by column key."""
+        cached = cls.__dict__.get("_export_headers")
+        if cached is not None:
+            return cached
+        from django.utils import translation
+
+        found: dict[str, set[str]] = {}
+        if cls.table_class is not None:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    # An empty queryset, not a list: headers come from the model's fields.
+                    table = cls.table_class(cls.table_class._meta.model._default_manager.none())
+                    for column in cls.columns:
+                        if column.key in table.base_columns:
+                            header = table.columns[column.key].header
+                            found.setdefault(column.key, set()).add(header_text(header))
+        cls._export_headers = found
+        return found
+
     def _map_header(self, header: Iterable[Any]) -> tuple[dict[str, int], list[str]]:
         """Each column's place in a header row, and the required columns it lacks."""
         found = {}
         labels = [header_text(h) for h in header]
+        exported = self.export_headers()
         for column in self.columns:
             names = {header_text(column.header), *(header_text(a) for a in column.aliases)}
+            names |= exported.get(column.key, set())
             for index, label in enumerate(labels):
                 if label in names:
                     found[column.key] = index
@@ -448,7 +474,8 @@ class Importer:
         return found, missing
 
     def _read(self, column: Column, raw: Any) -> Any:
-        empty = raw is None or normalise(raw) == ""
+        # "—" is how the lists show (and export) an empty cell.
+        empty = raw is None or normalise(raw) in ("", "—", "–")
         if empty:
             if column.required:
                 raise ValueError(_("This column is required."))

@@ -35,6 +35,7 @@ from committee.imports import (
 )
 from staff.models import InsuranceRates, PayRecord, StaffMember, month_start
 from staff.services import save_pay_record
+from staff.tables import PayRecordTable
 
 MONTH, NAME, KIND, NET, PAID_ON = "月份", "姓名", "类型", "实发工资", "发放日期"
 PARTS = {
@@ -67,6 +68,7 @@ class PayRecordImporter(Importer):
     """A month's pay sheet: one row per person; each saved by save_pay_record."""
 
     title = gettext_lazy("Import pay records")
+    table_class = PayRecordTable
     columns = [
         Column("month", MONTH, example="2026年3月"),
         Column("staff_member", NAME, example="王芳", max_length=50),

@@ -8,6 +8,7 @@ closest name suggested, and records already saved are refused as duplicates.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -35,6 +36,7 @@ from committee.tables import format_money
 from staff.models import StaffMember
 from tasks import services
 from tasks.models import CatalogueItem, Category, Nature, ResidentWork, Task, TimeEntry
+from tasks.tables import TaskTable, TimeEntryTable
 
 TITLE, DEPARTMENT, RECEIVED, CATEGORY = "任务名称", "下派部门", "收到日期", "类别"
 NATURE, CATALOGUE, MONEY_PROMISED, DEADLINE = "性质", "清单事项", "承诺经费", "截止日期"
@@ -53,6 +55,7 @@ class TaskImporter(Importer):
     """Tasks pushed down, from a ledger (台账); each one is admitted by log_task."""
 
     title = gettext_lazy("Import tasks")
+    table_class = TaskTable
     columns = [
         Column("title", TITLE, example="2026年第二季度流动人口统计", max_length=200),
         Column("department", DEPARTMENT, example="区统计局", max_length=100),
@@ -136,6 +139,8 @@ class TaskImporter(Importer):
         item_name = values.get("catalogue_item")
         values["catalogue_obj"] = None
         if item_name:
+            # The task list shows (and exports) an item as “[list] item”.
+            item_name = re.sub(r"^\[[^\]]*\]\s*", "", normalise(item_name))
             item = self.catalogue.get(normalise(item_name))
             if item is None:
                 problems.append(
@@ -197,6 +202,7 @@ class TimeEntryImporter(Importer):
     """Hours from a timesheet kept in Excel; each row goes through log_hours."""
 
     title = gettext_lazy("Import hours")
+    table_class = TimeEntryTable
     columns = [
         Column("date", DAY, kind=DATE, example="2026-04-07"),
         Column("staff_member", STAFF, example="王芳", max_length=50),
