@@ -68,6 +68,7 @@ class Column:
     # For MONEY, DECIMAL and INTEGER: the range a value must fall in (see committee.bounds).
     low: Decimal | None = None
     high: Decimal | None = None
+    money: bool = False  # a DECIMAL shown as ¥1,234.50 in the preview (MONEY always is)
 
     def bounds(self) -> tuple[Decimal, Decimal]:
         default_low = bounds.CENT if self.kind == MONEY else -bounds.MONEY_MAX
@@ -532,7 +533,7 @@ class Importer:
             value = values.get(column.key)
             if value is None:
                 shown[column.key] = ""
-            elif column.kind == MONEY:
+            elif column.kind == MONEY or column.money:
                 from committee.tables import format_money
 
                 shown[column.key] = format_money(value)

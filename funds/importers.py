@@ -144,7 +144,7 @@ class IncomeImporter(MoneyImporter):
             example="区级拨款",
         ),
         # DECIMAL, not MONEY: the income list shows (and exports) pooling as a deduction.
-        Column("amount", AMOUNT, kind=DECIMAL, example="¥15,000"),
+        Column("amount", AMOUNT, kind=DECIMAL, example="¥15,000", money=True),
         Column("payer", PAYER, required=False, example="区民政局", max_length=100),
         Column("voucher", VOUCHER, required=False, example="收-2026-001", max_length=30),
         Column("task", TASK, required=False, example=""),

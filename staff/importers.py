@@ -45,7 +45,7 @@ PARTS = {
     "performance_pay": "绩效工资",
     "other_allowances": "其他津贴",
 }
-PAY_RANGE = {"low": Decimal("0"), "high": PAY_MAX}
+PAY_RANGE = {"low": Decimal("0"), "high": PAY_MAX, "money": True}
 _MONTH = re.compile(r"^(\d{4})\s*[年/\-.]\s*(\d{1,2})\s*月?$")
 
 

@@ -72,7 +72,7 @@ class TestImports:
             (3, "金额"),
             (4, "金额"),
         ]
-        assert "0.01 至 9,999,999.99" in errors[0][2]
+        assert "至 9,999,999.99" in errors[0][2]
         assert "数字过大" in errors[1][2]
 
 
