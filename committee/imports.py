@@ -19,7 +19,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -29,13 +28,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 from rapidfuzz import process
 
-MAX_BYTES = 5 * 1024 * 1024
+from committee import bounds, workbooks
+
+MAX_BYTES = workbooks.MAX_BYTES
 MAX_ROWS = 10_000
+HEADER_SEARCH_ROWS = 10  # a ledger's title, date line and blank rows sit above its header
 
 TEXT, DATE, MONEY, DECIMAL, INTEGER, CHOICE = "text", "date", "money", "decimal", "int", "choice"
 
@@ -63,6 +65,17 @@ class Column:
     choices: Mapping[str, str] | None = None
     aliases: tuple[str, ...] = ()
     max_length: int | None = None
+    # For MONEY, DECIMAL and INTEGER: the range a value must fall in (see committee.bounds).
+    low: Decimal | None = None
+    high: Decimal | None = None
+    money: bool = False  # a DECIMAL shown as ¥1,234.50 in the preview (MONEY always is)
+
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        default_low = bounds.CENT if self.kind == MONEY else -bounds.MONEY_MAX
+        return (
+            default_low if self.low is None else self.low,
+            bounds.MONEY_MAX if self.high is None else self.high,
+        )
 
 
 @dataclass
@@ -79,10 +92,24 @@ class ParsedRow:
     display: dict[str, str] = field(default_factory=dict)
 
 
+class PreviewGroup:
+    """A table of the preview: its title, its columns, and (row number, shown values)."""
+
+    def __init__(self, title: str, columns: list[Column], rows: list[ParsedRow]):
+        self.title = title
+        self.columns = columns
+        self.rows = [(row.row, [row.display.get(c.key, "") for c in columns]) for row in rows]
+
+
 @dataclass
 class ParseResult:
     rows: list[ParsedRow]
     errors: list[RowError]
+    # Rows read but not imported (subtotals, totals, carried forward), each with a note.
+    skipped: list[RowError] = field(default_factory=list)
+    sheet: str = ""
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 1
 
     @property
     def ok(self) -> bool:
@@ -95,6 +122,29 @@ def normalise(text: Any) -> str:
         return ""
     value = unicodedata.normalize("NFKC", str(text))
     return re.sub(r"\s+", " ", value).strip()
+
+
+def header_text(text: Any) -> str:
+    """A header as compared: normalised, without spaces or the (optional) mark."""
+    label = normalise(text).replace("(可选)", "").replace("(optional)", "")
+    return label.replace(" ", "")
+
+
+# 小计 subtotal, 合计/总计 total, 累计 running total, 承前页/过次页 carried forward…
+_SUBTOTAL = re.compile(
+    r"^(?:本[日周旬月季年页期]|上[月年页期]|全年|年度|月度|季度|[一二三四1-4]季度|"
+    r"\d{1,2}月份?|\d{4}年)?(?:小计|合计|总计|累计|结余)$|^(?:承前页|过次页|转下页|接上页|"
+    r"承上页|上页结转|结转下页|上年结转|期初余额|期末余额)"
+)
+
+
+def subtotal_label(texts: list[str]) -> str:
+    """The label when a ledger row is a subtotal, total or carried-forward line, else ''."""
+    for text in texts:
+        label = text.replace(" ", "").rstrip(":：")
+        if label and _SUBTOTAL.match(label):
+            return label
+    return ""
 
 
 _DATE_PATTERNS = [
@@ -133,6 +183,7 @@ def parse_date(value: Any) -> dt.date:
     )
 
 
+_MAX_INTEGER_DIGITS = 15  # past any column here (money fields hold 10 before the point)
 _MONEY_STRIP = re.compile(r"^(?:¥|￥|RMB|CNY|人民币)?\s*(.*?)\s*(?:元|圆|RMB|CNY)?$", re.I)
 
 
@@ -159,6 +210,8 @@ def parse_decimal(value: Any, places: int = 2) -> Decimal:
             ) from None
     if not number.is_finite():
         raise ValueError(_("Not an amount: %(value)s") % {"value": value})
+    if number.adjusted() >= _MAX_INTEGER_DIGITS:
+        raise ValueError(_("This number is far too large: %(value)s") % {"value": f"{number:.6g}"})
     exponent = number.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         raise ValueError(
@@ -259,6 +312,9 @@ class Importer:
 
     title = gettext_lazy("Import")
     columns: list[Column] = []
+    # The list's table: its column headers (in every language) are read as well, so the
+    # list's own Excel export imports back unchanged.
+    table_class: type | None = None
 
     def __init__(self, *, user, community=None):
         self.user = user
@@ -284,28 +340,77 @@ class Importer:
         return f"{column.header}{'' if column.required else _('(optional)')}"
 
     # Reading ------------------------------------------------------------------
-    def parse(self, data: bytes, filename: str) -> ParseResult:
-        """Read and check every row; raises ImportRefused for a file refused whole."""
+    def parse(self, data: bytes, filename: str, sheet: str | None = None) -> ParseResult:
+        """Read and check every row; raises ImportRefused for a file refused whole.
+
+        The header is looked for in the first rows of the sheet (a ledger has a title and
+        a blank row above it); with several sheets and none named, the first sheet with
+        the header is read. Subtotal and total rows are skipped with a note.
+        """
         if not filename.lower().endswith(".xlsx"):
             raise ImportRefused(_("Only Excel .xlsx files can be imported."))
-        if len(data) > MAX_BYTES:
-            raise ImportRefused(_("The file is larger than 5 MB."))
         try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise ImportRefused(_("This file cannot be read as an Excel .xlsx workbook.")) from None
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        positions = self._map_header(header or ())
+            with workbooks.Workbook(data, max_rows=MAX_ROWS + HEADER_SEARCH_ROWS) as book:
+                return self._parse_book(book, sheet)
+        except workbooks.WorkbookRefused as refusal:
+            raise ImportRefused(str(refusal)) from None
+
+    def _parse_book(self, book: workbooks.Workbook, sheet_name: str | None) -> ParseResult:
+        candidates = [sheet_name] if sheet_name else book.sheet_names
+        first_refusal = None
+        for name in candidates:
+            sheet = book.sheet(name)
+            rows = sheet.rows()
+            try:
+                header_row, positions = self._find_header(rows)
+            except ImportRefused as refusal:
+                first_refusal = first_refusal or refusal
+                continue
+            result = self._parse_rows(rows, positions)
+            result.sheet, result.sheets, result.header_row = (
+                sheet.title,
+                book.sheet_names,
+                header_row,
+            )
+            return result
+        raise first_refusal  # every sheet was tried; the first sheet's reason is given
+
+    def _find_header(self, rows) -> tuple[int, dict[str, int]]:
+        """The header row among the first HEADER_SEARCH_ROWS rows, and each column's place."""
+        best: tuple[int, list[str]] | None = None
+        for number, cells in rows:
+            positions, missing = self._map_header(cells)
+            if not missing:
+                return number, positions
+            matched = len(positions)
+            if best is None or matched > best[0]:
+                best = (matched, missing)
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        missing = best[1] if best else [c.header for c in self.columns if c.required]
+        raise ImportRefused(
+            _(
+                "Required column missing: %(columns)s (looked for in the first %(n)s rows). "
+                "Download the template to see them all."
+            )
+            % {"columns": "、".join(missing), "n": HEADER_SEARCH_ROWS}
+        )
+
+    def _parse_rows(self, rows, positions: dict[str, int]) -> ParseResult:
         parsed: list[ParsedRow] = []
         errors: list[RowError] = []
-        count = 0
-        for number, cells in enumerate(rows, start=2):
-            if all(normalise(cell) == "" for cell in cells):
+        skipped: list[RowError] = []
+        for number, cells in rows:
+            texts = [normalise(cell) for cell in cells]
+            if all(text == "" for text in texts):
                 continue
-            count += 1
-            if count > MAX_ROWS:
+            total = subtotal_label(texts)
+            if total:
+                skipped.append(
+                    RowError(number, "", _("A %(label)s row, skipped.") % {"label": total})
+                )
+                continue
+            if len(parsed) >= MAX_ROWS:
                 raise ImportRefused(
                     _("The file has more than %(max)s rows.") % {"max": f"{MAX_ROWS:,}"}
                 )
@@ -318,52 +423,81 @@ class Importer:
                     values[column.key] = self._read(column, raw)
                 except ValueError as exc:
                     row_errors.append(RowError(number, column.header, str(exc)))
+                except (ArithmeticError, TypeError):  # a cell of a type no column expects
+                    message = _("This value cannot be read: %(value)s") % {
+                        "value": normalise(raw)[:50]
+                    }
+                    row_errors.append(RowError(number, column.header, message))
             if not row_errors:
                 for column_header, message in self.clean_row(values):
                     row_errors.append(RowError(number, column_header, message))
             errors.extend(row_errors)
             parsed.append(ParsedRow(number, values, self.display(values)))
-        wb.close()
         if not parsed and not errors:
             raise ImportRefused(_("The file has no rows to import."))
         errors.extend(self.clean_all(parsed))
-        return ParseResult(parsed, errors)
+        return ParseResult(parsed, errors, skipped=skipped)
 
-    def _map_header(self, header: Iterable[Any]) -> dict[str, int]:
+    @classmethod
+    def export_headers(cls) -> dict[str, set[str]]:
+        """The list table's header of each column, in Chinese and English, by column key."""
+        cached = cls.__dict__.get("_export_headers")
+        if cached is not None:
+            return cached
+        from django.utils import translation
+
+        found: dict[str, set[str]] = {}
+        if cls.table_class is not None:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    # An empty queryset, not a list: headers come from the model's fields.
+                    table = cls.table_class(cls.table_class._meta.model._default_manager.none())
+                    for column in cls.columns:
+                        if column.key in table.base_columns:
+                            header = table.columns[column.key].header
+                            found.setdefault(column.key, set()).add(header_text(header))
+        cls._export_headers = found
+        return found
+
+    def _map_header(self, header: Iterable[Any]) -> tuple[dict[str, int], list[str]]:
+        """Each column's place in a header row, and the required columns it lacks."""
         found = {}
-        labels = [normalise(h).replace("(可选)", "").replace("(optional)", "") for h in header]
+        labels = [header_text(h) for h in header]
+        exported = self.export_headers()
         for column in self.columns:
-            names = {normalise(column.header), *(normalise(a) for a in column.aliases)}
+            names = {header_text(column.header), *(header_text(a) for a in column.aliases)}
+            names |= exported.get(column.key, set())
             for index, label in enumerate(labels):
                 if label in names:
                     found[column.key] = index
                     break
         missing = [c.header for c in self.columns if c.required and c.key not in found]
-        if missing:
-            raise ImportRefused(
-                _("Required column missing: %(columns)s. Download the template to see them all.")
-                % {"columns": "、".join(missing)}
-            )
-        return found
+        return found, missing
 
     def _read(self, column: Column, raw: Any) -> Any:
-        empty = raw is None or normalise(raw) == ""
+        # "—" is how the lists show (and export) an empty cell.
+        empty = raw is None or normalise(raw) in ("", "—", "–")
         if empty:
             if column.required:
                 raise ValueError(_("This column is required."))
             return None
         if column.kind == DATE:
-            return parse_date(raw)
-        if column.kind == MONEY:
-            amount = parse_decimal(raw, 2)
-            if amount <= 0:
+            day = parse_date(raw)
+            first, last = bounds.date_range()
+            if not first <= day <= last:
+                raise ValueError(bounds.date_message(day))
+            return day
+        if column.kind in (MONEY, DECIMAL, INTEGER):
+            number = parse_decimal(raw, 0 if column.kind == INTEGER else 2)
+            low, high = column.bounds()
+            if column.kind == MONEY and number <= 0:
                 raise ValueError(_("The amount must be more than zero."))
-            return amount
-        if column.kind == DECIMAL:
-            return parse_decimal(raw, 2)
-        if column.kind == INTEGER:
-            number = parse_decimal(raw, 0)
-            return int(number)
+            if not low <= number <= high:
+                raise ValueError(
+                    _("%(value)s is outside the allowed range, %(low)s to %(high)s.")
+                    % {"value": f"{number:,}", "low": f"{low:,}", "high": f"{high:,}"}
+                )
+            return int(number) if column.kind == INTEGER else number
         if column.kind == CHOICE:
             text = normalise(raw)
             choices = {normalise(k): v for k, v in (column.choices or {}).items()}
@@ -399,7 +533,7 @@ class Importer:
             value = values.get(column.key)
             if value is None:
                 shown[column.key] = ""
-            elif column.kind == MONEY:
+            elif column.kind == MONEY or column.money:
                 from committee.tables import format_money
 
                 shown[column.key] = format_money(value)
@@ -413,6 +547,10 @@ class Importer:
             else:
                 shown[column.key] = str(value)
         return shown
+
+    def preview_groups(self, result: ParseResult) -> list[PreviewGroup]:
+        """The preview's tables: one for most imports, one per kind of record for a ledger."""
+        return [PreviewGroup("", self.columns, result.rows)]
 
     def save_row(self, values: dict[str, Any]) -> None:
         raise NotImplementedError

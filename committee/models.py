@@ -241,3 +241,61 @@ class TablePreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.table}"
+
+
+class ImportBatchQuerySet(ScopedQuerySet):
+    scope_path = "community"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file, from its preview to its import: saved exactly once.
+
+    The preview stores the file here under a random token; confirming claims the batch
+    (``imported_at`` set in the same transaction that saves its rows), so a second
+    confirm — a double click, a second tab, a second worker — finds it already imported.
+    Kept in the database, not on an app server's disk, so any worker can confirm it.
+    """
+
+    token = models.CharField(_("token"), max_length=43, unique=True)
+    kind = models.CharField(_("import"), max_length=100)
+    title = models.CharField(_("title"), max_length=100)
+    list_url = models.CharField(_("list"), max_length=200, blank=True)
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    data = models.BinaryField(_("file contents"), editable=False)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    row_count = models.PositiveIntegerField(_("rows saved"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["uploaded_at"], name="import_batch_uploaded")]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("committee:import_batch_detail", args=[self.pk])

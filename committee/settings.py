@@ -5,6 +5,7 @@ start-up with a one-line message naming the variable (manage.py and wsgi.py
 print it), rather than running with a silent default.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -46,13 +47,40 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or networks (10.0.0.1, 10.0.0.0/8, ::1)."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, not {item!r}"
+            ) from None
+    return networks
+
+
+def env_date_year(name: str, default: int) -> int:
+    year = env_int(name, default)
+    if not 1900 <= year <= 9998:
+        raise ImproperlyConfigured(f"{name} must be a year between 1900 and 9998, not {year}")
+    return year
+
+
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {"init_command": "PRAGMA foreign_keys=ON;"},
+            # IMMEDIATE: a transaction takes the write lock when it begins, so two workers
+            # queue for it (up to `timeout` seconds) instead of one failing with "database
+            # is locked" when both try to upgrade a read lock.
+            "OPTIONS": {
+                "init_command": "PRAGMA foreign_keys=ON;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60))
@@ -85,10 +113,18 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # The proxy puts the client's address in X-Forwarded-For; the login lockout counts
-    # failures per address, so it must read the client's, not the proxy's.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
+
+# The proxies in front of the app whose X-Forwarded-For may be believed (the survey
+# form's rate limit and the login lockout count the client address). Anyone else's
+# header is ignored; one function reads the address for both.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "committee.clients.client_address"
+
+# Every date typed or imported must fall in these years (a 0001 or 2173 is a typo).
+DATE_MIN_YEAR = env_date_year("DATE_MIN_YEAR", 2000)
+DATE_MAX_YEAR = env_date_year("DATE_MAX_YEAR", 2099)
+if DATE_MIN_YEAR > DATE_MAX_YEAR:
+    raise ImproperlyConfigured("DATE_MIN_YEAR must not be after DATE_MAX_YEAR")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from committee import views
+from committee import import_views, views
 
 committee_patterns = (
     [
@@ -18,6 +18,11 @@ committee_patterns = (
             "communities/<int:pk>/edit/",
             views.CommunityUpdateView.as_view(),
             name="community_edit",
+        ),
+        path(
+            "imports/<int:pk>/",
+            import_views.ImportBatchDetailView.as_view(),
+            name="import_batch_detail",
         ),
     ],
     "committee",

@@ -19,6 +19,7 @@ from committee.import_views import ImportView
 from committee.imports import (
     CHOICE,
     DATE,
+    DECIMAL,
     MONEY,
     Column,
     Importer,
@@ -31,6 +32,7 @@ from committee.imports import (
 )
 from funds import services
 from funds.models import Category, Expense, Income
+from funds.tables import ExpenseTable, IncomeTable
 
 DAY, KIND, AMOUNT, PAYER, PAYEE = "日期", "类型", "金额", "付款方", "收款方"
 CATEGORY, VOUCHER, TASK, NOTE = "支出类别", "凭证号", "任务", "备注"
@@ -128,6 +130,7 @@ class IncomeImporter(MoneyImporter):
 
     title = gettext_lazy("Import income")
     model = Income
+    table_class = IncomeTable
     key_fields = ("date", "kind", "amount", "payer")
     columns = [
         Column("date", DAY, kind=DATE, example="2026年3月15日"),
@@ -140,7 +143,8 @@ class IncomeImporter(MoneyImporter):
             ),
             example="区级拨款",
         ),
-        Column("amount", AMOUNT, kind=MONEY, example="¥15,000"),
+        # DECIMAL, not MONEY: the income list shows (and exports) pooling as a deduction.
+        Column("amount", AMOUNT, kind=DECIMAL, example="¥15,000", money=True),
         Column("payer", PAYER, required=False, example="区民政局", max_length=100),
         Column("voucher", VOUCHER, required=False, example="收-2026-001", max_length=30),
         Column("task", TASK, required=False, example=""),
@@ -148,6 +152,10 @@ class IncomeImporter(MoneyImporter):
     ]
 
     def clean_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        if values["kind"] == Income.Kind.POOLING and values["amount"] < 0:
+            values["amount"] = -values["amount"]  # −¥3,000 pooling, as the list shows it
+        if values["amount"] <= 0:
+            return [(AMOUNT, _("The amount must be more than zero."))]
         problems = self.check_books(values)
         funding = values["kind"] == Income.Kind.TASK_FUNDING
         if funding and not values.get("task"):
@@ -178,6 +186,7 @@ class ExpenseImporter(MoneyImporter):
 
     title = gettext_lazy("Import expenses")
     model = Expense
+    table_class = ExpenseTable
     key_fields = ("date", "category__name", "amount", "payee")
     columns = [
         Column("date", DAY, kind=DATE, example="2026/3/20"),

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from committee.bounds import AmountInRange, DateInRange
 from committee.models import Community, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 
@@ -29,7 +30,7 @@ CENT = Decimal("0.01")
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
     """A positive amount of yuan with two decimals."""
-    kwargs.setdefault("validators", [MinValueValidator(CENT)])
+    kwargs.setdefault("validators", [MinValueValidator(CENT), AmountInRange()])
     return models.DecimalField(verbose_name, **MONEY, **kwargs)
 
 
@@ -128,7 +129,7 @@ class MoneyRecord(models.Model):
     """What income and expenses share: a dated, vouchered, positive amount of a community."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, verbose_name=_("community"))
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[DateInRange()])
     # Kept from `date` on save, so "unique per community and year" is a database rule.
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     amount = money_field(_("amount (¥)"))
@@ -290,7 +291,9 @@ class BudgetLine(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("category")
     )
-    planned = money_field(_("planned (¥)"), validators=[MinValueValidator(Decimal("0"))])
+    planned = money_field(
+        _("planned (¥)"), validators=[MinValueValidator(Decimal("0")), AmountInRange(Decimal("0"))]
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = BudgetLineQuerySet.as_manager()

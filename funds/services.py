@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee import bounds
 from committee.models import Community, District
 from committee.periods import year_bounds
 from committee.roles import Action
@@ -80,6 +81,7 @@ def check_amount(value) -> Decimal:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     if amount != amount.quantize(CENT):
         raise ValidationError({"amount": _("Amounts have at most two decimals (fen).")})
+    bounds.check_money(amount, "amount")
     return amount.quantize(CENT)
 
 
@@ -157,6 +159,7 @@ def _prepare(record, *, community: Community, fields: dict, old_year: int | None
         setattr(record, name, value)
     record.community = community
     record.amount = check_amount(record.amount)
+    bounds.check_date(record.date, "date")
     new_year = record.date.year
     if old_year is not None:
         check_year_open(community=community, year=old_year)
@@ -297,6 +300,7 @@ def save_budget_line(
         setattr(line, name, value)
     if line.planned is None or line.planned < 0 or line.planned != line.planned.quantize(CENT):
         raise ValidationError({"planned": _("Plan zero or more yuan, with at most two decimals.")})
+    bounds.check_money(line.planned, "planned", low=Decimal("0"))
     check_year_open(community=line.community, year=line.year)
     _check_category(community=line.community, category=line.category)
     duplicate = BudgetLine.objects.filter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funds import close_views, importers, views
+from funds import close_views, importers, ledger, views
 
 app_name = "funds"
 urlpatterns = [
@@ -31,6 +31,7 @@ urlpatterns = [
     path("income/", views.IncomeListView.as_view(), name="income_list"),
     path("income/add/", views.IncomeCreateView.as_view(), name="income_add"),
     path("income/import/", importers.IncomeImportView.as_view(), name="income_import"),
+    path("ledger/import/", ledger.LedgerImportView.as_view(), name="ledger_import"),
     path("income/<int:pk>/", views.IncomeDetailView.as_view(), name="income_detail"),
     path("income/<int:pk>/edit/", views.IncomeUpdateView.as_view(), name="income_edit"),
     path("income/<int:pk>/delete/", views.IncomeDeleteView.as_view(), name="income_delete"),

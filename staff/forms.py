@@ -8,10 +8,12 @@ from django.forms import inlineformset_factory
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
+from committee.bounds import DateInRange
 from committee.models import Department
 from committee.periods import month_start
 from staff.filters import MONTH_FORMATS, MonthInput
 from staff.models import (
+    PAY_PART,
     InsuranceRates,
     PayGrade,
     PayRecord,
@@ -146,13 +148,13 @@ class PayrollRowForm(forms.Form):
     """One person's line in the payroll grid."""
 
     staff = forms.IntegerField(widget=forms.HiddenInput)
-    basic_pay = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    post_allowance = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    seniority_pay = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    performance_pay = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    other_allowances = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    net = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    paid_on = forms.DateField(required=False, widget=DATE)
+    basic_pay = forms.DecimalField(max_digits=12, decimal_places=2, validators=PAY_PART)
+    post_allowance = forms.DecimalField(max_digits=12, decimal_places=2, validators=PAY_PART)
+    seniority_pay = forms.DecimalField(max_digits=12, decimal_places=2, validators=PAY_PART)
+    performance_pay = forms.DecimalField(max_digits=12, decimal_places=2, validators=PAY_PART)
+    other_allowances = forms.DecimalField(max_digits=12, decimal_places=2, validators=PAY_PART)
+    net = forms.DecimalField(max_digits=12, decimal_places=2, required=False, validators=PAY_PART)
+    paid_on = forms.DateField(required=False, widget=DATE, validators=[DateInRange()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from committee.bounds import PAY_MAX
 from committee.import_views import ImportView
 from committee.imports import (
     CHOICE,
@@ -35,6 +36,7 @@ from committee.imports import (
 from committee.periods import month_start
 from staff.models import InsuranceRates, PayRecord, StaffMember
 from staff.services import save_pay_record
+from staff.tables import PayRecordTable
 
 MONTH, NAME, KIND, NET, PAID_ON = "月份", "姓名", "类型", "实发工资", "发放日期"
 PARTS = {
@@ -44,6 +46,7 @@ PARTS = {
     "performance_pay": "绩效工资",
     "other_allowances": "其他津贴",
 }
+PAY_RANGE = {"low": Decimal("0"), "high": PAY_MAX, "money": True}
 _MONTH = re.compile(r"^(\d{4})\s*[年/\-.]\s*(\d{1,2})\s*月?$")
 
 
@@ -66,6 +69,7 @@ class PayRecordImporter(Importer):
     """A month's pay sheet: one row per person; each saved by save_pay_record."""
 
     title = gettext_lazy("Import pay records")
+    table_class = PayRecordTable
     columns = [
         Column("month", MONTH, example="2026年3月"),
         Column("staff_member", NAME, example="王芳", max_length=50),
@@ -77,13 +81,13 @@ class PayRecordImporter(Importer):
             choices=choice_labels(PayRecord.Kind.choices),
             example="月工资",
         ),
-        Column("basic_pay", PARTS["basic_pay"], kind=DECIMAL, example="2,400"),
+        Column("basic_pay", PARTS["basic_pay"], kind=DECIMAL, example="2,400", **PAY_RANGE),
         *(
-            Column(field, header, kind=DECIMAL, required=False, example="300")
+            Column(field, header, kind=DECIMAL, required=False, example="300", **PAY_RANGE)
             for field, header in PARTS.items()
             if field != "basic_pay"
         ),
-        Column("net", NET, kind=DECIMAL, required=False, example=""),
+        Column("net", NET, kind=DECIMAL, required=False, example="", **PAY_RANGE),
         Column("paid_on", PAID_ON, kind=DATE, required=False, example="2026/4/10"),
     ]
 

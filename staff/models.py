@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committee.bounds import PAY_MAX, AmountInRange, DateInRange
 from committee.models import Community, Department, District
 from committee.numbers import cents
 from committee.periods import month_start
@@ -156,6 +157,10 @@ INSURANCE_LABELS = {
 }
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+# What one part of a month's pay may be (a typo of ten million is refused, not paid).
+PAY_PART = [AmountInRange(Decimal("0"), PAY_MAX)]
 
 
 def _money(label, **kwargs):
@@ -403,13 +408,15 @@ class PayRecord(models.Model):
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, related_name="pay", verbose_name=_("staff member")
     )
-    month = models.DateField(_("month"), help_text=_("The month the pay is for."))
+    month = models.DateField(
+        _("month"), help_text=_("The month the pay is for."), validators=[DateInRange()]
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MONTHLY)
-    basic_pay = _money(_("basic pay"))
-    post_allowance = _money(_("post allowance"))
-    seniority_pay = _money(_("seniority pay"))
-    performance_pay = _money(_("performance pay"))
-    other_allowances = _money(_("other allowances"))
+    basic_pay = _money(_("basic pay"), validators=PAY_PART)
+    post_allowance = _money(_("post allowance"), validators=PAY_PART)
+    seniority_pay = _money(_("seniority pay"), validators=PAY_PART)
+    performance_pay = _money(_("performance pay"), validators=PAY_PART)
+    other_allowances = _money(_("other allowances"), validators=PAY_PART)
     gross = _money(_("gross pay"))
     pension_individual = _money(_("pension (individual)"))
     medical_individual = _money(_("medical (individual)"))
@@ -425,7 +432,7 @@ class PayRecord(models.Model):
     injury_employer = _money(_("work injury (employer)"))
     maternity_employer = _money(_("maternity (employer)"))
     housing_fund_employer = _money(_("housing fund (employer)"))
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, validators=[DateInRange()])
     override_reason = models.CharField(
         _("reason for changed figures"),
         max_length=200,

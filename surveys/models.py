@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
+from committee.bounds import DateInRange
 from committee.models import Community, StreetOffice
 from committee.roles import Action
 
@@ -116,8 +117,8 @@ class Survey(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    opens = models.DateField(_("opens"), null=True, blank=True)
-    closes = models.DateField(_("closes"), null=True, blank=True)
+    opens = models.DateField(_("opens"), null=True, blank=True, validators=[DateInRange()])
+    closes = models.DateField(_("closes"), null=True, blank=True, validators=[DateInRange()])
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     access = models.CharField(
         _("who may answer"), max_length=10, choices=Access.choices, default=Access.ANONYMOUS

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committee import scoping
+from committee.clients import client_address
 from committee.exports import xlsx_response
 from committee.generic import ObjectListView, ObjectUpdateView, scoped_object_or_404
 from committee.roles import Action
@@ -342,19 +342,6 @@ def _cookie_name(survey: Survey) -> str:
     return f"jw_survey_{survey.pk}"
 
 
-def _client_address(request) -> str:
-    """The resident's address for the rate limit.
-
-    Behind our proxy (HTTPS=true sets SECURE_PROXY_SSL_HEADER) REMOTE_ADDR is the proxy,
-    and the last X-Forwarded-For entry is the one the proxy added; earlier entries
-    are whatever the client claimed and are not trusted.
-    """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @writes_through(services.allow_submission, services.submit_response)
 def public_form(request, token: str):
     """What a resident sees after scanning the QR code: no login, phone first."""
@@ -384,7 +371,7 @@ def public_form(request, token: str):
     form = AnswerForm(_posted(request), questions=questions, public=True, needs_code=needs_code)
     status = 200
     if request.method == "POST":
-        if not services.allow_submission(address=_client_address(request)):
+        if not services.allow_submission(address=client_address(request)):
             return _unavailable(
                 request,
                 survey,

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committee.bounds import AmountInRange, DateInRange
 from committee.models import Community, Department
 from staff.models import StaffMember
 from tasks.models import CatalogueItem, ResidentWork, Status, Task
@@ -124,9 +125,13 @@ class ApproveForm(forms.Form):
     scope_granted = forms.CharField(
         label=_("Scope granted"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE, validators=[DateInRange()])
     money_promised = forms.DecimalField(
-        label=_("Money promised (¥)"), max_digits=12, decimal_places=2, min_value=0
+        label=_("Money promised (¥)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        validators=[AmountInRange(Decimal("0"))],
     )
 
 
@@ -145,7 +150,9 @@ class LogHoursForm(forms.Form):
     """Hours on this task for one person on one day."""
 
     staff_member = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Who"))
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = forms.DateField(
+        label=_("Date"), widget=DATE, initial=timezone.localdate, validators=[DateInRange()]
+    )
     hours = forms.DecimalField(
         label=_("Hours"),
         max_digits=5,

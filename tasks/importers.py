@@ -8,6 +8,8 @@ closest name suggested, and records already saved are refused as duplicates.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -34,6 +36,7 @@ from committee.tables import format_money
 from staff.models import StaffMember
 from tasks import services
 from tasks.models import CatalogueItem, Category, Nature, ResidentWork, Task, TimeEntry
+from tasks.tables import TaskTable, TimeEntryTable
 
 TITLE, DEPARTMENT, RECEIVED, CATEGORY = "任务名称", "下派部门", "收到日期", "类别"
 NATURE, CATALOGUE, MONEY_PROMISED, DEADLINE = "性质", "清单事项", "承诺经费", "截止日期"
@@ -52,6 +55,7 @@ class TaskImporter(Importer):
     """Tasks pushed down, from a ledger (台账); each one is admitted by log_task."""
 
     title = gettext_lazy("Import tasks")
+    table_class = TaskTable
     columns = [
         Column("title", TITLE, example="2026年第二季度流动人口统计", max_length=200),
         Column("department", DEPARTMENT, example="区统计局", max_length=100),
@@ -74,7 +78,14 @@ class TaskImporter(Importer):
             example="政务性",
         ),
         Column("catalogue_item", CATALOGUE, required=False, example="", max_length=200),
-        Column("money_promised", MONEY_PROMISED, kind=DECIMAL, required=False, example="¥1,500"),
+        Column(
+            "money_promised",
+            MONEY_PROMISED,
+            kind=DECIMAL,
+            required=False,
+            example="¥1,500",
+            low=Decimal("0"),
+        ),
         Column("deadline", DEADLINE, kind=DATE, required=False, example="2026/4/30"),
         Column("description", DESCRIPTION, required=False, example="入户登记，报街道"),
     ]
@@ -128,6 +139,8 @@ class TaskImporter(Importer):
         item_name = values.get("catalogue_item")
         values["catalogue_obj"] = None
         if item_name:
+            # The task list shows (and exports) an item as “[list] item”.
+            item_name = re.sub(r"^\[[^\]]*\]\s*", "", normalise(item_name))
             item = self.catalogue.get(normalise(item_name))
             if item is None:
                 problems.append(
@@ -189,10 +202,11 @@ class TimeEntryImporter(Importer):
     """Hours from a timesheet kept in Excel; each row goes through log_hours."""
 
     title = gettext_lazy("Import hours")
+    table_class = TimeEntryTable
     columns = [
         Column("date", DAY, kind=DATE, example="2026-04-07"),
         Column("staff_member", STAFF, example="王芳", max_length=50),
-        Column("hours", HOURS, kind=DECIMAL, example="1.5"),
+        Column("hours", HOURS, kind=DECIMAL, example="1.5", low=Decimal("0"), high=Decimal("24")),
         Column("task", TASK, required=False, example="2026年第二季度流动人口统计"),
         Column(
             "resident_work",

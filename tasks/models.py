@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committee.bounds import AmountInRange, DateInRange
 from committee.models import Community, Department, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from staff.models import StaffMember
@@ -208,7 +209,9 @@ class Task(models.Model):
         verbose_name=_("department"),
         help_text=_("The department that pushed the task down."),
     )
-    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    received_on = models.DateField(
+        _("received on"), default=timezone.localdate, validators=[DateInRange()]
+    )
     received_via = models.CharField(
         _("received via"), max_length=10, choices=ReceivedVia.choices, default=ReceivedVia.DOCUMENT
     )
@@ -244,13 +247,13 @@ class Task(models.Model):
     )
     authority = models.CharField(_("authority granted"), max_length=200, blank=True)
     scope_granted = models.TextField(_("scope granted"), blank=True)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[DateInRange()])
     money_promised = models.DecimalField(
         _("money promised (¥)"),
         max_digits=12,
         decimal_places=2,
         default=ZERO,
-        validators=[MinValueValidator(ZERO)],
+        validators=[MinValueValidator(ZERO), AmountInRange(ZERO)],
     )
     money_received = models.DecimalField(
         _("money received (¥)"),
@@ -390,7 +393,7 @@ class TimeEntry(models.Model):
         related_name="time_entries",
         verbose_name=_("staff member"),
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[DateInRange()])
     hours = models.DecimalField(
         _("hours"),
         max_digits=5,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from committee import scoping
+from committee import bounds, scoping
 from committee.models import Community, District
 from committee.roles import Action
 from committee.services import save_record, service
@@ -444,6 +444,7 @@ def log_hours(
     if not scoping.can(by, Action.CHANGE, staff_member.community):
         raise PermissionDenied(_("You may not log hours for this person."))
     hours = check_hours(hours)
+    bounds.check_date(day)
     if (task is None) == (not resident_work):
         raise ValidationError(_("Choose either a task or a kind of resident work."))
     if resident_work and resident_work not in ResidentWork.values:

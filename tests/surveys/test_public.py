@@ -1,5 +1,6 @@
 """The public form: no login, one response per browser or code, honeypot, rate limit."""
 
+import ipaddress
 import re
 
 import pytest
@@ -135,12 +136,32 @@ class TestAnswering:
             Client(REMOTE_ADDR="198.51.100.9").post(url(survey), filled(survey)).status_code == 302
         )
 
-    def test_it_counts_the_proxys_address_not_a_claimed_one(self, survey, settings):
+    def test_it_counts_the_address_a_trusted_proxy_saw_not_a_claimed_one(self, survey, settings):
         settings.SURVEY_RATE_LIMIT = 2
-        settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
         statuses = [
             Client(REMOTE_ADDR="10.0.0.1")
-            .post(url(survey), filled(survey), HTTP_X_FORWARDED_FOR=f"1.2.3.{i}, 203.0.113.7")
+            .post(
+                url(survey),
+                filled(survey),
+                HTTP_X_FORWARDED_FOR=f"1.2.3.{i}, 203.0.113.7, 10.0.0.2",
+            )
+            .status_code
+            for i in range(3)
+        ]
+        assert statuses == [302, 302, 429]
+        other = Client(REMOTE_ADDR="10.0.0.1").post(
+            url(survey), filled(survey), HTTP_X_FORWARDED_FOR="198.51.100.9"
+        )
+        assert other.status_code == 302
+
+    def test_it_ignores_forwarded_for_from_a_client_that_is_no_proxy(self, survey, settings):
+        settings.SURVEY_RATE_LIMIT = 2
+        settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
+        settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        statuses = [
+            Client(REMOTE_ADDR="203.0.113.7")
+            .post(url(survey), filled(survey), HTTP_X_FORWARDED_FOR=f"1.2.3.{i}")
             .status_code
             for i in range(3)
         ]
