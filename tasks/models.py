@@ -184,13 +184,32 @@ class TaskQuerySet(ScopedQuerySet):
         )
 
     def with_hours(self):
+        """Each task's hours, from a subquery per task (no GROUP BY over the whole list)."""
+        summed = (
+            TimeEntry.objects.filter(task=models.OuterRef("pk"))
+            .order_by()
+            .values("task")
+            .annotate(total=models.Sum("hours"))
+            .values("total")
+        )
         return self.annotate(
             hours=models.functions.Coalesce(
-                models.Sum("time_entries__hours"),
+                models.Subquery(summed),
                 models.Value(ZERO),
                 output_field=models.DecimalField(max_digits=9, decimal_places=2),
             )
         )
+
+    def hours_by_task(self, pks) -> dict[int, Decimal]:
+        """{task pk: hours} for the given tasks, in one query (a page of a list)."""
+        rows = (
+            TimeEntry.objects.filter(task__in=pks)
+            .order_by()
+            .values("task")
+            .annotate(total=models.Sum("hours"))
+            .values_list("task", "total")
+        )
+        return dict(rows)
 
 
 class Task(models.Model):

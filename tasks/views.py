@@ -85,8 +85,7 @@ class TaskListView(ObjectListView):
     queryset = (
         Task.objects.select_related("community", "department", "catalogue_item")
         .prefetch_related("assignees")
-        .with_hours()
-        .order_by("-received_on", "-pk")  # GROUP BY queries ignore Meta.ordering
+        .order_by("-received_on", "-pk")
     )
     table_class = TaskTable
     filterset_class = TaskFilterSet
@@ -416,7 +415,6 @@ class ApprovalQueueView(ObjectListView):
             Task.objects.for_action(user, Action.REVIEW)
             .awaiting_decision()
             .select_related("community", "department")
-            .with_hours()
         )
 
     def get_context_data(self, **kwargs):
