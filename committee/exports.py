@@ -156,7 +156,12 @@ def _plan(table, queryset, bound_column):
 def _plain(column) -> bool:
     """Whether the column exports the field's value as it is (its value() adds nothing)."""
     kind = type(column)
-    if getattr(column, "export_raw", False) or isinstance(column, tables.BooleanColumn):
+    # ``export_raw`` holds for the class that declares it, not for a subclass with a
+    # value() of its own (income's signed amount).
+    owner = next((c for c in kind.__mro__ if "export_raw" in vars(c)), None)
+    if owner is not None:
+        return kind.value is owner.value
+    if isinstance(column, tables.BooleanColumn):
         return True
     if isinstance(column, tables.DateColumn):
         return kind.value is tables.DateColumn.value

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.db import models
+from django.db.models.sql.where import WhereNode
 from django.template.defaultfilters import date as date_filter
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -85,7 +86,7 @@ class BaseTable(tables.Table):
         super().paginate(*args, **kwargs)
         rows = self.page.object_list
         if isinstance(rows.data, models.QuerySet):
-            rows.data = list(rows.data)
+            rows.data = page_records(rows.data)
             self.annotate_page(rows.data)
         return self
 
@@ -104,6 +105,29 @@ class BaseTable(tables.Table):
         cells = [_cell_drawer(self, column, model) for column in columns]
         for row in self.paginated_rows:
             yield row, [(td, draw(row)) for td, draw in zip(tds, cells, strict=True)]
+
+
+def page_records(page: models.QuerySet) -> list:
+    """The records of one page (a sliced queryset) in two narrow steps.
+
+    Sorting a district's rows to pick 50 is cheap on the ids alone (an index often
+    covers them) and dear when every column of every joined table rides along, so the
+    page's ids are picked first, then only those rows are loaded with their joins,
+    annotations and prefetches.
+    """
+    if page.query.distinct_fields or not page.query.is_sliced:
+        return list(page)
+    pks = list(page.values_list("pk", flat=True))
+    if not pks:
+        return []
+    rows = page._chain()
+    rows.query.clear_limits()
+    rows.query.clear_ordering(force=True)
+    # The ids already passed the filters and the scope; left in, they would tempt the
+    # database to read the scope's rows again instead of the 50 ids.
+    rows.query.where = WhereNode()
+    found = {record.pk: record for record in rows.filter(pk__in=pks)}
+    return [found[pk] for pk in pks if pk in found]
 
 
 def _cell_drawer(table, bound_column, model):

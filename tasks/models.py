@@ -441,7 +441,14 @@ class TimeEntry(models.Model):
         verbose_name = _("time entry")
         verbose_name_plural = _("time entries")
         ordering = ["-date", "staff_member"]
-        indexes = [models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["date"]),
+            # The scoping filter (staff_member IN …) plus the newest-first order: a
+            # district's newest page and its count are read from this index alone.
+            models.Index(fields=["staff_member", "date"], name="time_entry_staff_date"),
+            # A task's hours summed from the index alone (list pages, department league).
+            models.Index(fields=["task", "hours"], name="time_entry_task_hours"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(task__isnull=False) & Q(resident_work=""))
