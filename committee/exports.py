@@ -43,17 +43,54 @@ def safe_cell(ws, value, number_format: str | None = None) -> WriteOnlyCell:
     return cell
 
 
-def sheet_value(ws, value, number_format: str | None = None):
-    """What ``ws.append`` needs for a value: the value itself when openpyxl would write it
-    as it is (most cells of a big export), else ``safe_cell``'s cell."""
-    if value is None or value is True or value is False:
-        return value
-    kind = type(value)
-    if kind is str:
-        return safe_cell(ws, value) if value.startswith(FORMULA_PREFIXES) else value
-    if kind is int or kind is Decimal or kind is float:
-        return safe_cell(ws, value, number_format) if number_format else value
-    return safe_cell(ws, value, number_format)
+class ReusedCells:
+    """``safe_cell`` for a whole export, without a new cell object for every value.
+
+    A write-only sheet writes each row as it is appended, so one styled cell per
+    column and kind can carry every row's value; only values that need a style or a
+    forced type (a number format, a date, text starting with = + - @) use one.
+    """
+
+    def __init__(self, ws, formats: list[str | None]):
+        self.ws = ws
+        self.formats = formats
+        self.cells: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def _cell(self, index: int, kind: str, number_format: str | None) -> WriteOnlyCell:
+        cell = self.cells.get((index, kind))
+        if cell is None:
+            cell = self.cells[(index, kind)] = WriteOnlyCell(self.ws)
+            if number_format:
+                cell.number_format = number_format
+        return cell
+
+    def row(self, values) -> list:
+        out = []
+        for index, value in enumerate(values):
+            kind = type(value)
+            if value is None or kind is bool:
+                out.append(value)
+            elif kind is str:
+                if value.startswith(FORMULA_PREFIXES):
+                    cell = self._cell(index, "text", None)
+                    cell.value = value
+                    cell.data_type = "s"
+                    value = cell
+                out.append(value)
+            elif kind is int or kind is Decimal or kind is float:
+                number_format = self.formats[index]
+                if number_format:
+                    cell = self._cell(index, "number", number_format)
+                    cell.value = value
+                    value = cell
+                out.append(value)
+            elif kind is date:
+                cell = self._cell(index, "date", "yyyy-mm-dd")
+                cell.value = value
+                out.append(cell)
+            else:
+                out.append(safe_cell(self.ws, value, self.formats[index]))
+        return out
 
 
 def table_to_workbook_file(table, title: str):
@@ -75,9 +112,9 @@ def table_to_workbook_file(table, title: str):
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
-    formats = [getattr(column.column, "excel_number_format", None) for column in columns]
+    cells = ReusedCells(ws, [getattr(c.column, "excel_number_format", None) for c in columns])
     for values in export_rows(table, columns):
-        ws.append([sheet_value(ws, v, fmt) for v, fmt in zip(values, formats, strict=True)])
+        ws.append(cells.row(values))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
     wb.save(handle)
     handle.seek(0)
@@ -144,8 +181,8 @@ def _plan(table, queryset, bound_column):
     if field is None or field.is_relation:
         return None
     if field.choices:
-        labels = dict(field.flatchoices)
-        return path, lambda v: None if v in (None, "") else force_str(labels.get(v, v))
+        labels = {key: force_str(label) for key, label in field.flatchoices}  # translated once
+        return path, lambda v: None if v in (None, "") else labels.get(v, v)
     if isinstance(column, tables.BooleanColumn):
         return path, lambda value: None if value is None else str(bool(value))
     if isinstance(column, tables.DateColumn) and not getattr(column, "export_raw", False):
@@ -217,13 +254,12 @@ def add_sheet(wb: Workbook, title: str, columns, rows) -> None:
         cell.font = Font(bold=True)
         header_cells.append(cell)
     ws.append(header_cells)
+    cells = ReusedCells(ws, [FORMATS.get(kind) for _header, kind in columns])
     for row in rows:
-        ws.append(
-            [
-                safe_cell(ws, value, FORMATS.get(kind))
-                for value, (_h, kind) in zip(row, columns, strict=True)
-            ]
-        )
+        values = list(row)
+        if len(values) != len(columns):
+            raise ValueError(f"{title}: a row of {len(values)} values for {len(columns)} columns")
+        ws.append(cells.row(values))
 
 
 def workbook_response(sheets, filename: str) -> FileResponse:
