@@ -154,6 +154,8 @@ class TimeEntryTable(BaseTable):
     date = DayColumn()
 
     default_columns = ("date", "staff_member", "task", "resident_work", "hours", "while_pending")
+    # The export reads a task's title (what str(task) gives) straight from the database.
+    export_accessors = {"task": "task__title"}
 
     class Meta(BaseTable.Meta):
         model = TimeEntry

@@ -153,3 +153,23 @@ def test_an_export_reads_rows_in_chunks_without_loading_the_table_page(
         response = client.get(url, {"export": "xlsx"})
     rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.values)
     assert len(rows) == 1 + 33
+
+
+def test_the_hours_export_names_the_task_and_the_resident_work_as_the_list_does(
+    as_user, district_officer, world
+):
+    fill(world, 2)
+    member = StaffMemberFactory(community=world.community_a, name="张敏")
+    TimeEntryFactory(staff_member=member, resident_work="culture", date=date(2026, 5, 1))
+    client = as_user(district_officer)
+    table = client.get(reverse("tasks:time_entry_list")).context["table"]
+    names = [c.name for c in table.columns]
+    response = client.get(reverse("tasks:time_entry_list"), {"export": "xlsx"})
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.values)
+    assert len(rows) == 1 + 3
+    for row, shown in zip(table.paginated_rows, rows[1:], strict=True):
+        exported = dict(zip(names, shown, strict=True))
+        task = row.get_cell_value("task")
+        assert exported["task"] == (str(task) if task else None)
+        assert exported["resident_work"] == (row.get_cell_value("resident_work") or None)
+        assert exported["staff_member"] == row.record.staff_member.name
