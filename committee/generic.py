@@ -89,6 +89,12 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             kwargs["columns"] = columns
         return kwargs
 
+    def get_table_pagination(self, table):
+        """An export writes every row: no page, no count."""
+        if self.request.GET.get("export") == "xlsx":
+            return False
+        return super().get_table_pagination(table)
+
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("export") == "xlsx":
             title = self.export_title or str(self.model._meta.verbose_name_plural)

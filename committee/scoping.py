@@ -197,7 +197,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.filter(q)
         community_model = apps.get_model("committee", "Community")
         return self.filter(
-            **{f"{self.scope_path}__in": community_model._default_manager.filter(q).values("pk")}
+            _within(self.model, self.scope_path, community_model._default_manager.filter(q))
         )
 
     def visible_to(self, user: AnyUser) -> ScopedQuerySet:
@@ -205,6 +205,21 @@ class ScopedQuerySet(models.QuerySet):
 
     def changeable_by(self, user: AnyUser) -> ScopedQuerySet:
         return self.for_action(user, Action.CHANGE)
+
+
+def _within(model, path: str, communities: models.QuerySet) -> Q:
+    """``path__in=communities`` as nested id subqueries, one per hop, instead of joins.
+
+    ``staff_member__community__in`` would join the staff table into every count and
+    sort of a district's hour entries; ``staff_member_id IN (SELECT id … WHERE
+    community_id IN (…))`` lets the database answer from the foreign key's index.
+    """
+    first, _, rest = path.partition("__")
+    if not rest:
+        return Q(**{f"{first}__in": communities.values("pk")})
+    related = model._meta.get_field(first).related_model
+    inner = related._default_manager.filter(_within(related, rest, communities))
+    return Q(**{f"{first}__in": inner.values("pk")})
 
 
 class DistrictScopedQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,26 @@ class MonthInput(forms.DateInput):
         if hasattr(value, "strftime"):
             return value.strftime("%Y-%m")
         return value
+
+
+class StaffSearchInput(forms.TextInput):
+    """A staff member's name, typed, with matches offered as you type (staff/search.py).
+
+    Used instead of a drop-down of every staff member the user may see: a district has
+    thousands of them.
+    """
+
+    def __init__(self, attrs=None):
+        base = {"autocomplete": "off", "data-staff-search": reverse_lazy("staff:staff_search")}
+        super().__init__({**base, **(attrs or {})})
+
+
+def staff_match(value: str, prefix: str = "") -> Q:
+    """Staff members by typed name, or by id (the links behind a figure carry an id)."""
+    value = value.strip()
+    if value.isdigit():
+        return Q(**{f"{prefix}pk": int(value)})
+    return Q(**{f"{prefix}name__icontains": value})
 
 
 def _scope_choices(filterset, request) -> None:

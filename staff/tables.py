@@ -12,6 +12,7 @@ class RateColumn(tables.Column):
     """A contribution rate kept as a fraction: 8 % on screen, a percentage cell in Excel."""
 
     excel_number_format = "0.0%"
+    export_raw = True
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})

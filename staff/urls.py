@@ -1,11 +1,12 @@
 from django.urls import path
 
-from staff import importers, views
+from staff import importers, search, views
 
 app_name = "staff"
 urlpatterns = [
     path("", views.StaffMemberListView.as_view(), name="staff_list"),
     path("add/", views.StaffMemberCreateView.as_view(), name="staff_add"),
+    path("search/", search.StaffSearchView.as_view(), name="staff_search"),
     path("<int:pk>/", views.StaffMemberDetailView.as_view(), name="staff_detail"),
     path("<int:pk>/edit/", views.StaffMemberUpdateView.as_view(), name="staff_edit"),
     path("pay/", views.PayRecordListView.as_view(), name="payrecord_list"),

@@ -1,13 +1,13 @@
 """Filter forms of the task, hours and catalogue lists."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
 from committee.models import Community, Department
 from committee.roles import Action
-from staff.models import StaffMember
+from staff.filters import StaffSearchInput, staff_match
 from tasks.models import (
     CatalogueItem,
     CatalogueList,
@@ -38,8 +38,8 @@ class TaskFilterSet(django_filters.FilterSet):
     received_on = django_filters.DateFromToRangeFilter(
         label=_("Received between"), widget=DATE_RANGE
     )
-    assignee = django_filters.ModelChoiceFilter(
-        field_name="assignees", queryset=StaffMember.objects.none(), label=_("Assignee")
+    assignee = django_filters.CharFilter(
+        method="by_assignee", label=_("Assignee"), widget=StaffSearchInput()
     )
     worked_while_pending = django_filters.BooleanFilter(label=_("Worked on while pending"))
 
@@ -64,9 +64,6 @@ class TaskFilterSet(django_filters.FilterSet):
             visible = scoping.communities(request.user)
             self.filters["community"].queryset = visible
             self.filters["department"].queryset = Department.objects.serving(visible)
-            self.filters["assignee"].queryset = StaffMember.objects.filter(
-                community__in=visible
-            ).select_related("community")
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -74,6 +71,12 @@ class TaskFilterSet(django_filters.FilterSet):
             | Q(description__icontains=value)
             | Q(authorisation_number__icontains=value)
         )
+
+    def by_assignee(self, queryset, name, value):
+        assigned = Task.assignees.through.objects.filter(
+            staff_match(value, "staffmember__"), task=OuterRef("pk")
+        )
+        return queryset.filter(Exists(assigned))
 
 
 class ApprovalQueueFilterSet(django_filters.FilterSet):
@@ -99,8 +102,8 @@ class ApprovalQueueFilterSet(django_filters.FilterSet):
 
 class TimeEntryFilterSet(django_filters.FilterSet):
     date = django_filters.DateFromToRangeFilter(label=_("Between"), widget=DATE_RANGE)
-    staff_member = django_filters.ModelChoiceFilter(
-        queryset=StaffMember.objects.none(), label=_("Staff member")
+    staff_member = django_filters.CharFilter(
+        method="by_staff_member", label=_("Staff member"), widget=StaffSearchInput()
     )
     resident_work = django_filters.ChoiceFilter(
         choices=ResidentWork.choices, label=_("Resident work")
@@ -111,12 +114,8 @@ class TimeEntryFilterSet(django_filters.FilterSet):
         model = TimeEntry
         fields = ["date", "staff_member", "resident_work", "task__nature"]
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        if request is not None:
-            self.filters["staff_member"].queryset = StaffMember.objects.visible_to(
-                request.user
-            ).select_related("community")
+    def by_staff_member(self, queryset, name, value):
+        return queryset.filter(staff_match(value, "staff_member__"))
 
 
 class CatalogueItemFilterSet(django_filters.FilterSet):

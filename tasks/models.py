@@ -185,13 +185,32 @@ class TaskQuerySet(ScopedQuerySet):
         )
 
     def with_hours(self):
+        """Each task's hours, from a subquery per task (no GROUP BY over the whole list)."""
+        summed = (
+            TimeEntry.objects.filter(task=models.OuterRef("pk"))
+            .order_by()
+            .values("task")
+            .annotate(total=models.Sum("hours"))
+            .values("total")
+        )
         return self.annotate(
             hours=models.functions.Coalesce(
-                models.Sum("time_entries__hours"),
+                models.Subquery(summed),
                 models.Value(ZERO),
                 output_field=models.DecimalField(max_digits=9, decimal_places=2),
             )
         )
+
+    def hours_by_task(self, pks) -> dict[int, Decimal]:
+        """{task pk: hours} for the given tasks, in one query (a page of a list)."""
+        rows = (
+            TimeEntry.objects.filter(task__in=pks)
+            .order_by()
+            .values("task")
+            .annotate(total=models.Sum("hours"))
+            .values_list("task", "total")
+        )
+        return dict(rows)
 
 
 class Task(models.Model):
@@ -425,7 +444,14 @@ class TimeEntry(models.Model):
         verbose_name = _("time entry")
         verbose_name_plural = _("time entries")
         ordering = ["-date", "staff_member"]
-        indexes = [models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["date"]),
+            # The scoping filter (staff_member IN …) plus the newest-first order: a
+            # district's newest page and its count are read from this index alone.
+            models.Index(fields=["staff_member", "date"], name="time_entry_staff_date"),
+            # A task's hours summed from the index alone (list pages, department league).
+            models.Index(fields=["task", "hours"], name="time_entry_task_hours"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(task__isnull=False) & Q(resident_work=""))

@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.tables import BaseTable, MoneyColumn, NumberColumn
 from tasks import workdays
-from tasks.models import CatalogueItem, Task, TimeEntry
+from tasks.models import ZERO, CatalogueItem, Task, TimeEntry
 
 
 class DayColumn(tables.DateColumn):
     """2026-11-30 on screen, a real date in Excel."""
+
+    export_raw = True
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", "Y-m-d")
@@ -30,7 +32,26 @@ class AssigneesColumn(tables.Column):
         return "、".join(str(s) for s in value.all())
 
 
-class TaskTable(BaseTable):
+class HoursOnPageMixin:
+    """A task table's hours: summed for the page shown; sorting by them annotates."""
+
+    def annotate_page(self, records: list) -> None:
+        missing = [r for r in records if not hasattr(r, "hours")]
+        if missing:
+            hours = Task.objects.hours_by_task([r.pk for r in missing])
+            for record in missing:
+                record.hours = hours.get(record.pk, ZERO)
+
+    def order_hours(self, queryset, is_descending):
+        return queryset.with_hours().order_by(("-" if is_descending else "") + "hours", "-pk"), True
+
+    def export_queryset(self, queryset):
+        """The export writes every row: the hours come with them, in the same query."""
+        shown = any(column.name == "hours" for column in self.columns)
+        return queryset.with_hours() if shown else queryset
+
+
+class TaskTable(HoursOnPageMixin, BaseTable):
     title = tables.Column(linkify=True)
     community = tables.Column(accessor="community__name", verbose_name=_("community"))
     department = tables.Column(accessor="department__name", verbose_name=_("department"))
@@ -87,7 +108,7 @@ class TaskTable(BaseTable):
         always = ("title",)
 
 
-class ApprovalQueueTable(BaseTable):
+class ApprovalQueueTable(HoursOnPageMixin, BaseTable):
     title = tables.Column(linkify=True)
     community = tables.Column(accessor="community__name", verbose_name=_("community"))
     department = tables.Column(accessor="department__name", verbose_name=_("department"))
@@ -133,6 +154,8 @@ class TimeEntryTable(BaseTable):
     date = DayColumn()
 
     default_columns = ("date", "staff_member", "task", "resident_work", "hours", "while_pending")
+    # The export reads a task's title (what str(task) gives) straight from the database.
+    export_accessors = {"task": "task__title"}
 
     class Meta(BaseTable.Meta):
         model = TimeEntry

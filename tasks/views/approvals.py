@@ -42,7 +42,6 @@ class ApprovalQueueView(ObjectListView):
             Task.objects.for_action(user, Action.REVIEW)
             .awaiting_decision()
             .select_related("community", "department")
-            .with_hours()
         )
 
     def get_context_data(self, **kwargs):

@@ -66,8 +66,7 @@ class TaskListView(RememberColumnsMixin, ObjectListView):
     queryset = (
         Task.objects.select_related("community", "department", "catalogue_item")
         .prefetch_related("assignees")
-        .with_hours()
-        .order_by("-received_on", "-pk")  # GROUP BY queries ignore Meta.ordering
+        .order_by("-received_on", "-pk")
     )
     table_class = TaskTable
     filterset_class = TaskFilterSet

@@ -46,7 +46,10 @@ from tasks.views.common import date_param
 
 class TimeEntryListView(ObjectListView):
     model = TimeEntry
-    queryset = TimeEntry.objects.select_related("staff_member__community", "task")
+    queryset = TimeEntry.objects.select_related("staff_member__community", "task").order_by(
+        "-date",
+        "-pk",  # the date index gives the newest page without sorting every row
+    )
     table_class = TimeEntryTable
     filterset_class = TimeEntryFilterSet
     template_name = "tasks/time_entry_list.html"
