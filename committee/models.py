@@ -213,3 +213,7 @@ class TablePreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.table}"
+
+
+# Background jobs live in their own module; imported here so Django finds the models.
+from committee.jobs import Job, JobFile, WorkerBeat  # noqa: E402, F401

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from committee import views
+from committee import health, job_views, views
 
 committee_patterns = (
     [
@@ -19,6 +19,11 @@ committee_patterns = (
             views.CommunityUpdateView.as_view(),
             name="community_edit",
         ),
+        path("jobs/", job_views.JobListView.as_view(), name="job_list"),
+        path("jobs/<int:pk>/", job_views.JobDetailView.as_view(), name="job_detail"),
+        path("jobs/<int:pk>/status/", job_views.JobStatusView.as_view(), name="job_status"),
+        path("jobs/<int:pk>/download/", job_views.JobDownloadView.as_view(), name="job_download"),
+        path("jobs/<int:pk>/cancel/", job_views.JobCancelView.as_view(), name="job_cancel"),
     ],
     "committee",
 )
@@ -38,6 +43,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
     path("admin/", admin.site.urls),
     path("", include(committee_patterns)),
     path("tasks/", include("tasks.urls")),

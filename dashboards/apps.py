@@ -9,3 +9,6 @@ class DashboardsConfig(AppConfig):
     nav_label = _("Dashboards")
     nav_url_name = "dashboards:index"
     nav_order = 50
+
+    def ready(self):
+        from dashboards import jobs  # noqa: F401 -- registers the report job kinds
