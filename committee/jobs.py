@@ -513,10 +513,10 @@ def reap_stale_jobs(now=None) -> list[int]:
 
 
 def purge_expired_jobs(now=None) -> int:
-    """Delete finished jobs past their keeping time (and their files)."""
+    """Delete finished jobs past their keeping time (and their files); return how many jobs."""
     now = now or timezone.now()
-    deleted, _by_model = Job.objects.filter(expires_at__lt=now).delete()
-    return deleted
+    _deleted, by_model = Job.objects.filter(expires_at__lt=now).delete()
+    return by_model.get(Job._meta.label, 0)
 
 
 def worker_seen_recently(now=None) -> bool:
