@@ -21,16 +21,19 @@ def live(request):
     return JsonResponse({"status": "ok"})
 
 
-@never_cache
-@require_GET
-def ready(request):
-    checks = {}
+def database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        checks["database"] = "ok"
     except DatabaseError:
-        checks["database"] = "unreachable"
+        return False
+    return True
+
+
+@never_cache
+@require_GET
+def ready(request):
+    checks = {"database": "ok" if database_answers() else "unreachable"}
     if checks["database"] == "ok":
         try:
             checks["worker"] = "ok" if worker_seen_recently() else "not seen recently"
