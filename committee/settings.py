@@ -194,15 +194,17 @@ LOGGING = {
 # Django's Tasks API (django-tasks, as Django 6 ships it). The default backend is the
 # database queue (django-tasks-db, workers: `python manage.py jobs_worker`), so a
 # deployment needs nothing beyond its database. Redis/RQ instead is a settings change:
-# JOBS_BACKEND=django_tasks_rq.RQBackend (plus RQ_QUEUES; docs/deploy.md).
+# JOBS_BACKEND=django_tasks_rq.RQBackend and REDIS_URL (docs/deploy.md).
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 JOBS_QUEUES = ["default", "long"]
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("JOBS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": JOBS_QUEUES,
+JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": JOBS_BACKEND, "QUEUES": JOBS_QUEUES}}
+if JOBS_BACKEND.startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        queue: {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}
+        for queue in JOBS_QUEUES
     }
-}
 # A finished job's file is kept this many hours, then deleted (in the database, never on disk).
 JOBS_RESULT_HOURS = env_int("JOBS_RESULT_HOURS", 24)
 # A running job whose worker has not written a heartbeat for this long is queued again.
