@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -31,7 +32,19 @@ def ask(user, world, kind=job_kinds.COUNT, key="k", communities=None, **params):
 
 
 def run_worker(queues="default,long"):
-    """Run every queued task in this process, as a worker would, then return."""
+    """Run every queued task in this process, as a worker would, then return.
+
+    The worker closes stale connections between tasks; inside a test's transaction that
+    would close the test's own connection on PostgreSQL, so that step is left out here
+    (tests/committee/test_job_workers.py runs real worker processes).
+    """
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        _run_worker(queues)
+
+
+def _run_worker(queues):
     call_command(
         "db_worker",
         batch=True,
