@@ -37,7 +37,10 @@ demo: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
 	$(RUN_ENV) $(PY) manage.py load_demo
 
+# One job worker beside the web server (both queues), stopped with it.
 run: demo
+	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(RUN_ENV) $(PY) manage.py jobs_worker --queue-name default,long --no-reload & worker=$$!; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

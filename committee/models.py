@@ -299,3 +299,7 @@ class ImportBatch(models.Model):
         from django.urls import reverse
 
         return reverse("committee:import_batch_detail", args=[self.pk])
+
+
+# Background jobs live in their own module; imported here so Django finds the models.
+from committee.jobs import Job, JobFile, WorkerBeat  # noqa: E402, F401

@@ -309,6 +309,44 @@ DJANGO_TABLES2_PAGE_RANGE = 7
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {"json": {"()": "committee.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "root": {
+        # LOG_FORMAT=json: one JSON object a line, for a log collector (docs/deploy.md).
+        "handlers": ["json" if os.environ.get("LOG_FORMAT", "") == "json" else "console"],
+        "level": os.environ.get("LOG_LEVEL", "WARNING"),
+    },
 }
+
+# --- Background jobs, health, replica (issue 16, committee/jobs.py) -------------------------
+# Django's Tasks API (django-tasks, as Django 6 ships it). The default backend is the
+# database queue (django-tasks-db, workers: `python manage.py jobs_worker`), so a
+# deployment needs nothing beyond its database. Redis/RQ instead is a settings change:
+# JOBS_BACKEND=django_tasks_rq.RQBackend and REDIS_URL (docs/deploy.md).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+JOBS_QUEUES = ["default", "long"]
+JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": JOBS_BACKEND, "QUEUES": JOBS_QUEUES}}
+if JOBS_BACKEND.startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        queue: {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}
+        for queue in JOBS_QUEUES
+    }
+# A finished job's file is kept this many hours, then deleted (in the database, never on disk).
+JOBS_RESULT_HOURS = env_int("JOBS_RESULT_HOURS", 24)
+# A running job whose worker has not written a heartbeat for this long is queued again.
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
+# Readiness needs a worker seen within this many seconds (0: do not ask for one).
+JOBS_WORKER_SEEN_SECONDS = env_int("JOBS_WORKER_SEEN_SECONDS", 120)
+# Dashboard and report reads go to a replica when one is set.
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    _replica = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"] = _replica | {"TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["committee.routers.ReplicaRouter"]
+    MIDDLEWARE += ["committee.routers.ReplicaReadsMiddleware"]

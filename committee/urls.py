@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from committee import import_views, views
+from committee import health, import_views, job_views, views
 
 committee_patterns = (
     [
@@ -24,6 +24,11 @@ committee_patterns = (
             import_views.ImportBatchDetailView.as_view(),
             name="import_batch_detail",
         ),
+        path("jobs/", job_views.JobListView.as_view(), name="job_list"),
+        path("jobs/<int:pk>/", job_views.JobDetailView.as_view(), name="job_detail"),
+        path("jobs/<int:pk>/status/", job_views.JobStatusView.as_view(), name="job_status"),
+        path("jobs/<int:pk>/download/", job_views.JobDownloadView.as_view(), name="job_download"),
+        path("jobs/<int:pk>/cancel/", job_views.JobCancelView.as_view(), name="job_cancel"),
     ],
     "committee",
 )
@@ -45,6 +50,8 @@ urlpatterns = [
     path("accounts/lockouts/", views.LockoutListView.as_view(), name="lockout_list"),
     path("accounts/lockouts/unlock/", views.LockoutUnlockView.as_view(), name="lockout_unlock"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
     path("admin/", admin.site.urls),
     path("", include(committee_patterns)),
     path("tasks/", include("tasks.urls")),

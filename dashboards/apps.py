@@ -11,6 +11,9 @@ class DashboardsConfig(AppConfig):
     nav_order = 50
 
     def ready(self):
-        from dashboards import certificate_panels
+        from dashboards import (
+            certificate_panels,
+            jobs,  # noqa: F401 -- registers the report job kinds
+        )
 
         certificate_panels.register()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("hours/", drilldown.HoursListView.as_view(), name="hours"),
     path("tasks/", drilldown.TaskRecordsView.as_view(), name="tasks"),
     path("reports/", reports.ReportsView.as_view(), name="reports"),
+    path("reports/jobs/", reports.ReportJobView.as_view(), name="report_job"),
     path(
         "communities/<int:pk>/report.pdf",
         reports.CommunityReportView.as_view(),

@@ -9,11 +9,13 @@ print it (403 for the others who may see the task).
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import parse_qsl
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,11 +23,12 @@ from django.views.generic import TemplateView
 
 from committee import scoping
 from committee.generic import scoped_object_or_404
-from committee.models import Community, StreetOffice
+from committee.models import Community, District, StreetOffice
 from committee.pdf import pdf_response, render_pdf
 from committee.periods import KINDS, Period
 from committee.roles import Action
 from dashboards import workbooks
+from dashboards.jobs import REPORT_JOBS, request_report
 from dashboards.reports.content import community_report, street_office_report
 from tasks.models import Outcome, Task
 
@@ -97,6 +100,40 @@ class StreetOfficeWorkbookView(LoginRequiredMixin, View):
         return workbooks.period_workbook(communities, period, f"{office.name}-{period.at}.xlsx")
 
 
+class ReportJobView(LoginRequiredMixin, View):
+    """Ask for a street office's or a district's report as a background job, then watch it.
+
+    The same rule as the downloads: only who sees every community of the unit (404
+    otherwise). Asking again for the same report and period joins the running job.
+    """
+
+    services = (request_report,)
+
+    def post(self, request):
+        what = request.POST.get("what", "")
+        try:
+            pk = int(request.POST.get("pk", ""))
+        except ValueError:
+            return HttpResponseBadRequest(_("Choose a report."))
+        if what not in REPORT_JOBS:
+            return HttpResponseBadRequest(_("Choose a report."))
+        if what.startswith("district"):
+            unit = scoped_object_or_404(District.objects.visible_to(request.user), pk=pk)
+            group = Community.objects.filter(street_office__district=unit)
+        else:
+            unit = scoped_object_or_404(StreetOffice.objects.visible_to(request.user), pk=pk)
+            group = Community.objects.filter(street_office=unit)
+        period = Period.from_query(request.POST, timezone.localdate())
+        job = request_report(
+            user=request.user,
+            what=what,
+            unit=unit,
+            communities=list(group.values_list("pk", flat=True)),
+            period=period,
+        )
+        return redirect("committee:job_detail", pk=job.pk)
+
+
 class RefusalNoteView(LoginRequiredMixin, View):
     """The committee's note to a department returning a refused task, ready to stamp."""
 
@@ -142,8 +179,16 @@ class ReportsView(LoginRequiredMixin, TemplateView):
             .values_list("street_office_id", "n")
         )
         offices = {c.street_office_id: c.street_office for c in visible}
+        district_totals = dict(
+            Community.objects.filter(street_office__district__in=scoping.districts(user))
+            .values("street_office__district_id")
+            .annotate(n=Count("pk"))
+            .values_list("street_office__district_id", "n")
+        )
+        shown_by_district = Counter(c.street_office.district_id for c in visible)
         context.update(
             period=period,
+            period_params=parse_qsl(period.query()),
             period_kinds=KINDS,
             previous_period=period.shifted(-1),
             next_period=period.shifted(1),
@@ -151,6 +196,14 @@ class ReportsView(LoginRequiredMixin, TemplateView):
             # A street office's report covers all its communities: only for who sees them all.
             street_offices=[o for pk, o in offices.items() if totals.get(pk) == shown[pk]],
             refused=self._refused(user),
+            # A district's workbook covers all its communities: only for who sees them all.
+            districts=list(
+                scoping.districts(user).filter(
+                    pk__in=[
+                        pk for pk, n in shown_by_district.items() if district_totals.get(pk) == n
+                    ]
+                )
+            ),
         )
         return context
 

@@ -1,0 +1,29 @@
+"""gunicorn settings for Juwei's app servers: `gunicorn committee.wsgi` reads this file.
+
+Every value can be changed from the environment. Long work never runs in a request (it is
+a background job, committee/jobs.py), so requests are short and the timeout stays short.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Two per core plus one: requests mostly wait on PostgreSQL.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced after this many requests (with jitter), so a leak never grows for ever.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Behind the reverse proxy: trust its X-Forwarded-* headers (HTTPS=true sets the Django side).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+access_log_format = (
+    '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(b)s", '
+    '"ms": %(M)s, "agent": "%(a)s"}'
+)
+# Load the app before forking: workers share its memory and a bad setting stops start-up.
+preload_app = True

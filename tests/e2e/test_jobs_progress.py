@@ -1,0 +1,89 @@
+"""A district officer asks for the district's workbook: the page comes back at once, the
+progress bar moves while a worker draws it, and the file downloads when it is ready."""
+
+import threading
+import time
+
+import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def slow_sheets(monkeypatch):
+    """Each sheet takes a visible moment, so the bar's steps can be seen from the browser."""
+    from committee import jobs
+    from dashboards import jobs as report_jobs
+
+    original = report_jobs.add_sheet
+
+    def slow(*args, **kwargs):
+        time.sleep(0.4)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(report_jobs, "add_sheet", slow)
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 0)
+
+
+def start_worker() -> tuple[Worker, threading.Thread]:
+    worker = Worker(
+        queue_names=["default", "long"],
+        interval=0.5,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e-worker",
+        excluded_queue_names=[],
+    )
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    return worker, thread
+
+
+def test_the_district_workbook_is_a_job_with_a_moving_bar(
+    page, live_server, demo, slow_sheets, tmp_path
+):
+    login(page, live_server, "district")
+    page.goto(f"{live_server.url}/dashboards/reports/")
+    districts = page.locator("section.card").filter(has=page.locator("h2", has_text="区"))
+    started = time.monotonic()
+    districts.first.get_by_role("button", name="Excel 工作簿").click()
+    page.wait_for_url("**/jobs/*/")
+    # No worker runs yet: the page came back without waiting for the workbook.
+    assert time.monotonic() - started < 10
+    expect(page.locator("[data-job-field=status_label]")).to_have_text("排队中")
+    expect(page.locator("[data-job-field=download]")).to_be_hidden()
+
+    worker, thread = start_worker()
+    seen = set()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and 100 not in seen:
+            seen.add(page.eval_on_selector(".job-bar", "bar => bar.value"))
+            time.sleep(0.1)
+    finally:
+        # The test's in-memory SQLite is shared by threads without waiting on locks: stop
+        # the worker's polling before the browser downloads.
+        worker.running = False
+        thread.join(10)
+    assert [v for v in seen if 0 < v < 100], f"the bar never moved between: {seen}"
+    download = page.locator("[data-job-field=download]")
+    expect(download).to_be_visible(timeout=30_000)
+    expect(page.locator("[data-job-field=status_label]")).to_have_text("已完成")
+    with page.expect_download() as downloaded:
+        download.click()
+    saved = tmp_path / "district.xlsx"
+    downloaded.value.save_as(saved)
+    book = load_workbook(saved)
+    assert "警示" in book.sheetnames
+    communities = {row[0] for row in book["警示"].iter_rows(min_row=2, values_only=True)}
+    assert {"爱国社区", "和平社区", "团结社区"} <= communities
+
+    page.get_by_role("link", name="我的全部后台作业").click()
+    expect(page.locator("table")).to_contain_text("Excel 工作簿")
