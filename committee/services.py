@@ -21,6 +21,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -126,14 +127,15 @@ def delete_record(record: models.Model, *, user, action: str | None = None) -> N
 @service
 def remember_columns(*, user, table: str, columns: list[str]) -> None:
     """Keep the columns a user chose for one table; an empty choice forgets it."""
-    from committee.models import TablePreference
+    # By name: committee.models imports the jobs, which are written through this module.
+    preferences = apps.get_model("committee", "TablePreference").objects
 
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to keep your choice of columns."))
     if not columns:
-        TablePreference.objects.filter(user=user, table=table).delete()
+        preferences.filter(user=user, table=table).delete()
         return
-    TablePreference.objects.update_or_create(user=user, table=table, defaults={"columns": columns})
+    preferences.update_or_create(user=user, table=table, defaults={"columns": columns})
 
 
 @service
