@@ -10,6 +10,7 @@ needs colour to be read. Templates put the numbers in a table beside each chart 
 well (for screen readers and copying).
 """
 
+import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -86,7 +87,8 @@ def chart_css() -> str:
     for name, values in series:
         chart.add(name, values)
     stylesheet = _STYLESHEET.search(chart.render(is_unicode=True)).group(1)
-    stylesheet = _CHART_ID.sub("svg.pygal-chart", stylesheet).strip()
+    # Inside the SVG the stylesheet is XML text ("&gt;" for ">"); a .css file is not.
+    stylesheet = html.unescape(_CHART_ID.sub("svg.pygal-chart", stylesheet)).strip()
     # The tooltip's inline "opacity: 0" is gone with the other inline styles; only
     # pygal's script would show it, and there is none.
     return stylesheet + "\nsvg.pygal-chart .tooltip{display:none}\n"

@@ -45,6 +45,9 @@ def test_the_static_chart_stylesheet_is_pygals_own():
     assert (settings.BASE_DIR / "static/css/charts.css").read_text() == chart_css()
     assert "svg.pygal-chart .color-0" in chart_css()
     assert "#chart-" not in chart_css()
+    # CSS, not the SVG's XML text: "&gt;" would drop the rule that paints the plot white.
+    assert ".graph > .background{fill:white}" in chart_css()
+    assert "&gt;" not in chart_css()
 
 
 def test_pages_link_the_chart_stylesheet_and_pdfs_embed_it(as_user, staff_a):
