@@ -5,13 +5,16 @@ staff_a, chair_a (A's committee), staff_b (B's), official_a (A's street office),
 official_b (B's street office), district_officer (the district), anonymous.
 """
 
+import io
 import os
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 import time_machine
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from hypothesis import Phase, settings
 
 from committee.models import Community, District, StreetOffice
@@ -130,3 +133,22 @@ def _writes_go_through_services(monkeypatch):
     writes.install(monkeypatch)
     yield
     writes.uninstall()
+
+
+@pytest.fixture(scope="module")
+def demo_books(django_db_setup, django_db_blocker):
+    """The demo, loaded once for a module's tests and rolled back after its last one.
+
+    Each test still runs in its own savepoint (ask for ``db`` too), so what one test
+    writes is gone before the next. Only for tests that need no other connection (no
+    live server, no second thread): the demo is never committed.
+    """
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)

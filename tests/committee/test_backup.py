@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from tests import snapshots
 from tests.committee.dashboard_figures import dashboard_figures
 from tests.conftest import TEST_TODAY
 
@@ -49,7 +50,7 @@ def fresh_database(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_restored_backup_shows_every_dashboard_figure_unchanged(tmp_path, fresh_database):
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    snapshots.load_demo()
     before = dashboard_figures()
     assert sum(len(numbers) for numbers in before.values()) > 1000
 

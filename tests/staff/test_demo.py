@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from committee.models import Community
@@ -14,8 +13,8 @@ from staff.views import default_period
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_books, db):
+    """The demo of this module (loaded once), each test in its own savepoint."""
 
 
 def test_every_demo_community_has_its_roster_and_a_years_pay(demo):
