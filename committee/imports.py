@@ -400,6 +400,10 @@ class Importer:
         parsed: list[ParsedRow] = []
         errors: list[RowError] = []
         skipped: list[RowError] = []
+        # Rows to read, counted before any is checked: a file past the limit is refused at
+        # once, not after ten thousand rows of checks. (The reader already stopped at the
+        # limit plus the header rows, blank rows included, so this list is bounded.)
+        kept: list[tuple[int, list]] = []
         for number, cells in rows:
             texts = [normalise(cell) for cell in cells]
             if all(text == "" for text in texts):
@@ -410,10 +414,12 @@ class Importer:
                     RowError(number, "", _("A %(label)s row, skipped.") % {"label": total})
                 )
                 continue
-            if len(parsed) >= MAX_ROWS:
+            if len(kept) >= MAX_ROWS:
                 raise ImportRefused(
                     _("The file has more than %(max)s rows.") % {"max": f"{MAX_ROWS:,}"}
                 )
+            kept.append((number, cells))
+        for number, cells in kept:
             row_errors: list[RowError] = []
             values: dict[str, Any] = {}
             for column in self.columns:

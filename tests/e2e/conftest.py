@@ -44,6 +44,10 @@ def page(page):
             violations.append(f"{page.url}: {message.text}")
 
     page.on("console", watch)
+    # A loaded two-core machine (CI) can take longer than Playwright's 30 s to answer;
+    # a test should fail on what it sees, not on a busy neighbour.
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
     yield page
     assert not violations, "\n".join(violations)
 
