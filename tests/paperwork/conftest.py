@@ -8,7 +8,7 @@ from committee.models import Department
 from paperwork import services
 from paperwork.models import Cap, CapKind, DataItem, Demand, Frequency
 
-RULE = "《整治形式主义为基层减负若干规定》"
+RULE = "减负规定第三条"
 
 
 @pytest.fixture
