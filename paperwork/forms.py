@@ -10,6 +10,7 @@ from paperwork.models import Cap, DataItem, Demand, Frequency
 from paperwork.models import ReturnForm as ReturnRecord
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _departments(user):
@@ -17,6 +18,12 @@ def _departments(user):
 
 
 class DemandForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("Photo or file (optional)"),
+        required=False,
+        help_text=_("Never required: keep one only when it helps the request to withdraw."),
+    )
+
     class Meta:
         model = Demand
         fields = ["community", "kind", "name", "department", "demanded_on", "ended_on", "basis"]
@@ -27,6 +34,12 @@ class DemandForm(forms.ModelForm):
         self.fields["department"].queryset = _departments(user)
         if not self.instance.pk:
             self.fields["demanded_on"].initial = timezone.localdate()
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(_("A file may be at most 5 MB."))
+        return upload
 
 
 class CapForm(forms.ModelForm):

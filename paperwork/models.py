@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from committee.bounds import DateInRange
 from committee.models import Community, Department, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 
@@ -110,9 +111,10 @@ class Demand(models.Model):
         related_name="demands",
         verbose_name=_("department"),
     )
-    demanded_on = models.DateField(_("demanded on"))
+    demanded_on = models.DateField(_("demanded on"), validators=[DateInRange()])
     ended_on = models.DateField(
         _("ended on"),
+        validators=[DateInRange()],
         null=True,
         blank=True,
         help_text=_("A signboard taken down, a ledger no longer kept."),
@@ -124,6 +126,11 @@ class Demand(models.Model):
         help_text=_("The document the department cited; empty when it gave none."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # An optional photo or file the committee keeps of the demand (never required), kept in
+    # the database like every generated file, so no app server holds it on disk.
+    attachment = models.BinaryField(null=True, blank=True, editable=False)
+    attachment_name = models.CharField(_("attachment"), max_length=200, blank=True, editable=False)
+    attachment_type = models.CharField(max_length=100, blank=True, editable=False)
     # Kept by services.refresh_caps whenever a demand or a cap changes.
     over_cap = models.BooleanField(_("over the cap"), default=False, editable=False)
     withdrawal_asked_on = models.DateField(
@@ -153,6 +160,10 @@ class Demand(models.Model):
     @property
     def flagged(self) -> bool:
         return self.over_cap or not self.basis
+
+    @property
+    def has_attachment(self) -> bool:
+        return bool(self.attachment_name)
 
 
 class DataItemQuerySet(DistrictScopedQuerySet):
@@ -223,14 +234,16 @@ class ReturnForm(models.Model):
         Department, on_delete=models.PROTECT, related_name="returns", verbose_name=_("department")
     )
     title = models.CharField(_("form"), max_length=100)
-    registered_on = models.DateField(_("registered on"))
-    due_on = models.DateField(_("due on"))
+    registered_on = models.DateField(_("registered on"), validators=[DateInRange()])
+    due_on = models.DateField(_("due on"), validators=[DateInRange()])
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     form_number = models.CharField(_("form number (表号)"), max_length=50, blank=True)
     issuing_authority = models.CharField(_("issued by (制表机关)"), max_length=100, blank=True)
     approving_authority = models.CharField(_("approved by (批准机关)"), max_length=100, blank=True)
     approval_number = models.CharField(_("approval number (批准文号)"), max_length=100, blank=True)
-    valid_until = models.DateField(_("valid until (有效期限)"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until (有效期限)"), null=True, blank=True, validators=[DateInRange()]
+    )
     filled_on = models.DateField(_("filled on"), null=True, blank=True)
     items = models.ManyToManyField(
         DataItem, through="ReturnItem", related_name="returns", verbose_name=_("data items")

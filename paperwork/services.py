@@ -51,7 +51,9 @@ def _bucket(demand: Demand):
 
 def _refresh(community: Community, kind: str, cap: Cap | None) -> None:
     demands = list(
-        Demand.objects.filter(community=community, kind=kind).order_by("demanded_on", "pk")
+        Demand.objects.filter(community=community, kind=kind)
+        .only("pk", "kind", "name", "demanded_on", "ended_on")
+        .order_by("demanded_on", "pk")
     )
     over: set[int] = set()
     if cap is not None:
@@ -100,8 +102,15 @@ def save_cap(cap: Cap, *, user) -> Cap:
 
 
 @service
-def save_demand(demand: Demand, *, user) -> Demand:
-    """The committee logs (or corrects) a demand; the cap flags of its kind follow."""
+def save_demand(demand: Demand, *, user, attachment=None) -> Demand:
+    """The committee logs (or corrects) a demand; the cap flags of its kind follow.
+
+    ``attachment`` is an optional uploaded photo or file, kept in the database.
+    """
+    if attachment is not None:
+        demand.attachment = attachment.read()
+        demand.attachment_name = attachment.name[-200:]
+        demand.attachment_type = (attachment.content_type or "")[:100]
     if demand.kind in PER_YEAR + PER_MONTH:
         demand.ended_on = demand.demanded_on  # an event stands on its day only
     if demand.department_id and demand.community_id:
@@ -145,6 +154,7 @@ def withdraw_items(community: Community):
         .flagged()
         .standing_between(today, today)
         .select_related("department")
+        .defer("attachment")
         .order_by("kind", "demanded_on", "pk")
     )
 

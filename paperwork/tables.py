@@ -1,6 +1,7 @@
 """Tables of the paperwork registers: each list page and its Excel export are drawn from one."""
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from committee.tables import BaseTable
@@ -36,6 +37,14 @@ class DemandTable(BaseTable):
     ended_on = DayColumn()
     flag = tables.Column(empty_values=(), orderable=False, verbose_name=_("flag"))
     withdrawal_asked_on = DayColumn()
+    attachment_name = tables.Column(
+        verbose_name=_("attachment"),
+        linkify=lambda record: (
+            reverse("paperwork:demand_attachment", args=[record.pk])
+            if record.attachment_name
+            else None
+        ),
+    )
 
     default_columns = (
         "demanded_on",
@@ -60,6 +69,7 @@ class DemandTable(BaseTable):
             "ended_on",
             "flag",
             "withdrawal_asked_on",
+            "attachment_name",
         )
 
     def render_flag(self, record):

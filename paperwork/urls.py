@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.DemandListView.as_view(), name="demand_list"),
     path("demands/new/", views.DemandCreateView.as_view(), name="demand_new"),
     path("demands/<int:pk>/edit/", views.DemandUpdateView.as_view(), name="demand_edit"),
+    path(
+        "demands/<int:pk>/attachment/",
+        views.DemandAttachmentView.as_view(),
+        name="demand_attachment",
+    ),
     path("caps/", views.CapListView.as_view(), name="cap_list"),
     path("caps/new/", views.CapCreateView.as_view(), name="cap_new"),
     path("caps/<int:pk>/edit/", views.CapUpdateView.as_view(), name="cap_edit"),

@@ -9,9 +9,12 @@ communities); caps and the dictionary are district settings.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -44,7 +47,7 @@ class DemandListView(ObjectListView):
     """Every demand logged, with its flag; the street office sees all its communities'."""
 
     model = Demand
-    queryset = Demand.objects.select_related("community", "department")
+    queryset = Demand.objects.select_related("community", "department").defer("attachment")
     table_class = DemandTable
     filterset_class = DemandFilterSet
     template_name = "paperwork/demand_list.html"
@@ -65,6 +68,11 @@ class _DemandFormMixin:
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def save(self, form):
+        return services.save_demand(
+            form.instance, user=self.request.user, attachment=form.cleaned_data.get("file")
+        )
+
 
 class DemandCreateView(_DemandFormMixin, ObjectCreateView):
     pass
@@ -72,6 +80,21 @@ class DemandCreateView(_DemandFormMixin, ObjectCreateView):
 
 class DemandUpdateView(_DemandFormMixin, ObjectUpdateView):
     pass
+
+
+class DemandAttachmentView(LoginRequiredMixin, View):
+    """The photo or file kept with a demand, as a download (never shown inline)."""
+
+    def get(self, request, pk: int):
+        found = scoped_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
+        if not found.has_attachment:
+            raise Http404(_("This demand has no attachment."))
+        response = HttpResponse(bytes(found.attachment), content_type="application/octet-stream")
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(found.attachment_name)}"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 # --- district settings: caps and the data-item dictionary ------------------------------

@@ -172,3 +172,37 @@ def test_lists_show_only_what_is_in_scope(
         assert rows  # the district's settings are for every community of it to read
     else:
         assert rows == []
+
+
+@covers("paperwork:demand_attachment")
+def test_a_photo_is_optional_and_kept_for_those_who_see_the_demand(
+    client, as_user, world, staff_a, staff_b, official_a, caps, departments
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "community": world.community_a.pk,
+        "kind": CapKind.SIGNBOARD_OUTSIDE,
+        "name": "城市管理工作站",
+        "department": departments["区城管局"].pk,
+        "demanded_on": "2026-06-10",
+        "basis": "区城管局通知",
+    }
+    url = reverse("paperwork:demand_new")
+    assert as_user(staff_a).post(url, data).status_code == 302  # no file: fine
+    photo = SimpleUploadedFile("牌子.jpg", b"\xff\xd8photo", content_type="image/jpeg")
+    assert (
+        as_user(staff_a).post(url, {**data, "name": "综治中心", "file": photo}).status_code == 302
+    )
+    kept = Demand.objects.get(name="综治中心")
+    download = reverse("paperwork:demand_attachment", args=[kept.pk])
+    assert client.get(download).url.startswith("/login/")
+    assert as_user(staff_b).get(download).status_code == 404
+    response = as_user(official_a).get(download)
+    assert response.content == b"\xff\xd8photo"
+    assert response["Content-Type"] == "application/octet-stream"
+    bare = Demand.objects.get(name="城市管理工作站")
+    assert (
+        as_user(staff_a).get(reverse("paperwork:demand_attachment", args=[bare.pk])).status_code
+        == 404
+    )
