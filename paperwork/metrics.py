@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from committee.numbers import share
-from paperwork.models import Demand, ReturnForm, ReturnItem
+from paperwork.models import Demand, ReturnForm, ReturnItem, unapproved_q
 
 
 def _demands(communities, start: date, end: date):
@@ -94,3 +94,32 @@ def returns_by_department(communities, start: date, end: date) -> dict[int, int]
         .order_by()
     )
     return {r["department_id"]: r["n"] for r in rows}
+
+
+def demands_by_kind(communities, start: date, end: date) -> dict[str, dict[str, int]]:
+    """{kind: {standing, over_cap, no_basis, flagged}} for demands standing in the period."""
+    rows = (
+        Demand.objects.filter(community__in=communities.values("pk"))
+        .standing_between(start, end)
+        .values("kind")
+        .annotate(
+            n_standing=Count("pk"),
+            n_over_cap=Count("pk", filter=Q(over_cap=True)),
+            n_no_basis=Count("pk", filter=Q(basis="")),
+            n_flagged=Count("pk", filter=Q(over_cap=True) | Q(basis="")),
+        )
+        .order_by()
+    )
+    keys = ("standing", "over_cap", "no_basis", "flagged")
+    return {r["kind"]: {k: r[f"n_{k}"] for k in keys} for r in rows}
+
+
+def return_counts(communities, start: date, end: date) -> dict[str, int]:
+    """Forms registered in the period, the unapproved among them, items asked, repeat asks."""
+    forms = ReturnForm.objects.filter(
+        community__in=communities.values("pk"), registered_on__range=(start, end)
+    ).aggregate(registered=Count("pk"), unapproved=Count("pk", filter=unapproved_q()))
+    lines = _lines(communities, start, end).aggregate(
+        asked=Count("pk"), repeats=Count("pk", filter=Q(repeat=True))
+    )
+    return {**forms, **lines}

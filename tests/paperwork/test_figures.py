@@ -77,3 +77,20 @@ def test_the_league_counts_returns_and_duplicate_asks(as_user, world, staff_a, r
         "区城管局": {"returns": 1, "duplicate_asks": 2},
     }
     assert "duplicate asks" in response.content.decode() or "重复" in response.content.decode()
+
+
+def test_every_count_of_the_panel_links_to_the_same_rows(as_user, world, official_a, records):
+    client = as_user(official_a)
+    url = reverse("dashboards:street_office", args=[world.street_a.pk])
+    response = client.get(url, {"period": "year", "at": 2026})
+    panel = next(p for p in response.context["panels"] if p.key == "paperwork")
+    linked = [cell for row in panel.rows for cell in row[1:] if cell.url]
+    assert len(linked) == 2 * len(CapKind) + 4
+    for cell in linked:
+        assert _count_behind(client, cell.url) == int(cell.text)
+    totals = {row[0].text: row[1].text for row in panel.rows}
+    a = world.community_a
+    assert totals[str(CapKind.SIGNBOARD_OUTSIDE.label)] == "6"
+    assert int(panel.rows[len(CapKind) + 3][1].text) == ReturnItem.objects.filter(
+        return_form__community=a, repeat=True
+    ).count()
