@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "tasks",
     "funds",
     "certificates",
+    "paperwork",
     "dashboards",
 ]
 
@@ -350,3 +351,6 @@ if os.environ.get("DATABASE_REPLICA_URL", "").strip():
     DATABASES["replica"] = _replica | {"TEST": {"MIRROR": "default"}}
     DATABASE_ROUTERS = ["committee.routers.ReplicaRouter"]
     MIDDLEWARE += ["committee.routers.ReplicaReadsMiddleware"]
+
+# The 一表通 pull (paperwork/api.py): calls one district key may make a minute.
+PAPERWORK_API_CALLS_PER_MINUTE = env_int("PAPERWORK_API_CALLS_PER_MINUTE", 60)

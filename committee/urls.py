@@ -59,5 +59,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("surveys/", include("surveys.urls")),
     path("certificates/", include("certificates.urls")),
+    path("paperwork/", include("paperwork.urls")),
+    path("api/v1/", include("paperwork.api_urls")),
     path("dashboards/", include("dashboards.urls")),
 ]

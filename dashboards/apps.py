@@ -14,6 +14,8 @@ class DashboardsConfig(AppConfig):
         from dashboards import (
             certificate_panels,
             jobs,  # noqa: F401 -- registers the report job kinds
+            paperwork_panels,
         )
 
         certificate_panels.register()
+        paperwork_panels.register()

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from committee.numbers import percent
 from funds import metrics as funds_metrics
+from paperwork import metrics as paperwork_metrics
 from staff import metrics as staff_metrics
 from surveys import metrics as surveys_metrics
 from tasks import metrics as tasks_metrics
@@ -46,6 +47,8 @@ class FlagKind(models.TextChoices):
     PAY_VS_MINIMUM = "pay_vs_minimum", gettext_lazy("Full-time pay against the minimum wage")
     PAY_VS_ASSISTANTS = "pay_vs_assistants", gettext_lazy("Full-time pay against assistants' pay")
     REPRESENTED_SHARE = "represented_share", gettext_lazy("Residents who feel represented")
+    OVER_CAP = "over_cap", gettext_lazy("Demands over a cap or without a basis")
+    DUPLICATE_ASKS = "duplicate_asks", gettext_lazy("Data items asked more than once (重复填报)")
 
 
 class Severity(enum.IntEnum):
@@ -217,6 +220,26 @@ def _surveys_link(community_ids: list[int], start: date, end: date) -> str | Non
     )
 
 
+def _demands_link(community_ids: list[int], start: date, end: date) -> str | None:
+    return records_url(
+        "paperwork:demand_list",
+        community=community_ids,
+        flagged="true",
+        standing_after=start.isoformat(),
+        standing_before=end.isoformat(),
+    )
+
+
+def _repeats_link(community_ids: list[int], start: date, end: date) -> str | None:
+    return records_url(
+        "paperwork:return_item_list",
+        return_form__community=community_ids,
+        repeat="true",
+        return_form__registered_on_after=start.isoformat(),
+        return_form__registered_on_before=end.isoformat(),
+    )
+
+
 D = Decimal
 SPECS: dict[str, FlagSpec] = {
     spec.kind: spec
@@ -378,6 +401,39 @@ SPECS: dict[str, FlagSpec] = {
                 "representing them (amber below %(amber)s, red below %(red)s)."
             ),
             _surveys_link,
+        ),
+        FlagSpec(
+            FlagKind.OVER_CAP,
+            True,
+            True,
+            D("1"),
+            D("3"),
+            "count",
+            Figure(
+                paperwork_metrics.flagged_demands, paperwork_metrics.flagged_demands_by_community
+            ),
+            gettext_lazy(
+                "%(value)s signboards, ledgers, assessments, meetings or inspections demanded "
+                "in the period were over the district's caps or came without a basis (amber "
+                "from %(amber)s, red from %(red)s)."
+            ),
+            _demands_link,
+        ),
+        FlagSpec(
+            FlagKind.DUPLICATE_ASKS,
+            True,
+            False,
+            D("0.10"),
+            D("0.25"),
+            "percent",
+            Figure(
+                paperwork_metrics.duplicate_share, paperwork_metrics.duplicate_share_by_community
+            ),
+            gettext_lazy(
+                "%(value)s of the data items asked for on departments' forms had already been "
+                "asked for by another department (amber above %(amber)s, red above %(red)s)."
+            ),
+            _repeats_link,
         ),
     ]
 }

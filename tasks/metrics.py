@@ -35,7 +35,7 @@ Public functions:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -55,6 +55,7 @@ from django.utils import timezone
 
 from committee.models import Community, Department
 from committee.numbers import share
+from tasks import league
 from tasks.models import (
     ASSIST_OUTCOMES,
     CatalogueList,
@@ -234,6 +235,8 @@ class DepartmentRow:
     hours: Decimal
     money_promised: Decimal
     money_received: Decimal
+    # Columns other apps add (tasks/league.py): {column key: count}.
+    extra: dict = field(default_factory=dict)
 
     @property
     def unauthorised_share(self) -> Decimal | None:
@@ -305,6 +308,21 @@ def department_league(communities, start: date, end: date) -> list[DepartmentRow
         tasks_by_department(communities, start, end),
         key=lambda row: (-row.tasks, -row.hours, row.name),
     )
+
+
+def with_league_columns(rows: list[DepartmentRow], communities, start: date, end: date):
+    """The league's rows with the registered columns (tasks/league.py) filled in; a
+    department that only has counts there (returns, no tasks) joins with zero tasks."""
+    counts = {column.key: column.counts(communities, start, end) for column in league.COLUMNS}
+    ids = {pk for found in counts.values() for pk in found}
+    names = departments_named(ids - {row.department_id for row in rows}) if ids else {}
+    rows = rows + [
+        DepartmentRow(pk, name, 0, 0, 0, 0, ZERO, ZERO, ZERO) for pk, name in names.items()
+    ]
+    return [
+        replace(row, extra={key: found.get(row.department_id, 0) for key, found in counts.items()})
+        for row in rows
+    ]
 
 
 def departments_named(ids) -> dict[int, str]:

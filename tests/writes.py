@@ -13,7 +13,7 @@ from django.db.models.signals import pre_delete, pre_save
 from committee.services import in_service
 
 OUR_APPS = frozenset(
-    {"committee", "staff", "surveys", "tasks", "funds", "certificates", "dashboards"}
+    {"committee", "staff", "surveys", "tasks", "funds", "certificates", "paperwork", "dashboards"}
 )
 
 _handling: ContextVar[bool] = ContextVar("juwei_handling_request", default=False)

@@ -39,6 +39,8 @@ AREAS: list[tuple[str, object, tuple[str, ...]]] = [
             FlagKind.UNAUTHORISED,
             FlagKind.NEGATIVE_LIST,
             FlagKind.FUNDED_SHARE,
+            FlagKind.OVER_CAP,
+            FlagKind.DUPLICATE_ASKS,
         ),
     ),
     ("money", gettext_lazy("Money"), (FlagKind.USABLE_VS_COSTS, FlagKind.POOLED_SHARE)),
@@ -92,6 +94,14 @@ RECOMMENDATIONS: dict[str, object] = {
     FlagKind.REPRESENTED_SHARE: gettext_lazy(
         "Strengthen self-governance (residents' meetings, public notices, resident-led "
         "activities) so residents see the committee as theirs."
+    ),
+    FlagKind.OVER_CAP: gettext_lazy(
+        "Send the request-to-withdraw letter up through the street office: every signboard, "
+        "ledger, assessment, meeting or inspection over the cap or without a basis, with its rule."
+    ),
+    FlagKind.DUPLICATE_ASKS: gettext_lazy(
+        "Report each figure once: give the departments the community's sheet of current "
+        "figures, or the provincial 一表通 platform's pull, instead of filling their forms again."
     ),
 }
 

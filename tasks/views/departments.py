@@ -12,7 +12,8 @@ from django.views.generic import TemplateView
 from committee import scoping
 from committee.charts import bar_chart
 from committee.exports import table_to_workbook_file, xlsx_response
-from tasks import metrics
+from committee.tables import NumberColumn
+from tasks import league, metrics
 from tasks.tables import (
     DepartmentLeagueTable,
 )
@@ -36,8 +37,16 @@ class DepartmentLeagueView(LoginRequiredMixin, TemplateView):
         wanted = request.GET.get("community", "")
         if wanted.isdigit():
             communities = communities.filter(pk=wanted)
-        rows = metrics.department_league(communities, start, end)
-        table = DepartmentLeagueTable(rows)
+        rows = metrics.with_league_columns(
+            metrics.department_league(communities, start, end), communities, start, end
+        )
+        table = DepartmentLeagueTable(
+            rows,
+            extra_columns=[
+                (c.key, NumberColumn(verbose_name=c.label, accessor=f"extra__{c.key}", default=0))
+                for c in league.COLUMNS
+            ],
+        )
         if request.GET.get("export") == "xlsx":
             return xlsx_response(
                 table_to_workbook_file(table, _("Departments")), "departments.xlsx"

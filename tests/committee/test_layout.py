@@ -6,7 +6,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("committee", "staff", "surveys", "tasks", "funds", "dashboards")
+APPS = (
+    "committee",
+    "staff",
+    "surveys",
+    "tasks",
+    "funds",
+    "certificates",
+    "paperwork",
+    "dashboards",
+)
 
 
 def modules():

@@ -26,6 +26,8 @@ OWNER = {
     FlagKind.PAY_VS_MINIMUM: "staff",
     FlagKind.PAY_VS_ASSISTANTS: "staff",
     FlagKind.REPRESENTED_SHARE: "surveys",
+    FlagKind.OVER_CAP: "paperwork",
+    FlagKind.DUPLICATE_ASKS: "paperwork",
 }
 
 

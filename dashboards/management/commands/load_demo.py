@@ -7,12 +7,21 @@ from certificates import demo as certificates_demo
 from committee import demo as committee_demo
 from dashboards import demo as dashboards_demo
 from funds import demo as funds_demo
+from paperwork import demo as paperwork_demo
 from staff import demo as staff_demo
 from surveys import demo as surveys_demo
 from tasks import demo as tasks_demo
 
 # Layer order (shared/DESIGN.md): an app's demo may use what the ones before it made.
-DEMOS = [staff_demo, surveys_demo, tasks_demo, funds_demo, certificates_demo, dashboards_demo]
+DEMOS = [
+    staff_demo,
+    surveys_demo,
+    tasks_demo,
+    funds_demo,
+    certificates_demo,
+    paperwork_demo,
+    dashboards_demo,
+]
 
 
 class Command(BaseCommand):

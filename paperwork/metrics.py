@@ -1,0 +1,125 @@
+"""The paperwork figures the dashboards and the department league read, in the database.
+
+- ``flagged_demands`` (+ ``_by_community``): demands over a cap or without a basis that
+  stood in the period;
+- ``duplicate_share`` (+ ``_by_community``): of the data items asked in the period, the
+  share asked again by another department (重复填报);
+- ``repeat_asks_by_department`` / ``returns_by_department``: the league's columns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from committee.numbers import share
+from paperwork.models import Demand, ReturnForm, ReturnItem, unapproved_q
+
+
+def _demands(communities, start: date, end: date):
+    return (
+        Demand.objects.filter(community__in=communities.values("pk"))
+        .standing_between(start, end)
+        .flagged()
+    )
+
+
+def flagged_demands(communities, start: date, end: date) -> int:
+    return _demands(communities, start, end).count()
+
+
+def flagged_demands_by_community(communities, start: date, end: date) -> dict[int, int]:
+    rows = _demands(communities, start, end).values("community_id").annotate(n=Count("pk"))
+    found = {r["community_id"]: r["n"] for r in rows.order_by()}
+    return {pk: found.get(pk, 0) for pk in communities.values_list("pk", flat=True)}
+
+
+def _lines(communities, start: date, end: date):
+    return ReturnItem.objects.filter(
+        return_form__community__in=communities.values("pk"),
+        return_form__registered_on__range=(start, end),
+    )
+
+
+def _share(asked: int, repeated: int) -> Decimal | None:
+    return share(Decimal(repeated), Decimal(asked)) if asked else None
+
+
+def duplicate_share(communities, start: date, end: date) -> Decimal | None:
+    found = _lines(communities, start, end).aggregate(
+        asked=Count("data_item", distinct=True),
+        repeated=Count("data_item", filter=Q(repeat=True), distinct=True),
+    )
+    return _share(found["asked"], found["repeated"])
+
+
+def duplicate_share_by_community(communities, start: date, end: date) -> dict[int, Decimal | None]:
+    rows = (
+        _lines(communities, start, end)
+        .values("return_form__community_id")
+        .annotate(
+            asked=Count("data_item", distinct=True),
+            repeated=Count("data_item", filter=Q(repeat=True), distinct=True),
+        )
+        .order_by()
+    )
+    found = {r["return_form__community_id"]: _share(r["asked"], r["repeated"]) for r in rows}
+    return {pk: found.get(pk) for pk in communities.values_list("pk", flat=True)}
+
+
+def repeat_asks(communities, start: date, end: date) -> int:
+    return _lines(communities, start, end).filter(repeat=True).count()
+
+
+def repeat_asks_by_department(communities, start: date, end: date) -> dict[int, int]:
+    rows = (
+        _lines(communities, start, end)
+        .filter(repeat=True)
+        .values("return_form__department_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["return_form__department_id"]: r["n"] for r in rows}
+
+
+def returns_by_department(communities, start: date, end: date) -> dict[int, int]:
+    rows = (
+        ReturnForm.objects.filter(
+            community__in=communities.values("pk"), registered_on__range=(start, end)
+        )
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["department_id"]: r["n"] for r in rows}
+
+
+def demands_by_kind(communities, start: date, end: date) -> dict[str, dict[str, int]]:
+    """{kind: {standing, over_cap, no_basis, flagged}} for demands standing in the period."""
+    rows = (
+        Demand.objects.filter(community__in=communities.values("pk"))
+        .standing_between(start, end)
+        .values("kind")
+        .annotate(
+            n_standing=Count("pk"),
+            n_over_cap=Count("pk", filter=Q(over_cap=True)),
+            n_no_basis=Count("pk", filter=Q(basis="")),
+            n_flagged=Count("pk", filter=Q(over_cap=True) | Q(basis="")),
+        )
+        .order_by()
+    )
+    keys = ("standing", "over_cap", "no_basis", "flagged")
+    return {r["kind"]: {k: r[f"n_{k}"] for k in keys} for r in rows}
+
+
+def return_counts(communities, start: date, end: date) -> dict[str, int]:
+    """Forms registered in the period, the unapproved among them, items asked, repeat asks."""
+    forms = ReturnForm.objects.filter(
+        community__in=communities.values("pk"), registered_on__range=(start, end)
+    ).aggregate(registered=Count("pk"), unapproved=Count("pk", filter=unapproved_q()))
+    lines = _lines(communities, start, end).aggregate(
+        asked=Count("pk"), repeats=Count("pk", filter=Q(repeat=True))
+    )
+    return {**forms, **lines}
