@@ -123,7 +123,7 @@ def claim_many(records: list[Versioned], seen: dict[int, int | None], *, user) -
         return
     model = type(records[0])
     now, editor = timezone.now(), _editor(user)
-    stored = model._base_manager.select_for_update().select_related("edited_by")
+    stored = model._base_manager.select_for_update(of=("self",)).select_related("edited_by")
     by_pk = stored.in_bulk([r.pk for r in records])
     stale = [by_pk[r.pk] for r in records if by_pk[r.pk].version != seen.get(r.pk)]
     if stale:
