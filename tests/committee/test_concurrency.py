@@ -298,6 +298,14 @@ def test_a_decision_on_a_task_changed_meanwhile_is_refused(world, as_user, offic
     assert (task.outcome, task.edited_by) == ("refused", official_a)
 
 
+TAMPERED = {
+    "huge": {"TOTAL_FORMS": "100000000"},
+    "negative": {"TOTAL_FORMS": "-3"},
+    "not-a-number": {"TOTAL_FORMS": "many"},
+    "no-management-form": {"TOTAL_FORMS": None, "INITIAL_FORMS": None},
+}
+
+
 class TestPayrollGrid:
     @pytest.fixture
     def grid(self, world):
@@ -341,20 +349,28 @@ class TestPayrollGrid:
             for r in records.select_related("staff_member")
         }
 
-    @pytest.mark.parametrize(
-        "tamper",
-        [
-            {"pay-TOTAL_FORMS": "100000000"},
-            {"pay-TOTAL_FORMS": "-3"},
-            {"pay-TOTAL_FORMS": "many"},
-            {"pay-TOTAL_FORMS": None, "pay-INITIAL_FORMS": None},
-        ],
-        ids=["huge", "negative", "not-a-number", "no-management-form"],
-    )
+    @pytest.mark.parametrize("tamper", list(TAMPERED))
     def test_a_tampered_grid_is_refused_clearly(self, grid, world, as_user, tamper):
         staff, _ = _editors(world, "community")
         data = self.grid_data(as_user(staff).get(grid))
-        data.update(tamper)
+        for key, value in TAMPERED[tamper].items():
+            data[f"pay-{key}"] = value
         response = as_user(staff).post(grid, {k: v for k, v in data.items() if v is not None})
         assert response.status_code == 400
         assert "does not match this month" in response.content.decode()
+
+
+@pytest.mark.parametrize("tamper", list(TAMPERED))
+def test_a_tampered_grade_table_is_refused_clearly(world, as_user, tamper):
+    scale = _pay_scale(world)
+    officer, _ = _editors(world, "district")
+    url = reverse("staff:payscale_edit", args=[scale.pk])
+    data = page_data(as_user(officer).get(url))
+    data["base_amount"] = "3900.00"
+    for key, value in TAMPERED[tamper].items():
+        data[f"grades-{key}"] = value
+    response = as_user(officer).post(url, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 200
+    assert "does not match this scale" in response.content.decode()
+    scale.refresh_from_db()
+    assert scale.base_amount == Decimal("3000.00")
