@@ -20,6 +20,8 @@ from django.utils.html import escape
 
 from committee.roles import Role
 from committee.versions import VERSION_FIELD
+from dashboards.models import Threshold
+from dashboards.specs import SPECS
 from staff.models import PayRecord
 from staff.services import create_pay_scale
 from surveys.models import Survey
@@ -374,3 +376,28 @@ def test_a_tampered_grade_table_is_refused_clearly(world, as_user, tamper):
     assert "does not match this scale" in response.content.decode()
     scale.refresh_from_db()
     assert scale.base_amount == Decimal("3000.00")
+
+
+def test_thresholds_saved_meanwhile_are_refused_shown_and_merged(world, as_user):
+    x, y = [k for k, s in SPECS.items() if s.amber is not None and s.bad_when_high][:2]
+    officer_1, officer_2 = _editors(world, "district")
+    url = reverse("dashboards:thresholds", args=[world.district.pk])
+    data_a = form_data(as_user(officer_1).get(url).context["form"])
+    data_b = form_data(as_user(officer_2).get(url).context["form"])
+    raised = {k: str(Decimal(data_a[f"{k}_red"]) + 1) for k in (x, y)}
+    assert as_user(officer_1).post(url, {**data_a, f"{x}_red": raised[x]}).status_code == 302
+
+    refused = as_user(officer_2).post(url, {**data_b, f"{y}_red": raised[y]})
+    assert refused.status_code == 200
+    assert "saved by officer_1" in refused.content.decode()
+    form = refused.context["form"]
+    assert any(ON_RECORD in e and raised[x] in e for e in form.errors[f"{x}_red"])
+    stored = dict(Threshold.objects.filter(district=world.district).values_list("kind", "red"))
+    scale = {k: 100 if SPECS[k].unit == "percent" else 1 for k in (x, y)}
+    assert stored[x] * scale[x] == Decimal(raised[x])
+    assert stored[y] * scale[y] == Decimal(data_b[f"{y}_red"])
+
+    merged = {**form_data(form), f"{x}_red": raised[x]}
+    assert as_user(officer_2).post(url, merged).status_code == 302
+    stored = dict(Threshold.objects.filter(district=world.district).values_list("kind", "red"))
+    assert [stored[k] * scale[k] for k in (x, y)] == [Decimal(raised[x]), Decimal(raised[y])]
