@@ -151,6 +151,11 @@ def add_version_field(form: forms.BaseForm, record: models.Model | None) -> None
         form.fields[VERSION_FIELD] = forms.IntegerField(
             widget=forms.HiddenInput, initial=record.version, min_value=0, required=False
         )
+        # Each field also carries the value the page was drawn with, so a refusal can tell
+        # what the other person changed from what this one did.
+        for name, field in form.fields.items():
+            if name != VERSION_FIELD and not isinstance(field, forms.FileField):
+                field.show_hidden_initial = True
 
 
 def posted_version(form: forms.BaseForm) -> int | None:
@@ -179,8 +184,45 @@ def _differs(field: models.Field, form, typed: models.Model, current: models.Mod
     return field.value_from_object(typed) != field.value_from_object(current)
 
 
+def _comparable(value):
+    if isinstance(value, list | tuple | models.QuerySet):
+        return {getattr(v, "pk", v) for v in value}
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")  # a browser sends a textarea's lines as CRLF
+    return value
+
+
+def _changed_meanwhile(form, name: str, stored) -> bool:
+    """Whether the value on record differs from the one the page was drawn with.
+
+    Read from the field's hidden initial value; without one (a post from a script) every
+    difference counts as the other person's.
+    """
+    field = form.fields[name]
+    key = form.add_initial_prefix(name)
+    if not field.show_hidden_initial or key not in form.data:
+        return True
+    raw = field.hidden_widget().value_from_datadict(form.data, form.files, key)
+    try:
+        seen, now = field.to_python(raw), field.to_python(field.prepare_value(stored))
+    except ValidationError:
+        return True
+    return _comparable(seen) != _comparable(now)
+
+
+def _carry_initial(data, form, name: str, stored) -> None:
+    """The page shown again was drawn with the values on record now."""
+    value = form.fields[name].prepare_value(stored)
+    key = form.add_initial_prefix(name)
+    if isinstance(value, list | tuple):
+        data.setlist(key, [str(getattr(v, "pk", v)) for v in value])
+    else:
+        data[key] = "" if value is None else str(value)
+
+
 def show_stale(form: forms.BaseForm, error: StaleEdit, typed: models.Model | None = None) -> None:
-    """Put a refused edit back on its form: the message, each differing field, the new version.
+    """Put a refused edit back on its form: the message, each field the other person changed
+    that differs from what was typed, and the new version.
 
     ``typed`` is the record carrying what the user typed (a ModelForm's own instance by
     default). The form then carries the version now on record, so saving again is a merge.
@@ -188,21 +230,26 @@ def show_stale(form: forms.BaseForm, error: StaleEdit, typed: models.Model | Non
     current = error.current
     typed = typed if typed is not None else getattr(form, "instance", None)
     form.add_error(None, error)
+    data = form.data.copy() if form.is_bound else None
     if typed is not None:
         for name in list(form.fields):
             try:
                 field = current._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if not field.concrete or not _differs(field, form, typed, current):
+            if not field.concrete:
                 continue
-            form.add_error(
-                name,
-                _("On record now: %(value)s") % {"value": shown(current, field)},
-            )
-    if VERSION_FIELD in form.fields and form.is_bound:
-        data = form.data.copy()
+            stored = field.value_from_object(current)
+            if _differs(field, form, typed, current) and _changed_meanwhile(form, name, stored):
+                form.add_error(
+                    name,
+                    _("On record now: %(value)s") % {"value": shown(current, field)},
+                )
+            if data is not None and form.fields[name].show_hidden_initial:
+                _carry_initial(data, form, name, stored)
+    if VERSION_FIELD in form.fields and data is not None:
         data[form.add_prefix(VERSION_FIELD)] = str(current.version)
+    if data is not None:
         form.data = data
 
 

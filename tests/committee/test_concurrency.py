@@ -35,23 +35,30 @@ STALE = "after you opened it"
 ON_RECORD = "On record now"
 
 
+def sent(field, value):
+    """A field's value as a browser sends it (None: a checkbox left unticked)."""
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, list | tuple):
+        return [str(getattr(v, "pk", v)) for v in value]
+    shown = field.field.widget.format_value(field.field.prepare_value(value))
+    return shown if isinstance(shown, list) else "" if shown is None else str(shown)
+
+
 def form_data(form) -> dict:
-    """What a browser would send back for this form as it is drawn (typed values included)."""
+    """What a browser would send back for this form as it is drawn (typed values included),
+    with the hidden value each field was drawn with."""
     data = {}
     for field in form:
-        value = field.value()
-        if isinstance(value, bool):
-            if value:
-                data[field.html_name] = "on"
-            continue
-        if isinstance(value, list | tuple):
-            data[field.html_name] = [str(getattr(v, "pk", v)) for v in value]
-            continue
-        shown = field.field.widget.format_value(field.field.prepare_value(value))
-        if isinstance(shown, list):
-            data[field.html_name] = shown
-        else:
-            data[field.html_name] = "" if shown is None else str(shown)
+        value = sent(field, field.value())
+        if value is not None:
+            data[field.html_name] = value
+        if field.field.show_hidden_initial:
+            key = field.html_initial_name
+            if form.is_bound and key in form.data:
+                data[key] = form.data.getlist(key) if isinstance(value, list) else form.data[key]
+            else:
+                data[key] = "" if value is None else value
     return data
 
 
@@ -266,6 +273,7 @@ def test_a_stale_edit_is_refused_shown_and_merged(name, world, as_user):
     assert STALE in page and user_a.username in page
     errors = refused.context["form"].errors
     assert any(ON_RECORD in e and value_a in e.replace(",", "") for e in errors[field_a])
+    assert field_b not in errors  # B's own change is not marked as someone else's
     assert _stored(record, field_a) == value_a  # nothing of A's lost
     assert _stored(record, field_b) == before_b  # nothing of B's saved
 
