@@ -308,6 +308,24 @@ def test_a_decision_on_a_task_changed_meanwhile_is_refused(world, as_user, offic
     assert (task.outcome, task.edited_by) == ("refused", official_a)
 
 
+def test_a_status_change_on_a_task_changed_meanwhile_is_refused(world, as_user):
+    task = TaskFactory(community=world.community_a, outcome="duty", status="admitted")
+    staff, chair = _editors(world, "community")
+    seen = as_user(staff).get(task.get_absolute_url()).context["status_form"].initial
+    edit = reverse("tasks:task_edit", args=[task.pk])
+    response = as_user(chair).post(edit, {**page_data(as_user(chair).get(edit)), "title": "乙改"})
+    assert response.status_code == 302
+
+    url = reverse("tasks:task_status", args=[task.pk])
+    refused = as_user(staff).post(url, {"status": "in_progress", **seen}, follow=True)
+    assert STALE in refused.content.decode() and "chair_2" in refused.content.decode()
+    task.refresh_from_db()
+    assert task.status == "admitted"
+    as_user(staff).post(url, {"status": "in_progress", VERSION_FIELD: task.version})
+    task.refresh_from_db()
+    assert (task.status, task.edited_by) == ("in_progress", staff)
+
+
 TAMPERED = {
     "huge": {"TOTAL_FORMS": "100000000"},
     "negative": {"TOTAL_FORMS": "-3"},
