@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
+from committee.versions import Versioned
 
 # The fields a template's body may use, in braces: {name}, {facts} …
 TEMPLATE_FIELDS = ("name", "id_clause", "address", "purpose", "facts", "community", "institution")
@@ -45,7 +46,7 @@ class CertificateTypeQuerySet(DistrictScopedQuerySet):
         )
 
 
-class CertificateType(models.Model):
+class CertificateType(Versioned):
     """A kind of certificate residents ask for, on the district's allowed or banned list."""
 
     district = models.ForeignKey(

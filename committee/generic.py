@@ -28,7 +28,7 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from committee import scoping
+from committee import scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
 from committee.roles import Action
 from committee.services import remember_columns
@@ -193,8 +193,14 @@ class ServiceFormMixin:
         return type(self).service(form.instance, user=self.request.user)
 
     def form_valid(self, form):
+        version = versions.posted_version(form)
+        if version is not None:
+            form.instance.version = version
         try:
             self.object = self.save(form)
+        except versions.StaleEdit as error:
+            versions.show_stale(form, error)
+            return self.form_invalid(form)
         except ValidationError as error:
             errors_to_form(form, error)
             return self.form_invalid(form)
@@ -223,6 +229,7 @@ class ObjectUpdateView(ServiceFormMixin, ScopedMixin, generic.UpdateView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         self.limit_scope_fields(form)
+        versions.add_version_field(form, self.object)
         return form
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from committee import scoping
 from committee.roles import COMMUNITY_ROLES, Action, Role
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
+from committee.versions import Versioned
 
 
 class GroupQuerySet(models.QuerySet):
@@ -79,7 +80,7 @@ class CommunityQuerySet(ScopedQuerySet):
     scope_path = ""
 
 
-class Community(models.Model):
+class Community(Versioned):
     """A community (社区) and its residents' committee (居委会)."""
 
     street_office = models.ForeignKey(

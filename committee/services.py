@@ -26,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from committee import scoping
+from committee import scoping, versions
 from committee.roles import Action
 
 _depth: ContextVar[int] = ContextVar("juwei_service_depth", default=0)
@@ -111,8 +111,13 @@ def write_action(record: models.Model) -> str:
 
 @service
 def save_record(record: M, *, user, action: str | None = None) -> M:
-    """Check the right, validate and save one record (a new one or a change)."""
+    """Check the right, claim its version, validate and save one record (new or changed).
+
+    A change drawn from an older version than the one on record is refused
+    (``versions.StaleEdit``) before anything is written.
+    """
     check_right(user, action or write_action(record), record)
+    versions.claim(record, user=user)
     record.full_clean()
     record.save()
     return record

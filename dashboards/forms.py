@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext as _
 
+from committee.versions import stale_row_message
 from dashboards.flags import SPECS
 
 HUNDRED = Decimal("100")
@@ -41,6 +42,10 @@ class ThresholdForm(forms.Form):
                     },
                 )
                 names.append(name)
+            # The version of the row this line was drawn from (0: still the default).
+            self.fields[f"{kind}_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=row.version, min_value=0, required=False
+            )
             self.rows.append(
                 {
                     "spec": spec,
@@ -61,6 +66,31 @@ class ThresholdForm(forms.Form):
                     _("The red limit must be at least as bad as the amber limit."),
                 )
         return cleaned
+
+    def seen(self) -> dict[str, int]:
+        """The version of each flag's row the page was drawn from."""
+        return {
+            kind: self.cleaned_data[f"{kind}_version"]
+            for kind in SPECS
+            if self.cleaned_data.get(f"{kind}_version") is not None
+        }
+
+    def show_stale(self, error) -> None:
+        """What is on record now beside each limit saved meanwhile; the new versions carried."""
+        data = self.data.copy()
+        for record in error.records:
+            spec = SPECS[record.kind]
+            scale = HUNDRED if spec.unit == "percent" else Decimal("1")
+            self.add_error(None, stale_row_message(record))
+            for level in ("amber", "red"):
+                value = getattr(record, level)
+                if f"{record.kind}_{level}" in self.fields and value is not None:
+                    shown = f"{(value * scale).normalize():f}"
+                    self.add_error(
+                        f"{record.kind}_{level}", _("On record now: %(value)s") % {"value": shown}
+                    )
+            data[f"{record.kind}_version"] = str(record.version)
+        self.data = data
 
     def limits(self) -> dict[str, tuple[Decimal | None, Decimal]]:
         """(amber, red) per flag, back in stored units (fractions for percentages)."""

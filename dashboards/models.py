@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import District
 from committee.scoping import DistrictScopedQuerySet
+from committee.versions import Versioned
 from dashboards.specs import SPECS, FlagKind
 
 __all__ = ["FlagKind", "Threshold"]
@@ -33,7 +34,7 @@ class ThresholdQuerySet(DistrictScopedQuerySet):
         Threshold.objects.bulk_create(missing, ignore_conflicts=True)
 
 
-class Threshold(models.Model):
+class Threshold(Versioned):
     """Where a district draws the amber and red lines of one flag.
 
     Whether a value is bad above or below the line is a property of the flag

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from committee import versions
 from committee.models import District
 from committee.services import service
 from dashboards.flags import SPECS
@@ -10,14 +11,29 @@ from dashboards.models import Threshold
 
 @service
 def set_thresholds(
-    *, district: District, limits: dict[str, tuple[Decimal | None, Decimal]]
+    *,
+    district: District,
+    limits: dict[str, tuple[Decimal | None, Decimal]],
+    seen: dict[str, int] | None = None,
+    user=None,
 ) -> None:
-    """Store the district's amber and red limits for the given flags."""
+    """Store the district's amber and red limits for the given flags.
+
+    ``seen`` is the version of each flag's row the page was drawn from: a row whose limits
+    change but that someone saved meanwhile is refused (``versions.StaleEdit``), all or none.
+    """
     Threshold.objects.ensure_for([district])
-    for kind, (amber, red) in limits.items():
-        Threshold.objects.filter(district=district, kind=kind).update(
-            amber=amber if SPECS[kind].amber is not None else None, red=red
-        )
+    rows = Threshold.objects.filter(district=district, kind__in=list(limits))
+    changing = []
+    for row in rows:
+        stored = (row.amber, row.red)
+        amber, red = limits[row.kind]
+        row.amber, row.red = (amber if SPECS[row.kind].amber is not None else None), red
+        if row.kind in (seen or {}) and (row.amber, row.red) != stored:
+            changing.append(row)
+    versions.claim_many(changing, {r.pk: seen[r.kind] for r in changing}, user=user)
+    for row in rows:
+        Threshold.objects.filter(pk=row.pk).update(amber=row.amber, red=row.red)
 
 
 @service

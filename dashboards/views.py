@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from committee import scoping
+from committee import scoping, versions
 from committee.generic import scoped_object_or_404
 from committee.models import Community, District, StreetOffice
 from committee.periods import KINDS, Period
@@ -209,7 +209,16 @@ class ThresholdView(LoginRequiredMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        services.set_thresholds(district=self.district, limits=form.limits())
+        try:
+            services.set_thresholds(
+                district=self.district,
+                limits=form.limits(),
+                seen=form.seen(),
+                user=self.request.user,
+            )
+        except versions.StaleEdit as error:
+            form.show_stale(error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(self.request.path)
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from committee.bounds import AmountInRange, DateInRange
 from committee.models import Community, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
+from committee.versions import Versioned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 CENT = Decimal("0.01")
@@ -38,7 +39,7 @@ class CategoryQuerySet(DistrictScopedQuerySet):
     scope_path = "district"
 
 
-class Category(models.Model):
+class Category(Versioned):
     """A kind of spending, kept by the district; essential ones keep the office running."""
 
     district = models.ForeignKey(
@@ -125,7 +126,7 @@ class MoneyRecordQuerySet(ScopedQuerySet):
         return self.filter(date__gte=start, date__lte=end)
 
 
-class MoneyRecord(models.Model):
+class MoneyRecord(Versioned):
     """What income and expenses share: a dated, vouchered, positive amount of a community."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, verbose_name=_("community"))
@@ -283,7 +284,7 @@ class BudgetLineQuerySet(ScopedQuerySet):
     scope_path = "community"
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned):
     """What a community plans to spend on one category in one year."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, verbose_name=_("community"))

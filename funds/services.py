@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import bounds
+from committee import bounds, versions
 from committee.models import Community, District
 from committee.periods import year_bounds
 from committee.roles import Action
@@ -194,6 +194,7 @@ def record_income(*, community: Community, user, **fields) -> Income:
 def change_income(*, income: Income, user, **fields) -> Income:
     """Change an income record (neither its old nor its new year may be closed)."""
     before = Income.objects.select_for_update().get(pk=income.pk)
+    versions.claim(income, user=user)
     _prepare(
         income,
         community=before.community,
@@ -259,6 +260,7 @@ def record_expense(*, community: Community, user, **fields) -> Expense:
 def change_expense(*, expense: Expense, user, **fields) -> Expense:
     """Change an expense of an open year; the overdraft flag is worked out again."""
     before = Expense.objects.select_for_update().get(pk=expense.pk)
+    versions.claim(expense, user=user)
     _prepare(
         expense,
         community=before.community,
@@ -296,6 +298,7 @@ def save_budget_line(
     else:
         before = BudgetLine.objects.get(pk=line.pk)
         check_year_open(community=before.community, year=before.year)
+        versions.claim(line, user=user)
     for name, value in fields.items():
         setattr(line, name, value)
     if line.planned is None or line.planned < 0 or line.planned != line.planned.quantize(CENT):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from committee import scoping
+from committee import scoping, versions
 from committee.generic import (
     ObjectCreateView,
     ObjectDeleteView,
@@ -166,7 +166,8 @@ class ServiceFormMixin(FormTitleMixin):
         return form
 
     def fields_of(self, form) -> dict:
-        return {k: v for k, v in form.cleaned_data.items() if k != "community"}
+        skip = {"community", versions.VERSION_FIELD}
+        return {k: v for k, v in form.cleaned_data.items() if k not in skip}
 
 
 class IncomeCreateView(ServiceFormMixin, ObjectCreateView):

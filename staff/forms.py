@@ -148,6 +148,8 @@ class PayrollRowForm(forms.Form):
     """One person's line in the payroll grid."""
 
     staff = forms.IntegerField(widget=forms.HiddenInput)
+    # The version of the month's saved record this row was drawn from (blank: none yet).
+    record_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     basic_pay = forms.DecimalField(max_digits=12, decimal_places=2, validators=PAY_PART)
     post_allowance = forms.DecimalField(max_digits=12, decimal_places=2, validators=PAY_PART)
     seniority_pay = forms.DecimalField(max_digits=12, decimal_places=2, validators=PAY_PART)

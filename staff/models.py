@@ -23,6 +23,7 @@ from committee.models import Community, Department, District
 from committee.numbers import cents
 from committee.periods import month_start
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
+from committee.versions import Versioned
 from staff.validators import validate_national_id, validate_phone
 
 
@@ -37,7 +38,7 @@ class StaffMemberQuerySet(ScopedQuerySet):
         return self.filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
 
 
-class StaffMember(models.Model):
+class StaffMember(Versioned):
     """A person working in the community: a full-time worker, an assistant, or other."""
 
     class Kind(models.TextChoices):
@@ -186,7 +187,7 @@ class DistrictRecordQuerySet(DistrictScopedQuerySet):
         return self.filter(district_id=district_id, year__lte=year).order_by("-year").first()
 
 
-class PayScale(models.Model):
+class PayScale(Versioned):
     """A district's 三岗十八级 pay scale for a year: basic pay = base amount × grade coefficient."""
 
     district = models.ForeignKey(
@@ -262,7 +263,7 @@ class PayGrade(models.Model):
         return cents(self.scale.base_amount * self.coefficient)
 
 
-class InsuranceRates(models.Model):
+class InsuranceRates(Versioned):
     """A district's social-insurance and housing-fund rates for a year (五险一金)."""
 
     district = models.ForeignKey(
@@ -324,7 +325,7 @@ class InsuranceRates(models.Model):
         return getattr(self, f"{kind}_{payer}")
 
 
-class WageBenchmark(models.Model):
+class WageBenchmark(Versioned):
     """A district's yearly pay reference points: minimum wage, average wage, disposable income."""
 
     district = models.ForeignKey(
@@ -385,7 +386,7 @@ class PayRecordQuerySet(ScopedQuerySet):
         return self.select_related("staff_member__community__street_office")
 
 
-class PayRecord(models.Model):
+class PayRecord(Versioned):
     """One payment to one staff member: the monthly pay, or the year-end bonus, with insurance.
 
     Gross − the six individual contributions − income tax = net, always.

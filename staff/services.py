@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import scoping
+from committee import scoping, versions
 from committee.numbers import cents
 from committee.periods import month_start
 from committee.roles import Action
@@ -155,6 +155,7 @@ def save_pay_record(
 ) -> PayRecord:
     """Calculate, check and save one pay record; refuse it whole if anything is wrong."""
     check_right(user, Action.CHANGE, record)
+    versions.claim(record, user=user)
     record.month = month_start(record.month)
     overridden = apply_calculation(record, rates=rates, given=given)
     check_override_reason(record, overridden)
@@ -173,6 +174,10 @@ class PayrollRow:
     parts: dict[str, Decimal]
     net: Decimal | None = None
     paid_on: date | None = None
+    # The version of this month's record the row was drawn from (None: there was none yet);
+    # ``drawn`` False: the row carried no version (a script), so it is not checked.
+    version: int | None = None
+    drawn: bool = False
 
 
 def _check_communities(user, community_ids: set[int]) -> None:
@@ -203,10 +208,13 @@ def record_payroll(
     month = month_start(month)
     now = timezone.now()
     to_create, to_update, errors = [], [], []
+    seen: dict[int, int | None] = {}
     for row in rows:
         record = existing.get(row.staff_member.pk) or PayRecord(
             staff_member=row.staff_member, month=month, kind=PayRecord.Kind.MONTHLY
         )
+        if record.pk and row.drawn:
+            seen[record.pk] = row.version
         for field, value in row.parts.items():
             setattr(record, field, value)
         record.paid_on = row.paid_on
@@ -224,6 +232,9 @@ def record_payroll(
         (to_update if record.pk else to_create).append(record)
     if errors:
         raise ValidationError(errors)
+    versions.claim_many([r for r in to_update if r.pk in seen], seen, user=user)
+    for record in to_create + [r for r in to_update if r.pk not in seen]:
+        versions.claim(record, user=user)
     PayRecord.objects.bulk_create(to_create)
     PayRecordChange.objects.bulk_create(
         PayRecordChange.snapshot(record, user) for record in to_create + to_update
@@ -232,7 +243,7 @@ def record_payroll(
         PayRecord.objects.bulk_update(
             to_update,
             [*PayRecord.PAY_PARTS, "gross", *CALCULATED, "paid_on", "override_reason"]
-            + ["recorded_by", "recorded_at"],
+            + ["recorded_by", "recorded_at", "version", "edited_by", "edited_at"],
         )
     return to_create + to_update
 

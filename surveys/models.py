@@ -33,6 +33,7 @@ from committee import scoping
 from committee.bounds import DateInRange
 from committee.models import Community, StreetOffice
 from committee.roles import Action
+from committee.versions import Versioned
 
 # On a street office's survey, an action on "every community of the street office"
 # stands for the same action on the street office itself; changing it is the
@@ -87,7 +88,7 @@ def _count_per_survey(model) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
-class Survey(models.Model):
+class Survey(Versioned):
     """A questionnaire of one community's committee or of one street office."""
 
     class State(models.TextChoices):
@@ -202,7 +203,7 @@ class SurveyPartQuerySet(scoping.ScopedQuerySet):
         return self.filter(survey__in=Survey.objects.for_action(user, action).values("pk"))
 
 
-class Question(models.Model):
+class Question(Versioned):
     """One question of a survey, in its place; ``key`` survives copies for comparisons."""
 
     class Kind(models.TextChoices):

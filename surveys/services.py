@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import scoping
+from committee import scoping, versions
 from committee.roles import Action
 from committee.services import service
 from surveys.models import (
@@ -69,6 +69,7 @@ def _check_may_change(survey: Survey, user) -> None:
 def save_survey(survey: Survey, *, user) -> Survey:
     """Change a survey's title, text, dates and access (its community's or office's staff)."""
     _check_may_change(survey, user)
+    versions.claim(survey, user=user)
     survey.full_clean()
     survey.save()
     return survey
@@ -120,8 +121,13 @@ def save_question(
     help_text: str = "",
     purpose: str = "",
     choices: list[str] | tuple[str, ...] = (),
+    version: int | None = None,
+    by=None,
 ) -> Question:
-    """Add a question at the end, or change one, with its options (choice kinds only)."""
+    """Add a question at the end, or change one, with its options (choice kinds only).
+
+    ``version`` is the one the edit form was drawn from: a stale change is refused.
+    """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     _ensure_editable(survey)
     choices = [c.strip() for c in choices if c.strip()]
@@ -132,6 +138,7 @@ def save_question(
     if question is None:
         last = survey.questions.aggregate(m=Max("order"))["m"] or 0
         question = Question(survey=survey, order=last + 1)
+    versions.claim(question, user=by, version=version)
     question.text = text
     question.kind = kind
     question.required = required

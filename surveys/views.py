@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from committee import scoping
+from committee import scoping, versions
 from committee.clients import client_address
 from committee.exports import xlsx_response
 from committee.generic import ObjectListView, ObjectUpdateView, scoped_object_or_404
@@ -157,6 +157,7 @@ def question_edit(request, pk: int, question_pk: int | None = None):
         )
     refusal = services.builder_refusal(survey)
     form = QuestionForm(_posted(request), instance=question)
+    versions.add_version_field(form, question)
     if request.method == "POST" and refusal:
         messages.error(request, refusal)
         return redirect(survey)
@@ -166,8 +167,12 @@ def question_edit(request, pk: int, question_pk: int | None = None):
                 survey=survey,
                 question=question,
                 choices=form.choice_lines(),
+                version=versions.posted_version(form),
+                by=request.user,
                 **{f: form.cleaned_data[f] for f in QuestionForm.Meta.fields},
             )
+        except versions.StaleEdit as error:
+            versions.show_stale(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

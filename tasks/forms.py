@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.bounds import AmountInRange, DateInRange
 from committee.models import Community, Department
+from committee.versions import VersionForm
 from staff.models import StaffMember
 from tasks.models import CatalogueItem, ResidentWork, Status, Task
 
@@ -117,7 +118,7 @@ class TaskEditForm(forms.ModelForm):
         )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(VersionForm):
     """The street office authorises a task: document, authority, deadline and money."""
 
     authorisation_number = forms.CharField(label=_("Authorisation document number"))
@@ -135,11 +136,11 @@ class ApproveForm(forms.Form):
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(VersionForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class StatusForm(forms.Form):
+class StatusForm(VersionForm):
     status = forms.ChoiceField(
         label=_("New status"),
         choices=[(s.value, s.label) for s in (Status.IN_PROGRESS, Status.DONE, Status.WITHDRAWN)],

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from committee.bounds import AmountInRange, DateInRange
 from committee.models import Community, Department, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
+from committee.versions import Versioned
 from staff.models import StaffMember
 
 ZERO = Decimal("0.00")
@@ -45,7 +46,7 @@ class CatalogueItemQuerySet(DistrictScopedQuerySet):
         )
 
 
-class CatalogueItem(models.Model):
+class CatalogueItem(Versioned):
     """One matter on a district's catalogue: what the committee must, may or must not do."""
 
     district = models.ForeignKey(
@@ -213,7 +214,7 @@ class TaskQuerySet(ScopedQuerySet):
         return dict(rows)
 
 
-class Task(models.Model):
+class Task(Versioned):
     """A piece of work a government department pushed down to the committee."""
 
     community = models.ForeignKey(

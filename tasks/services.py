@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from committee import bounds, scoping
+from committee import bounds, scoping, versions
 from committee.models import Community, District
 from committee.roles import Action
 from committee.services import save_record, service
@@ -269,10 +269,21 @@ EDITABLE_FIELDS = (
 
 
 @service
-def update_task(*, task: Task, by, assignees: Iterable[StaffMember] | None = None, **fields):
-    """Change a task's descriptive fields; the decision fields change only by decision."""
+def update_task(
+    *,
+    task: Task,
+    by,
+    assignees: Iterable[StaffMember] | None = None,
+    version: int | None = None,
+    **fields,
+):
+    """Change a task's descriptive fields; the decision fields change only by decision.
+
+    ``version`` is the one the edit form was drawn from: a stale edit is refused.
+    """
     if not scoping.can(by, Action.CHANGE, task.community):
         raise PermissionDenied(_("You may not change this task."))
+    versions.claim(task, user=by, version=version)
     changed = []
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
@@ -314,6 +325,7 @@ def approve_task(
     deadline: date | None,
     money_promised: Decimal | None,
     scope_granted: str = "",
+    version: int | None = None,
 ) -> Task:
     """The street office authorises a task outside the catalogue (assist_authorised).
 
@@ -322,6 +334,7 @@ def approve_task(
     """
     task = Task.objects.select_for_update().get(pk=task.pk)
     _check_reviewer(task, by)
+    versions.claim(task, user=by, version=version)
     errors = {}
     if not (authorisation_number or "").strip():
         errors["authorisation_number"] = _("Give the authorising document's number.")
@@ -350,10 +363,11 @@ def approve_task(
 
 
 @service
-def refuse_task(*, task: Task, by, reason: str) -> Task:
+def refuse_task(*, task: Task, by, reason: str, version: int | None = None) -> Task:
     """The street office refuses a task outside the catalogue; the committee need not do it."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     _check_reviewer(task, by)
+    versions.claim(task, user=by, version=version)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for refusing.")})
     task.outcome = Outcome.REFUSED
@@ -378,18 +392,19 @@ ALLOWED_STATUS = {
 
 
 @service
-def change_status(*, task: Task, status: str, by) -> Task:
+def change_status(*, task: Task, status: str, by, version: int | None = None) -> Task:
     """Move an admitted task on (in progress, done), or record that it was withdrawn."""
     if not scoping.can(by, Action.CHANGE, task.community):
         raise PermissionDenied(_("You may not change this task."))
     task = Task.objects.select_for_update().get(pk=task.pk)
+    versions.claim(task, user=by, version=version)
     if status not in ALLOWED_STATUS.get(task.status, ()):
         raise ValidationError(
             _("A task that is %(now)s cannot become %(new)s.")
             % {"now": task.get_status_display(), "new": Status(status).label}
         )
     task.status = status
-    task.save(update_fields=["status", "updated_at"])
+    task.save(update_fields=["status", "updated_at", "version", "edited_by", "edited_at"])
     _event(task, TaskEvent.Kind.STATUS, by)
     return task
 

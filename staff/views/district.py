@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committee.generic import (
@@ -139,6 +140,16 @@ class PayScaleUpdateView(DistrictSettingsMixin, ObjectUpdateView):
 
     def form_valid(self, form):
         self.grades_posted = self.grades()
+        if not self.grades_posted.management_form.is_valid() or (
+            self.grades_posted.total_form_count() != self.object.grades.count()
+        ):
+            # A tampered table (TOTAL_FORMS edited, rows added or dropped): shown afresh.
+            form.add_error(
+                None,
+                _("The grade table sent does not match this scale's grades; it is shown again."),
+            )
+            grades = PayGradeFormSet(instance=self.object, prefix="grades")
+            return self.render_to_response(self.get_context_data(form=form, grades=grades))
         if not self.grades_posted.is_valid():
             context = self.get_context_data(form=form, grades=self.grades_posted)
             return self.render_to_response(context)

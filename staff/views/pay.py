@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from committee import scoping
+from committee import scoping, versions
 from committee.charts import bar_chart, line_chart
 from committee.generic import (
     ObjectCreateView,
@@ -101,6 +101,9 @@ class PayRecordFormMixin:
 
     def form_valid(self, form):
         record = form.instance
+        version = versions.posted_version(form)
+        if version is not None:
+            record.version = version
         try:
             save_pay_record(
                 record=record,
@@ -108,6 +111,9 @@ class PayRecordFormMixin:
                 user=self.request.user,
                 rates=rates_for(record.staff_member, record.month),
             )
+        except versions.StaleEdit as error:
+            versions.show_stale(form, error)
+            return self.form_invalid(form)
         except ValidationError as error:
             form._update_errors(error)
             return self.form_invalid(form)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from committee import scoping
+from committee import scoping, versions
 from committee.generic import (
     scoped_object_or_404,
 )
@@ -98,7 +98,11 @@ class PayrollView(LoginRequiredMixin, TemplateView):
                 self.locked.append(current)
                 continue
             source = current or last_month.get(person.pk)
-            row = {"staff": person.pk, "paid_on": source.paid_on if current else None}
+            row = {
+                "staff": person.pk,
+                "paid_on": source.paid_on if current else None,
+                versions.VERSION_FIELD: current.version if current else None,
+            }
             for name in PayRecord.PAY_PARTS:
                 row[name] = getattr(source, name) if source else Decimal("0.00")
             if source is None and scale and person.grade in coefficients:
@@ -107,8 +111,9 @@ class PayrollView(LoginRequiredMixin, TemplateView):
             initial.append(row)
         self.initial = initial
 
-    def formset(self):
-        data = self.request.POST if self.request.method == "POST" else None
+    def formset(self, data="post"):
+        if data == "post":
+            data = self.request.POST if self.request.method == "POST" else None
         # Every row counts, changed or not: none is an optional extra form.
         return PayrollFormSet(
             data, initial=self.initial, prefix="pay", form_kwargs={"empty_permitted": False}
@@ -133,10 +138,17 @@ class PayrollView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         formset = self.formset()
+        if not formset.management_form.is_valid() or formset.total_form_count() != len(self.people):
+            # A tampered or stale grid (rows added, removed, TOTAL_FORMS edited): start again.
+            messages.error(
+                request,
+                _("The grid sent does not match this month's roster; it is shown again."),
+            )
+            return self.render_to_response(
+                self.get_context_data(formset=self.formset(data=None)), status=400
+            )
         by_id = {p.pk: p for p in self.people}
-        if formset.is_valid() and len(formset.forms) != len(self.people):
-            messages.error(request, _("The roster changed while you were typing; check the rows."))
-        elif formset.is_valid():
+        if formset.is_valid():
             rows = []
             for form in formset.forms:
                 person = by_id.get(form.cleaned_data["staff"])
@@ -149,6 +161,8 @@ class PayrollView(LoginRequiredMixin, TemplateView):
                         parts={n: form.cleaned_data[n] for n in PayRecord.PAY_PARTS},
                         net=form.cleaned_data.get("net"),
                         paid_on=form.cleaned_data.get("paid_on"),
+                        version=form.cleaned_data.get(versions.VERSION_FIELD),
+                        drawn=form.add_prefix(versions.VERSION_FIELD) in formset.data,
                     )
                 )
             if len(rows) == len(formset.forms):
@@ -161,6 +175,8 @@ class PayrollView(LoginRequiredMixin, TemplateView):
                             rates=self.rates,
                             user=request.user,
                         )
+                except versions.StaleEdit as error:
+                    formset = self.show_stale(formset, error)
                 except ValidationError as error:
                     for message in error.messages:
                         messages.error(request, message)
@@ -176,3 +192,30 @@ class PayrollView(LoginRequiredMixin, TemplateView):
                     )
         messages.error(request, _("Nothing was saved: correct the marked rows and save again."))
         return self.render_to_response(self.get_context_data(formset=formset), status=400)
+
+    def show_stale(self, formset, error: versions.StaleEdit):
+        """The grid again with what was typed; each row saved meanwhile shows what is on record.
+
+        Its rows now carry the versions on record, so saving again is a deliberate merge.
+        """
+        stale = {r.staff_member_id: r for r in error.records}
+        data = formset.data.copy()
+        for form in formset.forms:
+            record = stale.get(form.cleaned_data["staff"])
+            if record is not None:
+                data[form.add_prefix(versions.VERSION_FIELD)] = str(record.version)
+        formset = self.formset(data=data)
+        formset.is_valid()
+        for form in formset.forms:
+            record = stale.get(form.cleaned_data.get("staff"))
+            if record is None:
+                continue
+            form.add_error(None, versions.stale_row_message(record))
+            for name in (*PayRecord.PAY_PARTS, "paid_on"):
+                if form.cleaned_data.get(name) != getattr(record, name):
+                    field = PayRecord._meta.get_field(name)
+                    form.add_error(
+                        name,
+                        _("On record now: %(value)s") % {"value": versions.shown(record, field)},
+                    )
+        return formset

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from committee import scoping
+from committee import scoping, versions
 from committee.generic import (
     ObjectDetailView,
     ObjectListView,
@@ -88,6 +88,7 @@ class TaskDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         task = self.object
         user = self.request.user
+        seen = {versions.VERSION_FIELD: task.version}
         entries = task.time_entries.select_related("staff_member").order_by("-date")
         totals = entries.aggregate(
             total=Sum("hours"), pending=Sum("hours", filter=Q(while_pending=True))
@@ -100,10 +101,10 @@ class TaskDetailView(ObjectDetailView):
             assignees=task.assignees.all(),
             can_review=task.outcome == Outcome.PENDING
             and scoping.can(user, Action.REVIEW, task.community),
-            approve_form=kwargs.get("approve_form") or ApproveForm(),
-            refuse_form=kwargs.get("refuse_form") or RefuseForm(),
+            approve_form=kwargs.get("approve_form") or ApproveForm(initial=seen),
+            refuse_form=kwargs.get("refuse_form") or RefuseForm(initial=seen),
             hours_form=kwargs.get("hours_form") or LogHoursForm(task=task),
-            status_form=StatusForm(),
+            status_form=StatusForm(initial=seen),
             status_choices=services.ALLOWED_STATUS.get(task.status, ()),
             due=_due_context(task),
         )
@@ -250,6 +251,7 @@ class TaskUpdateView(ObjectUpdateView):
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
+        version = data.pop(versions.VERSION_FIELD, None)
         try:
             # The bound form already copied its values onto self.object; the service
             # compares against the saved task to know what changed.
@@ -257,8 +259,12 @@ class TaskUpdateView(ObjectUpdateView):
                 task=Task.objects.get(pk=self.object.pk),
                 by=self.request.user,
                 assignees=data.pop("assignees"),
+                version=version,
                 **data,
             )
+        except versions.StaleEdit as error:
+            versions.show_stale(form, error)
+            return self.form_invalid(form)
         except ValidationError as error:
             _errors_to_form(form, error)
             return self.form_invalid(form)
@@ -296,8 +302,12 @@ class TaskApproveView(TaskActionView):
             raise PermissionDenied(_("Only an official of this community's street office decides."))
         form = ApproveForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop(versions.VERSION_FIELD)
             try:
-                services.approve_task(task=task, by=request.user, **form.cleaned_data)
+                services.approve_task(task=task, by=request.user, version=version, **data)
+            except versions.StaleEdit as error:
+                versions.show_stale(form, error)
             except ValidationError as error:
                 _errors_to_form(form, error)
             else:
@@ -315,8 +325,12 @@ class TaskRefuseView(TaskActionView):
             raise PermissionDenied(_("Only an official of this community's street office decides."))
         form = RefuseForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop(versions.VERSION_FIELD)
             try:
-                services.refuse_task(task=task, by=request.user, **form.cleaned_data)
+                services.refuse_task(task=task, by=request.user, version=version, **data)
+            except versions.StaleEdit as error:
+                versions.show_stale(form, error)
             except ValidationError as error:
                 _errors_to_form(form, error)
             else:
@@ -335,7 +349,12 @@ class TaskStatusView(TaskActionView):
             messages.error(request, _("Choose a status."))
             return redirect(task)
         try:
-            services.change_status(task=task, status=form.cleaned_data["status"], by=request.user)
+            services.change_status(
+                task=task,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                version=form.cleaned_data[versions.VERSION_FIELD],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
