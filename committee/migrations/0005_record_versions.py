@@ -26,6 +26,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='community',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
     ]

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='budgetline',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='category',
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='category',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='expense',
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='expense',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='income',
@@ -71,6 +71,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='income',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
     ]

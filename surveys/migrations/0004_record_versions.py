@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='question',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='survey',
@@ -41,6 +41,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='survey',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
     ]

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='catalogueitem',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='task',
@@ -41,6 +41,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='task',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
     ]

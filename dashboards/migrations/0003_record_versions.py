@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0001_initial'),
+        ('dashboards', '0002_paperwork_flag_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -26,6 +26,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='threshold',
             name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='版本'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
     ]
