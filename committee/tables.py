@@ -10,9 +10,9 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -70,6 +70,8 @@ class BaseTable(tables.Table):
     """
 
     default_columns: tuple[str, ...] = ()
+    # Related rows a column needs, fetched only when the column is shown: {column: lookup}.
+    prefetch_when_shown: dict[str, str] = {}
 
     class Meta:
         attrs = {"class": "table"}
@@ -95,8 +97,17 @@ class BaseTable(tables.Table):
         rows = self.page.object_list
         if isinstance(rows.data, models.QuerySet):
             rows.data = page_records(rows.data)
+            models.prefetch_related_objects(rows.data, *self.shown_prefetches())
             self.annotate_page(rows.data)
         return self
+
+    def shown_prefetches(self) -> list[str]:
+        shown = {column.name for column in self.columns}
+        return [lookup for name, lookup in self.prefetch_when_shown.items() if name in shown]
+
+    def export_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        """The rows an export writes (committee/exports.py): with what the shown columns need."""
+        return queryset.prefetch_related(*self.shown_prefetches())
 
     def annotate_page(self, records: list) -> None:
         """Add figures to the records of the page shown (see ``paginate``)."""
@@ -120,9 +131,7 @@ class BaseTable(tables.Table):
         context = self._html_context()
         rows = []
         for row, cells in self.body_rows():
-            tds = "".join(
-                f"<td {td}>{render_value_in_context(cell, context)}</td>" for td, cell in cells
-            )
+            tds = "".join(f"<td {td}>{_cell_html(cell, context)}</td>" for td, cell in cells)
             rows.append(f"<tr {row.attrs.as_html()}>{tds}</tr>")
         return mark_safe("\n".join(rows))  # noqa: S308 -- every cell escaped above
 
@@ -145,6 +154,15 @@ class BaseTable(tables.Table):
     def _html_context(self) -> Context:
         context = getattr(self, "context", None)
         return context if context is not None else Context({"request": self.request})
+
+
+def _cell_html(cell, context) -> str:
+    """What ``{{ cell }}`` writes: most cells are already text, escaped or not."""
+    if isinstance(cell, SafeString):
+        return cell
+    if type(cell) is str:
+        return escape(cell)
+    return render_value_in_context(cell, context)
 
 
 def page_records(page: models.QuerySet) -> list:
