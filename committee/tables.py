@@ -4,12 +4,14 @@ import re
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models.sql.where import WhereNode
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -62,6 +64,36 @@ class NumberColumn(tables.Column):
         return value
 
 
+class CappedPaginator(Paginator):
+    """Counts a list's rows up to ``cap``: a district's million tasks are "more than 10,000".
+
+    Counting every row the filter matches took longer than picking the page shown; nobody
+    pages through 200 pages, and the export still writes every row. A page past the cap
+    (typed into the address) counts exactly.
+    """
+
+    cap = 10_000
+    capped = False  # whether more rows match than were counted
+    exact = False
+
+    def page(self, number):
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 1
+        self.exact = wanted * self.per_page > self.cap
+        return super().page(number)
+
+    @cached_property
+    def count(self) -> int:
+        queryset = getattr(getattr(self.object_list, "data", None), "data", None)
+        if self.exact or not isinstance(queryset, models.QuerySet):
+            return super().count
+        found = queryset.order_by()[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
+
+
 class BaseTable(tables.Table):
     """Base of every list table: our template, sortable, 50 rows a page.
 
@@ -91,8 +123,11 @@ class BaseTable(tables.Table):
         """Load the page's rows once, then let ``annotate_page`` add per-row figures.
 
         Figures such as a task's hours are summed for the 50 rows shown, not for every
-        row the filter matches before the page is picked.
+        row the filter matches before the page is picked. The rows are counted up to
+        ``CappedPaginator.cap`` only.
         """
+        if not args and kwargs.get("paginator_class") in (None, Paginator):
+            kwargs["paginator_class"] = CappedPaginator  # list views pass Django's own
         super().paginate(*args, **kwargs)
         rows = self.page.object_list
         if isinstance(rows.data, models.QuerySet):

@@ -1,6 +1,7 @@
 """List pages drawn in Python (committee/widgets.py, BaseTable.header_html/body_html) write
 what Django's and django-tables2's templates wrote: the same elements, escaped the same."""
 
+import re
 from html.parser import HTMLParser
 
 from django import forms
@@ -89,3 +90,29 @@ def test_the_table_escapes_every_cell_and_its_sort_links_keep_the_filters(
     task = page.context["table"].paginated_rows[0].record
     assert f'<a href="{task.get_absolute_url()}">' in html
     assert 'href="?q=%3C&amp;sort=title"' in html
+
+
+def count_line(page) -> str:
+    return re.search(r'<p class="muted count">(.*?)</p>', page.content.decode()).group(1)
+
+
+def test_a_long_list_is_counted_up_to_the_cap_and_a_page_past_it_counts_exactly(
+    as_user, district_officer, world, monkeypatch
+):
+    from committee.tables import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr("tasks.tables.TaskTable.Meta.per_page", 2, raising=False)
+    for i in range(7):
+        TaskFactory(community=world.community_a, title=f"task {i}")
+    client = as_user(district_officer)
+    first = client.get(reverse("tasks:task_list"), {"per_page": 2})
+    assert first.context["table"].paginator.capped
+    assert count_line(first) != count_line(client.get(reverse("tasks:task_list"), {"q": "task 1"}))
+    assert "3" in count_line(first)
+    assert len(first.context["table"].paginated_rows) == 2
+    far = client.get(reverse("tasks:task_list"), {"per_page": 2, "page": 4})
+    table = far.context["table"]
+    assert table.paginator.count == 7 and not table.paginator.capped
+    assert [row.record.title for row in table.paginated_rows] == ["task 0"]
+    assert "7" in count_line(far)
