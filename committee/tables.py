@@ -89,7 +89,7 @@ class CappedPaginator(Paginator):
         queryset = getattr(getattr(self.object_list, "data", None), "data", None)
         if self.exact or not isinstance(queryset, models.QuerySet):
             return super().count
-        found = queryset.order_by()[: self.cap + 1].count()
+        found = queryset.order_by().values("pk")[: self.cap + 1].count()
         self.capped = found > self.cap
         return min(found, self.cap)
 
@@ -248,6 +248,8 @@ def _cell_drawer(table, bound_column, model):
     labels = {key: force_str(label) for key, label in field.flatchoices} if display else {}
     render = bound_column.render
     date = _date_format(column) if render == column.render else None
+    if type(column) is tables.BooleanColumn and render == column.render and not display:
+        render = _yes_no(render)
     args, catch_all = signature(render)
     empty, default, link = column.empty_values, bound_column.default, bound_column.link
     if _plain_link(link):
@@ -286,6 +288,19 @@ def _cell_drawer(table, bound_column, model):
         else:
             content = None
         return link(content, **kwargs) if link else content
+
+    return draw
+
+
+def _yes_no(render):
+    """A plain BooleanColumn draws the same two cells on every row: drawn once each."""
+    drawn = {}
+
+    def draw(value, record, bound_column):
+        key = bool(value)
+        if key not in drawn:
+            drawn[key] = render(value=value, record=record, bound_column=bound_column)
+        return drawn[key]
 
     return draw
 
