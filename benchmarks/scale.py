@@ -193,9 +193,9 @@ def fetch(client, url: str) -> float:
     return elapsed
 
 
-def bench_pages(rounds: int) -> list[tuple]:
+def bench_pages(rounds: int, names: list[str] | None = None) -> list[tuple]:
     users = clients()
-    cases = [(page, role) for page in PAGES for role in page.roles]
+    cases = [(p, role) for p in PAGES if not names or p.name in names for role in p.roles]
     times: dict[tuple, list[float]] = {}
     for page, role in cases:  # warm-up: imports, templates, the database's cache
         fetch(users[role], page.url)
@@ -369,21 +369,23 @@ def write_results(scale: int, pages, exports, memory, rounds: int) -> None:
         "|---|---|---|---|---|",
     ]
     lines += [f"| {n} | {r} | {o:.3f} s | {a:.3f} s | **{x:.2f}×** |" for n, r, o, a, x in pages]
-    lines += [
-        "",
-        "| export | as | rows | ours rows/s | raw openpyxl rows/s | ratio |",
-        "|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {n} | {r} | {c:,} | {o:,.0f} | {w:,.0f} | **{x:.2f}×** |"
-        for n, r, c, o, w, x in exports
-    ]
-    lines += ["", "| export memory | rows | ours: peak above idle, time | raw openpyxl |"]
-    lines += ["|---|---|---|---|"]
-    lines += [
-        f"| {n} | {c:,} | +{m:.0f} MB, {t:.0f} s | +{rm:.0f} MB, {rt:.0f} s |"
-        for n, c, m, t, rm, rt in memory
-    ]
+    if exports:
+        lines += [
+            "",
+            "| export | as | rows | ours rows/s | raw openpyxl rows/s | ratio |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {n} | {r} | {c:,} | {o:,.0f} | {w:,.0f} | **{x:.2f}×** |"
+            for n, r, c, o, w, x in exports
+        ]
+    if memory:
+        lines += ["", "| export memory | rows | ours: peak above idle, time | raw openpyxl |"]
+        lines += ["|---|---|---|---|"]
+        lines += [
+            f"| {n} | {c:,} | +{m:.0f} MB, {t:.0f} s | +{rm:.0f} MB, {rt:.0f} s |"
+            for n, c, m, t, rm, rt in memory
+        ]
     header = "# Benchmarks at scale (`make bench SCALE=N`)\n\nNewest first.\n\n"
     old = RESULTS.read_text().split("\n## ", 1) if RESULTS.exists() else [""]
     previous = "\n## " + old[1] if len(old) > 1 else ""
@@ -396,6 +398,7 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "5")))
     parser.add_argument("--only", choices=["pages", "exports", "memory"])
+    parser.add_argument("--page", action="append", help="only this list page (by name)")
     parser.add_argument("--memory-child", nargs=4, metavar=("KIND", "URL", "MODEL", "FIELDS"))
     args = parser.parse_args()
     setup(args.scale)
@@ -413,10 +416,10 @@ def main() -> int:
             memory_child(*args.memory_child)
             return 0
         fill(args.scale)
-        pages = bench_pages(args.rounds) if args.only in (None, "pages") else []
+        pages = bench_pages(args.rounds, args.page) if args.only in (None, "pages") else []
         exports = bench_exports(max(1, args.rounds // 2)) if args.only in (None, "exports") else []
         memory = bench_memory(args.scale) if args.only in (None, "memory") else []
-        if args.only is None:
+        if args.only in (None, "pages"):  # `--only pages`: the list pages' table alone
             write_results(args.scale, pages, exports, memory, args.rounds)
     return 0
 

@@ -32,6 +32,7 @@ from committee import scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
 from committee.roles import Action
 from committee.services import remember_columns
+from committee.widgets import fast_widgets
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -81,6 +82,11 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     template_name = "committee/object_list.html"
     export_title: str | None = None
     add_url_name: str | None = None
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        fast_widgets(filterset.form)
+        return filterset
 
     def get_table_kwargs(self) -> dict:
         kwargs = super().get_table_kwargs()

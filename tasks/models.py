@@ -339,6 +339,11 @@ class Task(Versioned):
         indexes = [
             models.Index(fields=["community", "received_on"]),
             models.Index(fields=["outcome", "decision_due"]),
+            # A street office's approval queue: its communities' pending tasks, soonest
+            # due first, and the count of those overdue, read from this index alone.
+            models.Index(
+                fields=["community", "outcome", "decision_due"], name="task_community_pending"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -47,6 +47,7 @@ class HoursOnPageMixin:
 
     def export_queryset(self, queryset):
         """The export writes every row: the hours come with them, in the same query."""
+        queryset = super().export_queryset(queryset)
         shown = any(column.name == "hours" for column in self.columns)
         return queryset.with_hours() if shown else queryset
 
@@ -80,6 +81,7 @@ class TaskTable(HoursOnPageMixin, BaseTable):
         "money_promised",
         "money_received",
     )
+    prefetch_when_shown = {"assignees": "assignees"}
 
     class Meta(BaseTable.Meta):
         model = Task

@@ -25,3 +25,20 @@ def percent(value) -> str:
 def chart_css() -> str:
     """The charts' stylesheet, for PDFs (pages link static/css/charts.css)."""
     return mark_safe(charts.chart_css())  # noqa: S308 -- pygal's own CSS, no user input
+
+
+@register.simple_tag(takes_context=True)
+def table(context, table):
+    """``{% render_table %}`` inside the page's own context.
+
+    django-tables2's tag renders the table as a new page, so every context processor
+    (the navigation, the user's places) ran a second time for each list.
+    """
+    template = context.template.engine.get_template(table.template_name)
+    table.context = context  # TemplateColumn reads it, as with render_table
+    try:
+        table.before_render(context.get("request"))
+        with context.push(table=table):
+            return template.render(context)
+    finally:
+        del table.context

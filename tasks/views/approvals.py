@@ -38,15 +38,19 @@ class ApprovalQueueView(ObjectListView):
         user = self.request.user
         if not scoping.communities(user, Action.REVIEW).exists():
             raise PermissionDenied(_("Only street-office officials decide on tasks."))
+        return self.awaiting()
+
+    def awaiting(self):
         return (
-            Task.objects.for_action(user, Action.REVIEW)
+            Task.objects.for_action(self.request.user, Action.REVIEW)
             .awaiting_decision()
             .select_related("community", "department")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The right was checked when the list was read (get_queryset): not again here.
         context["overdue_count"] = (
-            self.get_queryset().filter(decision_due__lt=timezone.localdate()).count()
+            self.awaiting().filter(decision_due__lt=timezone.localdate()).count()
         )
         return context

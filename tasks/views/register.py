@@ -63,10 +63,8 @@ class TaskListView(RememberColumnsMixin, ObjectListView):
     """Every task the user may see, filtered and sortable, columns remembered per user."""
 
     model = Task
-    queryset = (
-        Task.objects.select_related("community", "department", "catalogue_item")
-        .prefetch_related("assignees")
-        .order_by("-received_on", "-pk")
+    queryset = Task.objects.select_related("community", "department", "catalogue_item").order_by(
+        "-received_on", "-pk"
     )
     table_class = TaskTable
     filterset_class = TaskFilterSet

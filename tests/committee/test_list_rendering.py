@@ -1,0 +1,118 @@
+"""List pages drawn in Python (committee/widgets.py, BaseTable.header_html/body_html) write
+what Django's and django-tables2's templates wrote: the same elements, escaped the same."""
+
+import re
+from html.parser import HTMLParser
+
+from django import forms
+from django.template import engines
+from django.test import RequestFactory
+from django.urls import reverse
+
+from committee.widgets import fast_widgets
+from tasks.filters import TaskFilterSet
+from tests.tasks.factories import TaskFactory
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, sorted(attrs)))
+
+    def handle_endtag(self, tag):
+        self.found.append(("/", tag))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.found.append(data.strip())
+
+
+def elements(html: str) -> list:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.found
+
+
+class Everything(forms.Form):
+    text = forms.CharField(required=False)
+    number = forms.IntegerField(required=False)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    one = forms.ChoiceField(choices=[("", "—"), ("a", "A & <b>"), ("b", 'B "quoted"')])
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y"), ("z", "Z")])
+    maybe = forms.NullBooleanField(required=False)
+    grouped = forms.ChoiceField(choices=[("G", [("g1", "G1"), ("g2", "G2")])], required=False)
+
+
+def render(form) -> str:
+    template = engines["django"].from_string("{% for f in form %}{{ f }}{% endfor %}")
+    return template.render({"form": form})
+
+
+def test_fast_inputs_and_selects_write_the_same_elements_as_djangos_templates():
+    data = {
+        "text": '<script>"x"</script>',
+        "number": "3",
+        "day": "2026-06-15",
+        "one": "a",
+        "many": ["x", "z"],
+        "maybe": "true",
+        "grouped": "g2",
+    }
+    for bound in (data, {"one": "nope", "many": ["q"]}, None):
+        assert elements(render(fast_widgets(Everything(bound)))) == elements(
+            render(Everything(bound))
+        )
+    fast = render(fast_widgets(Everything(data)))
+    assert "<script>" not in fast
+    assert "A &amp; &lt;b&gt;" in fast
+
+
+def test_the_task_filter_form_is_the_same_for_a_district_officer(world, district_officer):
+    request = RequestFactory().get("/tasks/", {"outcome": ["duty", "refused"], "category": "x"})
+    request.user = district_officer
+    slow = TaskFilterSet(request.GET, request=request).form
+    fast = fast_widgets(TaskFilterSet(request.GET, request=request).form)
+    assert elements(render(fast)) == elements(render(slow))
+    assert str(world.community_b.name) in render(fast)
+
+
+def test_the_table_escapes_every_cell_and_its_sort_links_keep_the_filters(
+    as_user, district_officer, world
+):
+    TaskFactory(community=world.community_a, title="<b>bold</b> & co")
+    page = as_user(district_officer).get(reverse("tasks:task_list"), {"q": "<"})
+    html = page.content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
+    assert "<b>bold</b>" not in html
+    task = page.context["table"].paginated_rows[0].record
+    assert f'<a href="{task.get_absolute_url()}">' in html
+    assert 'href="?q=%3C&amp;sort=title"' in html
+
+
+def count_line(page) -> str:
+    return re.search(r'<p class="muted count">(.*?)</p>', page.content.decode()).group(1)
+
+
+def test_a_long_list_is_counted_up_to_the_cap_and_a_page_past_it_counts_exactly(
+    as_user, district_officer, world, monkeypatch
+):
+    from committee.tables import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr("tasks.tables.TaskTable.Meta.per_page", 2, raising=False)
+    for i in range(7):
+        TaskFactory(community=world.community_a, title=f"task {i}")
+    client = as_user(district_officer)
+    first = client.get(reverse("tasks:task_list"), {"per_page": 2})
+    assert first.context["table"].paginator.capped
+    assert count_line(first) != count_line(client.get(reverse("tasks:task_list"), {"q": "task 1"}))
+    assert "3" in count_line(first)
+    assert len(first.context["table"].paginated_rows) == 2
+    far = client.get(reverse("tasks:task_list"), {"per_page": 2, "page": 4})
+    table = far.context["table"]
+    assert table.paginator.count == 7 and not table.paginator.capped
+    assert [row.record.title for row in table.paginated_rows] == ["task 0"]
+    assert "7" in count_line(far)
