@@ -91,6 +91,7 @@ def test_every_count_of_the_panel_links_to_the_same_rows(as_user, world, officia
     totals = {row[0].text: row[1].text for row in panel.rows}
     a = world.community_a
     assert totals[str(CapKind.SIGNBOARD_OUTSIDE.label)] == "6"
-    assert int(panel.rows[len(CapKind) + 3][1].text) == ReturnItem.objects.filter(
-        return_form__community=a, repeat=True
-    ).count()
+    assert (
+        int(panel.rows[len(CapKind) + 3][1].text)
+        == ReturnItem.objects.filter(return_form__community=a, repeat=True).count()
+    )
