@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 VERSION_FIELD = "record_version"
 
@@ -28,7 +29,7 @@ VERSION_FIELD = "record_version"
 class Versioned(models.Model):
     """A record edited in forms: its version, and who last changed it and when."""
 
-    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    version = models.PositiveIntegerField(gettext_lazy("version"), default=0, editable=False)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -36,9 +37,11 @@ class Versioned(models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        verbose_name=_("last changed by"),
+        verbose_name=gettext_lazy("last changed by"),
     )
-    edited_at = models.DateTimeField(_("last changed at"), null=True, blank=True, editable=False)
+    edited_at = models.DateTimeField(
+        gettext_lazy("last changed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         abstract = True
