@@ -109,8 +109,10 @@ def claim(record: models.Model, *, user, version: int | None = None) -> None:
     expected = record.version if version is None else version
     rows = type(record)._base_manager.filter(pk=record.pk, version=expected)
     if not rows.update(version=F("version") + 1, edited_by=editor, edited_at=now):
-        current = type(record)._base_manager.select_related("edited_by").get(pk=record.pk)
-        raise StaleEdit(current)
+        current = type(record)._base_manager.select_related("edited_by").filter(pk=record.pk)
+        if not current:
+            raise ValidationError(_("This record was deleted after you opened it."))
+        raise StaleEdit(current[0])
     record.version, record.edited_by, record.edited_at = expected + 1, editor, now
 
 
@@ -128,6 +130,8 @@ def claim_many(records: list[Versioned], seen: dict[int, int | None], *, user) -
     now, editor = timezone.now(), _editor(user)
     stored = model._base_manager.select_for_update(of=("self",)).select_related("edited_by")
     by_pk = stored.in_bulk([r.pk for r in records])
+    if len(by_pk) != len(records):
+        raise ValidationError(_("A record of this page was deleted after you opened it."))
     stale = [by_pk[r.pk] for r in records if by_pk[r.pk].version != seen.get(r.pk)]
     if stale:
         raise StaleEdit(*stale)

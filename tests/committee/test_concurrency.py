@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from committee.roles import Role
@@ -427,3 +428,15 @@ def test_thresholds_saved_meanwhile_are_refused_shown_and_merged(world, as_user)
     assert as_user(officer_2).post(url, merged).status_code == 302
     stored = dict(Threshold.objects.filter(district=world.district).values_list("kind", "red"))
     assert [stored[k] * scale[k] for k in (x, y)] == [Decimal(raised[x]), Decimal(raised[y])]
+
+
+def test_an_edit_of_a_record_deleted_meanwhile_is_refused_not_a_server_error(world):
+    from django.core.exceptions import ValidationError
+
+    from committee.versions import claim
+    from funds.models import Income
+
+    income = IncomeFactory(community=world.community_a, date=date(2026, 3, 1))
+    Income.objects.filter(pk=income.pk).delete()
+    with translation.override("en"), pytest.raises(ValidationError, match="deleted after you"):
+        claim(income, user=None)
