@@ -307,6 +307,11 @@ def repeated_rows(rows: list[ParsedRow], key, column: str) -> list[RowError]:
     return errors
 
 
+# Every importer by its kind ("tasks.importers.TaskImporter"): a job worker finds the
+# importer of a stored upload here (each app imports its importers in AppConfig.ready).
+IMPORTERS: dict[str, type[Importer]] = {}
+
+
 class Importer:
     """Base of every Excel import; subclasses set ``columns`` and write ``save_row``."""
 
@@ -316,9 +321,19 @@ class Importer:
     # list's own Excel export imports back unchanged.
     table_class: type | None = None
 
-    def __init__(self, *, user, community=None):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        IMPORTERS[cls.kind()] = cls
+
+    @classmethod
+    def kind(cls) -> str:
+        return f"{cls.__module__}.{cls.__name__}"
+
+    def __init__(self, *, user, community=None, on_row=None):
         self.user = user
         self.community = community
+        # Called once for each row read and once for each row saved (a job's progress).
+        self.on_row = on_row or (lambda: None)
 
     # The template -------------------------------------------------------------
     def template_bytes(self) -> bytes:
@@ -401,6 +416,7 @@ class Importer:
         errors: list[RowError] = []
         skipped: list[RowError] = []
         for number, cells in rows:
+            self.on_row()
             texts = [normalise(cell) for cell in cells]
             if all(text == "" for text in texts):
                 continue
@@ -567,6 +583,7 @@ class Importer:
         errors: list[RowError] = []
         with transaction.atomic():
             for row in result.rows:
+                self.on_row()
                 try:
                     with transaction.atomic():
                         self.save_row(row.values)
