@@ -8,6 +8,7 @@ class CommitteeConfig(AppConfig):
 
     def ready(self):
         from committee import (
+            export_jobs,  # noqa: F401 -- registers the export job kind
             import_views,  # noqa: F401 -- registers the import job kind
             sessions,  # noqa: F401 -- connects the login signal
         )

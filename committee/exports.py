@@ -93,11 +93,12 @@ class ReusedCells:
         return out
 
 
-def table_to_workbook_file(table, title: str):
+def table_to_workbook_file(table, title: str, progress=None):
     """Write the table's visible columns and all its rows; return an open temp file.
 
     Rows stream from the database in chunks straight into a write-only workbook, so
-    memory stays flat however many rows there are (see ``export_rows``).
+    memory stays flat however many rows there are (see ``export_rows``). A job's
+    ``progress`` (committee/jobs.py) is told the number of rows and each one written.
     """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31] or "Sheet1")
@@ -113,7 +114,11 @@ def table_to_workbook_file(table, title: str):
         header.append(cell)
     ws.append(header)
     cells = ReusedCells(ws, [getattr(c.column, "excel_number_format", None) for c in columns])
-    for values in export_rows(table, columns):
+    rows = export_rows(table, columns)
+    if progress is not None:
+        progress.set_total(len(table.data))
+        rows = progress.count(rows)
+    for values in rows:
         ws.append(cells.row(values))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
     wb.save(handle)
