@@ -37,6 +37,7 @@ from committee import bounds, workbooks
 
 MAX_BYTES = workbooks.MAX_BYTES
 MAX_ROWS = 10_000
+PREVIEW_ROWS = 500
 HEADER_SEARCH_ROWS = 10  # a ledger's title, date line and blank rows sit above its header
 
 TEXT, DATE, MONEY, DECIMAL, INTEGER, CHOICE = "text", "date", "money", "decimal", "int", "choice"
@@ -93,12 +94,16 @@ class ParsedRow:
 
 
 class PreviewGroup:
-    """A table of the preview: its title, its columns, and (row number, shown values)."""
+    """A table of the preview: title, columns, (row number, shown values) of the first
+    PREVIEW_ROWS rows (a page of 10,000 rows helps nobody), and how many more there are."""
 
     def __init__(self, title: str, columns: list[Column], rows: list[ParsedRow]):
         self.title = title
         self.columns = columns
-        self.rows = [(row.row, [row.display.get(c.key, "") for c in columns]) for row in rows]
+        self.count = len(rows)
+        self.more = max(0, self.count - PREVIEW_ROWS)
+        shown = rows[:PREVIEW_ROWS]
+        self.rows = [(row.row, [row.display.get(c.key, "") for c in columns]) for row in shown]
 
 
 @dataclass

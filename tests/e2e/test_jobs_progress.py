@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -41,7 +42,13 @@ def start_worker() -> tuple[Worker, threading.Thread]:
         worker_id="e2e-worker",
         excluded_queue_names=[],
     )
-    thread = threading.Thread(target=worker.run, daemon=True)
+    def run():
+        try:
+            worker.run()
+        finally:
+            connections.close_all()  # PostgreSQL's test database is dropped after the test
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return worker, thread
 
