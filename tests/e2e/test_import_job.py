@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from funds.models import Income
 from tests.e2e.conftest import login
-from tests.e2e.test_jobs_progress import start_worker
+from tests.e2e.test_jobs_progress import run_worker_watching_the_bar
 
 pytestmark = pytest.mark.e2e
 
@@ -53,16 +53,7 @@ def test_a_large_import_is_a_job_with_a_moving_bar(page, live_server, demo, cash
     assert time.monotonic() - started < 10  # no worker yet: the page did not wait
     expect(page.locator("[data-job-field=status_label]")).to_have_text("排队中")
 
-    worker, thread = start_worker()
-    seen = set()
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and 100 not in seen:
-            seen.add(page.eval_on_selector(".job-bar", "bar => bar.value"))
-            time.sleep(0.1)
-    finally:
-        worker.running = False
-        thread.join(30)
+    seen = run_worker_watching_the_bar(page, seconds=600)
     assert [v for v in seen if 0 < v < 100], f"the bar never moved between: {seen}"
     expect(page.locator("[data-job-field=status_label]")).to_have_text("已完成")
     expect(page.locator("[data-job-field=message]")).to_contain_text(f"已导入 {ROWS} 行")
