@@ -8,8 +8,9 @@ compressed static files, sessions and the login lockout in the database.
    it in X-Forwarded-For, and its own cookies) open the form and submit it. Prints the
    rate, accepted (redirected to the thanks page) against saved (rows in the database):
    none may be lost.
-2. Staff: 50 concurrent signed-in users on a mix of list, dashboard and report pages at
-   district scale (generate_scale), as street and district officials; p50/p95/max.
+2. Staff: 50 concurrent signed-in users on a mix of list and dashboard pages at district
+   scale (generate_scale), as street and district officials, each reading a page for
+   LOAD_THINK_SECONDS (default 5, ±50 %) before the next; p50/p95/max.
 3. Two app servers on different ports sharing the database: a session signed in on one
    is signed in on the other, and the login lockout counts failures made on both.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import re
 import secrets
 import signal
@@ -40,6 +42,8 @@ SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
 MAX_SUBMISSIONS = int(os.environ.get("LOAD_MAX_SUBMISSIONS", "20000"))
 RESPONDENTS_AT_ONCE = int(os.environ.get("LOAD_RESPONDENTS", "32"))
 STAFF_USERS = 50
+# A person reads a page before opening the next; 0 sends them back to back.
+THINK_SECONDS = float(os.environ.get("LOAD_THINK_SECONDS", "5"))
 # Pages every street and district official may open (the approval queue is the street
 # office's alone; /dashboards/ redirects to one of these).
 STAFF_PAGES = [
@@ -303,6 +307,7 @@ def staff_phase(port: int) -> dict:
                 times.append(took)
                 if status != 200:
                     failures.append((page, status))
+            time.sleep(THINK_SECONDS * (0.5 + random.random()))  # noqa: S311 -- not secret
 
     with ThreadPoolExecutor(STAFF_USERS) as pool:
         for index, browser in enumerate(browsers):
@@ -312,7 +317,8 @@ def staff_phase(port: int) -> dict:
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1] if times else float("nan")
     print(
-        f"staff: {len(times)} pages by {STAFF_USERS} signed-in users in {SECONDS:.0f} s,"
+        f"staff: {len(times)} pages by {STAFF_USERS} signed-in users in {SECONDS:.0f} s"
+        f" (each reading a page {THINK_SECONDS:.0f} s on average),"
         f" p50 {statistics.median(times):.3f} s, p95 {p95:.3f} s, max {times[-1]:.3f} s,"
         f" {len(failures)} not 200 {sorted(set(failures))[:5]}",
         flush=True,

@@ -303,7 +303,7 @@ def request_job(
                 job = Job.objects.create(
                     kind=kind,
                     key=key,
-                    title=title,
+                    title=title[:200],
                     params=params or {},
                     community_ids=community_ids,
                     queue=queue,
