@@ -187,7 +187,7 @@ def failure_text(errors) -> str:
     for error in errors[:ERRORS_SHOWN]:
         where = _("Row %(row)s") % {"row": error.row}
         if error.column:
-            where = f"{where}, {error.column}"
+            where = f"{where} · {error.column}"  # as the import page lists them
         lines.append(f"{where}: {error.message}")
     if len(errors) > ERRORS_SHOWN:
         lines.append(_("… and %(n)s more.") % {"n": len(errors) - ERRORS_SHOWN})
