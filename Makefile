@@ -14,7 +14,7 @@ TEST_ENV := SECRET_KEY=juwei-test-only-not-a-secret HYPOTHESIS_PROFILE=repeatabl
 # Both cores; a module's tests stay on one worker so module-scoped fixtures are built once.
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: help system install run test lint check pytest pytest-pg messages demo bench screenshots clean
+.PHONY: help system install run test lint check pytest pytest-pg messages demo bench load screenshots clean
 
 help:
 	@echo "make run    install everything, migrate, load the demo, serve on http://127.0.0.1:$(PORT)"
@@ -65,6 +65,11 @@ SCALE ?= 100
 bench: install  ## benchmarks, run by hand: the PDF report, then lists and exports at SCALE communities
 	$(TEST_ENV) $(PY) benchmarks/run.py
 	$(TEST_ENV) $(PY) -u benchmarks/scale.py --scale $(SCALE)
+
+# Run by hand, not in `make test`: gunicorn (4 workers) on a throwaway PostgreSQL, loopback
+# only, bounded (LOAD_SECONDS a phase, LOAD_MAX_SUBMISSIONS); LOAD_SCALE communities.
+load: install  ## the public survey and 50 staff users under load, two app servers on one database
+	scripts/with-postgres.sh $(PY) -u benchmarks/load.py
 
 clean:
 	rm -rf .venv db.sqlite3 staticfiles .pgtest

@@ -7,4 +7,8 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Hierarchy and access")
 
     def ready(self):
-        from committee import sessions  # noqa: F401 -- connects the login signal
+        from committee import (
+            export_jobs,  # noqa: F401 -- registers the export job kind
+            import_views,  # noqa: F401 -- registers the import job kind
+            sessions,  # noqa: F401 -- connects the login signal
+        )

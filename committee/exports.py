@@ -93,11 +93,12 @@ class ReusedCells:
         return out
 
 
-def table_to_workbook_file(table, title: str):
+def table_to_workbook_file(table, title: str, progress=None):
     """Write the table's visible columns and all its rows; return an open temp file.
 
     Rows stream from the database in chunks straight into a write-only workbook, so
-    memory stays flat however many rows there are (see ``export_rows``).
+    memory stays flat however many rows there are (see ``export_rows``). A job's
+    ``progress`` (committee/jobs.py) is told the number of rows and each one written.
     """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31] or "Sheet1")
@@ -113,7 +114,11 @@ def table_to_workbook_file(table, title: str):
         header.append(cell)
     ws.append(header)
     cells = ReusedCells(ws, [getattr(c.column, "excel_number_format", None) for c in columns])
-    for values in export_rows(table, columns):
+    rows = export_rows(table, columns)
+    if progress is not None:
+        progress.set_total(len(table.data))
+        rows = progress.count(rows)
+    for values in rows:
         ws.append(cells.row(values))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
     wb.save(handle)
@@ -128,10 +133,10 @@ def export_rows(table, columns) -> Iterator[list]:
     """The cell values of every row, as ``row.get_cell_value`` would give them, but fast.
 
     A column whose value is a field of the model (or of a related one, or an annotation)
-    is read with ``values_list``, choices shown by their label; only the other columns
+    is read with ``values_list``, choices shown by their label; a table computes other
+    columns from fields with ``export_values`` (name: (fields, function)). Only the rest
     (a table's ``value_<name>``, a column class's own ``value``, a to-many relation) load
-    the model instance, in chunks. Tables that are not built on a queryset use the
-    table's own rows.
+    the model instance, in chunks. Tables not built on a queryset use their own rows.
     """
     data = getattr(table.data, "data", None)
     if not isinstance(data, models.QuerySet):
@@ -140,15 +145,23 @@ def export_rows(table, columns) -> Iterator[list]:
         return
     queryset = table.export_queryset(data) if hasattr(table, "export_queryset") else data
     plans = [_plan(table, queryset, column) for column in columns]
-    paths = [plan[0] for plan in plans if plan is not None]
     if all(plan is not None for plan in plans):
-        for values in queryset.values_list(*paths).iterator(chunk_size=CHUNK):
-            yield [convert(value) for value, (_path, convert) in zip(values, plans, strict=True)]
+        paths = list(dict.fromkeys(path for fields, _convert in plans for path in fields))
+        place = {path: index for index, path in enumerate(paths)}
+        rows = queryset.values_list(*paths).iterator(chunk_size=CHUNK)
+        if all(len(fields) == 1 for fields, _convert in plans):
+            picks = [(place[fields[0]], convert) for fields, convert in plans]
+            for values in rows:
+                yield [convert(values[index]) for index, convert in picks]
+            return
+        many = [([place[path] for path in fields], convert) for fields, convert in plans]
+        for values in rows:
+            yield [convert(*[values[i] for i in indexes]) for indexes, convert in many]
         return
     from django_tables2.rows import BoundRow
 
     getters = [
-        (lambda record, p=plan: p[1](_resolve(record, p[0])))
+        (lambda record, p=plan: p[1](*[_resolve(record, path) for path in p[0]]))
         if plan is not None
         else (lambda record, name=column.name: BoundRow(record, table=table).get_cell_value(name))
         for plan, column in zip(plans, columns, strict=True)
@@ -158,7 +171,15 @@ def export_rows(table, columns) -> Iterator[list]:
 
 
 def _plan(table, queryset, bound_column):
-    """(values path, converter) for a column read straight from the database, else None."""
+    """((values paths), converter) for a column read from the database, else None."""
+    computed = getattr(table, "export_values", {}).get(bound_column.name)
+    if computed is not None:
+        return computed
+    found = _field_plan(table, queryset, bound_column)
+    return None if found is None else ((found[0],), found[1])
+
+
+def _field_plan(table, queryset, bound_column):
     column = bound_column.column
     name = bound_column.name
     if getattr(table, f"value_{name}", None) or not _plain(column):

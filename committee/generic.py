@@ -21,6 +21,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from committee import scoping, versions
+from committee import export_jobs, scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
 from committee.roles import Action
 from committee.services import remember_columns
@@ -77,7 +78,13 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
-    """A filtered, sortable table; ``?export=xlsx`` downloads exactly what is shown."""
+    """A filtered, sortable table; ``?export=xlsx`` downloads exactly what is shown.
+
+    An export of more than 20,000 rows is written by a job worker (committee/export_jobs.py):
+    the page goes to the job's progress bar, and the worker runs this same view.
+    """
+
+    services = (export_jobs.request_export,)
 
     template_name = "committee/object_list.html"
     export_title: str | None = None
@@ -104,7 +111,19 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("export") == "xlsx":
             title = self.export_title or str(self.model._meta.verbose_name_plural)
-            handle = table_to_workbook_file(context["table"], title)
+            table = context["table"]
+            progress = getattr(self.request, "export_progress", None)  # on a job worker
+            if progress is None and export_jobs.is_large(table.data.data):
+                query = self.request.GET.copy()
+                query.pop("page", None)
+                job = export_jobs.request_export(
+                    user=self.request.user,
+                    path=self.request.path,
+                    query=query.urlencode(),
+                    title=title,
+                )
+                return redirect("committee:job_detail", pk=job.pk)
+            handle = table_to_workbook_file(table, title, progress=progress)
             name = slugify(self.model._meta.model_name) or "export"
             return xlsx_response(handle, f"{name}.xlsx")
         return super().render_to_response(context, **response_kwargs)

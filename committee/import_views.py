@@ -1,9 +1,13 @@
 """The upload → preview → confirm pages shared by every Excel import.
 
-The uploaded file is kept as an ImportBatch (in the database, so any worker can confirm
-it) under a random token. Confirming reads and checks it again, then claims the batch and
-saves every row in one transaction: a second confirm of the same preview (a double
-click, another tab, another worker) finds it imported and says so, with a link to it.
+The uploaded file is kept as an ImportBatch (in the database, so any app server or job
+worker can confirm it) under a random token. Confirming reads and checks it again, then
+claims the batch and saves every row in one transaction: a second confirm of the same
+preview (a double click, another tab, another worker) finds it imported and says so.
+
+A file of more than ``JOB_ROWS`` rows is confirmed as a background job
+(committee/jobs.py): the page goes at once to the job's progress bar (rows read, then
+rows saved), which can be cancelled; the save is still all or nothing.
 """
 
 import secrets
@@ -16,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -24,13 +28,19 @@ from django.views.generic import TemplateView
 from committee import scoping
 from committee.exports import XLSX_CONTENT_TYPE
 from committee.generic import ObjectDetailView
-from committee.imports import MAX_BYTES, Importer, ImportFailed, ImportRefused
+from committee.imports import IMPORTERS, MAX_BYTES, Importer, ImportFailed, ImportRefused
+from committee.jobs import LONG, Job, JobRefused, Progress, Result, job_kind, request_job
 from committee.models import ImportBatch
 from committee.roles import Action
 from committee.services import service
 
 # A preview nobody confirmed is dropped after this long.
 PREVIEW_KEPT = timedelta(days=1)
+# A file with more rows than this is saved by a job worker, never inside the request.
+JOB_ROWS = 2_000
+IMPORT_JOB = "committee.import"
+# A failed import job lists at most this many of its rows' problems.
+ERRORS_SHOWN = 50
 
 
 class UploadForm(forms.Form):
@@ -54,7 +64,16 @@ class AlreadyImported(Exception):
 
 @service
 def store_batch(
-    *, user, kind: str, title: str, list_url: str, community, filename: str, sheet: str, data: bytes
+    *,
+    user,
+    kind: str,
+    title: str,
+    list_url: str,
+    community,
+    filename: str,
+    sheet: str,
+    data: bytes,
+    rows: int | None = None,
 ) -> ImportBatch:
     """Keep a previewed file; drop this user's older previews of the kind and stale ones."""
     unconfirmed = ImportBatch.objects.filter(imported_at__isnull=True)
@@ -70,12 +89,13 @@ def store_batch(
         filename=filename[:255],
         sheet=sheet[:100],
         data=data,
+        row_count=rows,  # the rows previewed, until the import says how many it saved
     )
 
 
 @service
-def remember_sheet(*, batch: ImportBatch, sheet: str) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(sheet=sheet[:100])
+def remember_sheet(*, batch: ImportBatch, sheet: str, rows: int | None = None) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(sheet=sheet[:100], row_count=rows)
 
 
 @service
@@ -96,6 +116,84 @@ def import_batch(*, batch: ImportBatch, importer: Importer, result, user) -> int
     return count
 
 
+@service
+def request_import(*, user, batch: ImportBatch) -> Job:
+    """Save a large previewed file on a job worker (confirming it twice joins the one job)."""
+    job, _started = request_job(
+        user=user,
+        kind=IMPORT_JOB,
+        key=batch.token,
+        title=_("%(title)s: %(file)s") % {"title": batch.title, "file": batch.filename},
+        communities=[batch.community_id],
+        params={
+            "batch": batch.pk,
+            "language": translation.get_language(),
+            "next": batch.list_url,
+        },
+    )
+    return job
+
+
+class TwoPasses:
+    """An import's progress in rows: each row is read once and saved once, half a step each."""
+
+    def __init__(self, progress: Progress, rows: int):
+        self.progress = progress
+        self.steps = 0
+        progress.set_total(rows)
+
+    def __call__(self) -> None:
+        self.steps += 1
+        if self.steps % 2 == 0:
+            self.progress.advance()
+
+
+@job_kind(IMPORT_JOB, queue=LONG)
+def run_import(job: Job, progress: Progress) -> Result:
+    """Read the stored file again and save it, all or nothing, as whoever uploaded it."""
+    batch = (
+        ImportBatch.objects.select_related("community__street_office", "uploaded_by")
+        .filter(pk=job.params["batch"])
+        .first()
+    )
+    with translation.override(job.params.get("language")):
+        if batch is None or batch.kind not in IMPORTERS:
+            raise JobRefused(_("This upload has expired; please upload the file again."))
+        user = batch.uploaded_by
+        importer = IMPORTERS[batch.kind](
+            user=user, community=batch.community, on_row=TwoPasses(progress, batch.row_count)
+        )
+        try:
+            result = importer.parse(bytes(batch.data), batch.filename, batch.sheet or None)
+            with progress.in_transaction():
+                count = import_batch(batch=batch, importer=importer, result=result, user=user)
+        except AlreadyImported:
+            already = _("This file was already imported; nothing was saved twice.")
+            raise JobRefused(already) from None
+        except ImportRefused as refusal:
+            raise JobRefused(str(refusal)) from None
+        except ImportFailed as failed:
+            raise JobRefused(failure_text(failed.errors)) from None
+        return Result("", "", b"", message=imported_text(count))
+
+
+def imported_text(count: int) -> str:
+    return _("Imported %(count)s rows. Nothing else was changed.") % {"count": count}
+
+
+def failure_text(errors) -> str:
+    """An import job's refusal: each problem by row and column, then how many more."""
+    lines = [_("Nothing was imported. Correct these rows and upload the file again:")]
+    for error in errors[:ERRORS_SHOWN]:
+        where = _("Row %(row)s") % {"row": error.row}
+        if error.column:
+            where = f"{where} · {error.column}"  # as the import page lists them
+        lines.append(f"{where}: {error.message}")
+    if len(errors) > ERRORS_SHOWN:
+        lines.append(_("… and %(n)s more.") % {"n": len(errors) - ERRORS_SHOWN})
+    return "\n".join(lines)
+
+
 class ImportView(LoginRequiredMixin, TemplateView):
     """Subclass with ``importer_class`` and ``success_url_name`` (the list the rows go to)."""
 
@@ -113,7 +211,7 @@ class ImportView(LoginRequiredMixin, TemplateView):
 
     @property
     def kind(self) -> str:
-        return f"{self.importer_class.__module__}.{self.importer_class.__name__}"
+        return self.importer_class.kind()
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("template"):
@@ -147,10 +245,10 @@ class ImportView(LoginRequiredMixin, TemplateView):
         except ImportRefused as exc:
             form.add_error("file", str(exc))
             return self.render_to_response(self.get_context_data(form=form))
-        batch = self.store(data, upload.name, community, result.sheet)
+        batch = self.store(data, upload.name, community, result.sheet, len(result.rows))
         return self.preview(importer, result, batch)
 
-    def store(self, data: bytes, filename: str, community, sheet: str) -> ImportBatch:
+    def store(self, data: bytes, filename: str, community, sheet: str, rows: int) -> ImportBatch:
         return store_batch(
             user=self.request.user,
             kind=self.kind,
@@ -160,6 +258,7 @@ class ImportView(LoginRequiredMixin, TemplateView):
             filename=filename,
             sheet=sheet,
             data=data,
+            rows=rows,
         )
 
     def preview(self, importer, result, batch: ImportBatch | None):
@@ -209,7 +308,7 @@ class ImportView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(form=self.make_form(), refused=str(exc))
             )
-        remember_sheet(batch=batch, sheet=result.sheet)
+        remember_sheet(batch=batch, sheet=result.sheet, rows=len(result.rows))
         return self.preview(importer, result, batch)
 
     def confirm(self, request):
@@ -218,6 +317,9 @@ class ImportView(LoginRequiredMixin, TemplateView):
             return self.expired(request)
         if batch.imported_at:
             return self.already_imported(batch)
+        if (batch.row_count or 0) > JOB_ROWS:
+            job = request_import(user=request.user, batch=batch)
+            return redirect("committee:job_detail", pk=job.pk)
         importer = self.importer_class(user=request.user, community=batch.community)
         try:
             result = importer.parse(bytes(batch.data), batch.filename, batch.sheet or None)
@@ -235,9 +337,7 @@ class ImportView(LoginRequiredMixin, TemplateView):
                     refused=None if errors else str(exc),
                 )
             )
-        messages.success(
-            request, _("Imported %(count)s rows. Nothing else was changed.") % {"count": count}
-        )
+        messages.success(request, imported_text(count))
         return redirect(reverse(self.success_url_name))
 
     def get_context_data(self, **kwargs):

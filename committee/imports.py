@@ -37,6 +37,7 @@ from committee import bounds, workbooks
 
 MAX_BYTES = workbooks.MAX_BYTES
 MAX_ROWS = 10_000
+PREVIEW_ROWS = 500
 HEADER_SEARCH_ROWS = 10  # a ledger's title, date line and blank rows sit above its header
 
 TEXT, DATE, MONEY, DECIMAL, INTEGER, CHOICE = "text", "date", "money", "decimal", "int", "choice"
@@ -93,12 +94,16 @@ class ParsedRow:
 
 
 class PreviewGroup:
-    """A table of the preview: its title, its columns, and (row number, shown values)."""
+    """A table of the preview: title, columns, (row number, shown values) of the first
+    PREVIEW_ROWS rows (a page of 10,000 rows helps nobody), and how many more there are."""
 
     def __init__(self, title: str, columns: list[Column], rows: list[ParsedRow]):
         self.title = title
         self.columns = columns
-        self.rows = [(row.row, [row.display.get(c.key, "") for c in columns]) for row in rows]
+        self.count = len(rows)
+        self.more = max(0, self.count - PREVIEW_ROWS)
+        shown = rows[:PREVIEW_ROWS]
+        self.rows = [(row.row, [row.display.get(c.key, "") for c in columns]) for row in shown]
 
 
 @dataclass
@@ -307,6 +312,11 @@ def repeated_rows(rows: list[ParsedRow], key, column: str) -> list[RowError]:
     return errors
 
 
+# Every importer by its kind ("tasks.importers.TaskImporter"): a job worker finds the
+# importer of a stored upload here (each app imports its importers in AppConfig.ready).
+IMPORTERS: dict[str, type[Importer]] = {}
+
+
 class Importer:
     """Base of every Excel import; subclasses set ``columns`` and write ``save_row``."""
 
@@ -316,9 +326,19 @@ class Importer:
     # list's own Excel export imports back unchanged.
     table_class: type | None = None
 
-    def __init__(self, *, user, community=None):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        IMPORTERS[cls.kind()] = cls
+
+    @classmethod
+    def kind(cls) -> str:
+        return f"{cls.__module__}.{cls.__name__}"
+
+    def __init__(self, *, user, community=None, on_row=None):
         self.user = user
         self.community = community
+        # Called once for each row read and once for each row saved (a job's progress).
+        self.on_row = on_row or (lambda: None)
 
     # The template -------------------------------------------------------------
     def template_bytes(self) -> bytes:
@@ -405,6 +425,7 @@ class Importer:
         # limit plus the header rows, blank rows included, so this list is bounded.)
         kept: list[tuple[int, list]] = []
         for number, cells in rows:
+            self.on_row()
             texts = [normalise(cell) for cell in cells]
             if all(text == "" for text in texts):
                 continue
@@ -573,6 +594,7 @@ class Importer:
         errors: list[RowError] = []
         with transaction.atomic():
             for row in result.rows:
+                self.on_row()
                 try:
                     with transaction.atomic():
                         self.save_row(row.values)

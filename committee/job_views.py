@@ -31,8 +31,10 @@ def job_or_404(user, pk: int) -> Job:
 
 def job_state(job: Job) -> dict:
     """What the progress bar needs, for the page and the JSON endpoint alike."""
-    downloadable = job.status == Status.SUCCEEDED and (
-        job.expires_at is None or job.expires_at > timezone.now()
+    downloadable = (
+        job.status == Status.SUCCEEDED
+        and job.has_file
+        and (job.expires_at is None or job.expires_at > timezone.now())
     )
     return {
         "id": job.pk,
@@ -45,8 +47,10 @@ def job_state(job: Job) -> dict:
         "active": job.is_active,
         "download_url": reverse("committee:job_download", args=[job.pk]) if downloadable else "",
         "error": _("The job failed; please ask for it again.")
-        if job.status == Status.FAILED
+        if job.status == Status.FAILED and not job.message
         else "",
+        "message": job.message if not job.is_active else "",
+        "failed": job.status == Status.FAILED,
     }
 
 
@@ -85,7 +89,8 @@ class JobStatusView(LoginRequiredMixin, View):
 class JobDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         job = job_or_404(request.user, pk)
-        if job.status != Status.SUCCEEDED or (job.expires_at and job.expires_at <= timezone.now()):
+        expired = job.expires_at and job.expires_at <= timezone.now()
+        if job.status != Status.SUCCEEDED or not job.has_file or expired:
             raise Http404(_("This file is not ready, or no longer kept."))
         stored = JobFile.objects.filter(job=job).first()
         if stored is None:

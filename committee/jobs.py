@@ -30,6 +30,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -39,6 +41,8 @@ from django.db import (
     IntegrityError,
     InterfaceError,
     OperationalError,
+    connection,
+    connections,
     models,
     transaction,
 )
@@ -74,6 +78,13 @@ class TransientJobError(Exception):
     """Raise from a job for a failure worth another try (a lost connection, a busy service)."""
 
 
+class JobRefused(Exception):
+    """The work cannot be done as asked (an import's rows refused): fail now, saying why.
+
+    The message is for the person who asked; it is shown on the job's page.
+    """
+
+
 class JobCancelled(Exception):
     """The job was cancelled (or taken back by the reaper) while it ran: stop quietly."""
 
@@ -104,6 +115,9 @@ class Job(models.Model):
     unit = models.CharField(_("unit"), max_length=20, default="rows")
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # What the person who asked reads when it is done: "Imported 10,000 rows", or why not.
+    message = models.TextField(_("message"), blank=True)
+    has_file = models.BooleanField(_("has a file"), default=True)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
@@ -216,11 +230,13 @@ def jobs_visible_to(user, queryset: models.QuerySet | None = None) -> list[Job]:
 
 @dataclass(frozen=True)
 class Result:
-    """What a job function returns: the file to keep."""
+    """What a job function returns: the file to keep (none when ``name`` is empty), and
+    a line for the person who asked."""
 
     name: str
     content_type: str
     data: bytes
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -271,14 +287,10 @@ def request_job(
     them before calling). The kind must be registered with ``@job_kind`` in a module the
     app imports in its ``AppConfig.ready`` (so the worker has it too).
 
-    For the import and export code (issue 16): an import over 2,000 rows or an export
-    over 20,000 rows registers its kind (say ``tasks.export`` in tasks/jobs.py, importing
-    the upload from a database row or the filter query from ``params``) and calls
-    ``request_job(user=u, kind="tasks.export", key=query_string, title=...,
-    communities=ids, params={...})``, then redirects to
-    ``reverse("committee:job_detail", args=[job.pk])``; the function it registered gets
-    ``(job, progress)``, calls ``progress.set_total(n)`` and ``progress.count(rows)``,
-    and returns a ``Result``.
+    Imports over 2,000 rows (committee/import_views.py) and exports over 20,000 rows
+    (committee/export_jobs.py) are jobs of this kind; their functions get
+    ``(job, progress)``, call ``progress.set_total(n)`` and ``progress.advance()``, and
+    return a ``Result``.
 
     Safe under a double click, two tabs and two app servers: the partial unique
     constraint lets one active row exist per (kind, key); the loser of the race joins it.
@@ -291,7 +303,7 @@ def request_job(
                 job = Job.objects.create(
                     kind=kind,
                     key=key,
-                    title=title,
+                    title=title[:200],
                     params=params or {},
                     community_ids=community_ids,
                     queue=queue,
@@ -349,6 +361,34 @@ class Progress:
         self.done = 0
         self.total = 0
         self._written = 0.0
+        self._side: ThreadPoolExecutor | None = None
+        self._quiet = False
+
+    @contextmanager
+    def in_transaction(self):
+        """Around one long transaction (an import's all-or-nothing save): on PostgreSQL,
+        progress (and a cancel) goes through a thread with its own connection, so the bar
+        moves and a cancel rolls the transaction back. SQLite has one writer at a time:
+        there the bar waits for the commit. Inside an outer transaction (a test's) the row
+        is written as usual."""
+        if connection.in_atomic_block:
+            yield
+            return
+        if connection.vendor == "sqlite":
+            self._quiet = True
+            try:
+                yield
+            finally:
+                self._quiet = False
+            return
+        side = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"job-{self.job.pk}")
+        self._side = side
+        try:
+            yield
+        finally:
+            self._side = None
+            side.submit(connections.close_all).result()
+            side.shutdown()
 
     def set_total(self, total: int) -> None:
         self.total = total
@@ -368,14 +408,24 @@ class Progress:
         now = time.monotonic()
         if not force and now - self._written < PROGRESS_EVERY:
             return
+        if self._quiet:
+            return
         self._written = now
-        updated = Job.objects.filter(pk=self.job.pk, status=Status.RUNNING).update(
-            done=min(self.done, self.total) if self.total else self.done,
-            total=self.total,
-            heartbeat_at=timezone.now(),
-        )
+        values = {
+            "done": min(self.done, self.total) if self.total else self.done,
+            "total": self.total,
+        }
+        if self._side is not None:
+            updated = self._side.submit(self._update, values).result()
+        else:
+            updated = self._update(values)
         if not updated:
             raise JobCancelled
+
+    def _update(self, values: dict) -> int:
+        return Job.objects.filter(pk=self.job.pk, status=Status.RUNNING).update(
+            heartbeat_at=timezone.now(), **values
+        )
 
 
 def _claim(job_id: int) -> Job | None:
@@ -394,26 +444,43 @@ def _claim(job_id: int) -> Job | None:
         return job
 
 
+FINISHED_FIELDS = ["status", "done", "total", "finished_at", "expires_at", "message", "has_file"]
+
+
 def _finish(job: Job, result: Result) -> bool:
     with transaction.atomic():
         locked = Job.objects.select_for_update().filter(pk=job.pk, status=Status.RUNNING).first()
         if locked is None:
             return False
-        JobFile.objects.update_or_create(
-            job=locked,
-            defaults={
-                "name": result.name,
-                "content_type": result.content_type,
-                "data": result.data,
-            },
-        )
+        if result.name:
+            JobFile.objects.update_or_create(
+                job=locked,
+                defaults={
+                    "name": result.name,
+                    "content_type": result.content_type,
+                    "data": result.data,
+                },
+            )
         now = timezone.now()
         locked.status = Status.SUCCEEDED
         locked.done = locked.total = max(locked.total, locked.done, 1)
         locked.finished_at = now
         locked.expires_at = now + timedelta(hours=settings.JOBS_RESULT_HOURS)
-        locked.save(update_fields=["status", "done", "total", "finished_at", "expires_at"])
+        locked.message = result.message
+        locked.has_file = bool(result.name)
+        locked.save(update_fields=FINISHED_FIELDS)
         return True
+
+
+def _refuse(job: Job, refusal: JobRefused) -> None:
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+        status=Status.FAILED,
+        message=str(refusal)[:10000],
+        has_file=False,
+        finished_at=now,
+        expires_at=now + timedelta(hours=settings.JOBS_RESULT_HOURS),
+    )
 
 
 def _fail_or_retry(job: Job, exc: BaseException) -> None:
@@ -448,6 +515,9 @@ def run_job(job_id: int) -> str:
         result = kind_for(job).run(job, Progress(job))
     except JobCancelled:
         return "cancelled"
+    except JobRefused as refusal:
+        _refuse(job, refusal)
+        return "refused"
     except Exception as exc:  # noqa: BLE001 -- every failure is recorded on the job
         _fail_or_retry(job, exc)
         return "failed"

@@ -11,4 +11,8 @@ class FundsConfig(AppConfig):
     nav_order = 20
 
     def ready(self) -> None:
-        from funds import signals  # noqa: F401 -- connects the receivers
+        from funds import (
+            importers,  # noqa: F401 -- a job worker finds the importers
+            ledger,  # noqa: F401 -- and the ledger's
+            signals,  # noqa: F401 -- connects the receivers
+        )

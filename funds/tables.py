@@ -19,6 +19,11 @@ class SignedMoneyColumn(MoneyColumn):
         return -value if record.is_deduction else value
 
 
+def signed_amount(amount, kind):
+    """The amount as the income list shows it: pooling is a deduction."""
+    return -amount if kind == Income.Kind.POOLING and amount is not None else amount
+
+
 class IncomeTable(BaseTable):
     date = tables.Column(linkify=True)
     community = tables.Column(accessor="community__name", verbose_name=_("community"))
@@ -27,6 +32,8 @@ class IncomeTable(BaseTable):
     recorded_by = tables.Column(verbose_name=_("recorded by"))
 
     default_columns = ("date", "community", "kind", "payer", "amount", "voucher")
+    # The export reads the signed amount from two fields, not from each record.
+    export_values = {"amount": (("amount", "kind"), signed_amount)}
 
     class Meta(BaseTable.Meta):
         model = Income

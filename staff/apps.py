@@ -9,3 +9,6 @@ class StaffConfig(AppConfig):
     nav_label = _("Staff")
     nav_url_name = "staff:staff_list"
     nav_order = 30
+
+    def ready(self) -> None:
+        from staff import importers  # noqa: F401 -- a job worker finds their importers

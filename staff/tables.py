@@ -1,5 +1,7 @@
 """Tables of the staff pages; each list's Excel export follows the same columns."""
 
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +98,11 @@ class StaffMemberTable(PersonalDataTable):
         sequence = fields
 
 
+def money_sum(parts) -> Decimal:
+    """As PayRecord's totals add them: an empty part counts as nothing."""
+    return sum((part or Decimal(0) for part in parts), Decimal("0.00"))
+
+
 class PayRecordTable(BaseTable):
     month = tables.DateColumn(format="Y-m", linkify=True)
     staff_member = tables.Column(
@@ -165,10 +172,14 @@ class PayRecordTable(BaseTable):
         )
         sequence = fields
 
-    def render_staff_kind(self, record):
-        return record.staff_member.get_kind_display()
+    # The export reads the contribution totals from the fields they add up, not from each
+    # record (the kind of staff is read as a field, with its label).
+    export_values = {
+        "individual_total": (PayRecord.INDIVIDUAL, lambda *parts: money_sum(parts)),
+        "employer_total": (PayRecord.EMPLOYER, lambda *parts: money_sum(parts)),
+    }
 
-    def value_staff_kind(self, record):
+    def render_staff_kind(self, record):
         return record.staff_member.get_kind_display()
 
 

@@ -9,3 +9,6 @@ class TasksConfig(AppConfig):
     nav_label = _("Tasks")
     nav_url_name = "tasks:task_list"
     nav_order = 10
+
+    def ready(self) -> None:
+        from tasks import importers  # noqa: F401 -- a job worker finds their importers

@@ -21,6 +21,10 @@
     field("detail").textContent = detail;
     var download = field("download");
     if (state.download_url) { download.href = state.download_url; download.hidden = false; }
+    var message = field("message");
+    message.textContent = state.message;
+    message.hidden = !state.message;
+    message.classList.toggle("job-error", state.failed);
     var error = field("error");
     error.textContent = state.error;
     error.hidden = !state.error;

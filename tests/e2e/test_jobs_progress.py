@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -41,9 +42,33 @@ def start_worker() -> tuple[Worker, threading.Thread]:
         worker_id="e2e-worker",
         excluded_queue_names=[],
     )
-    thread = threading.Thread(target=worker.run, daemon=True)
+
+    def run():
+        try:
+            worker.run()
+        finally:
+            connections.close_all()  # PostgreSQL's test database is dropped after the test
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return worker, thread
+
+
+def run_worker_watching_the_bar(page, seconds: float) -> set[int]:
+    """Start a worker, note every value the page's bar shows until it is full, stop it."""
+    worker, thread = start_worker()
+    seen = set()
+    try:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and 100 not in seen:
+            seen.add(page.eval_on_selector(".job-bar", "bar => bar.value"))
+            time.sleep(0.1)
+    finally:
+        # The test's in-memory SQLite is shared by threads without waiting on locks: stop
+        # the worker's polling before the browser downloads.
+        worker.running = False
+        thread.join(30)
+    return seen
 
 
 def test_the_district_workbook_is_a_job_with_a_moving_bar(
@@ -60,18 +85,7 @@ def test_the_district_workbook_is_a_job_with_a_moving_bar(
     expect(page.locator("[data-job-field=status_label]")).to_have_text("排队中")
     expect(page.locator("[data-job-field=download]")).to_be_hidden()
 
-    worker, thread = start_worker()
-    seen = set()
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and 100 not in seen:
-            seen.add(page.eval_on_selector(".job-bar", "bar => bar.value"))
-            time.sleep(0.1)
-    finally:
-        # The test's in-memory SQLite is shared by threads without waiting on locks: stop
-        # the worker's polling before the browser downloads.
-        worker.running = False
-        thread.join(10)
+    seen = run_worker_watching_the_bar(page, seconds=120)
     assert [v for v in seen if 0 < v < 100], f"the bar never moved between: {seen}"
     download = page.locator("[data-job-field=download]")
     expect(download).to_be_visible(timeout=30_000)
