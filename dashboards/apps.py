@@ -14,6 +14,9 @@ class DashboardsConfig(AppConfig):
         from dashboards import (
             certificate_panels,
             jobs,  # noqa: F401 -- registers the report job kinds
+            rollups,
         )
+
+        rollups.install()
 
         certificate_panels.register()

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import scoping
+from committee import rollups, scoping
 from committee.numbers import cents
 from committee.periods import month_start
 from committee.roles import Action
@@ -225,6 +225,7 @@ def record_payroll(
     if errors:
         raise ValidationError(errors)
     PayRecord.objects.bulk_create(to_create)
+    rollups.touch_all((row.staff_member.community_id, month) for row in rows)
     PayRecordChange.objects.bulk_create(
         PayRecordChange.snapshot(record, user) for record in to_create + to_update
     )

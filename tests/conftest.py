@@ -14,6 +14,7 @@ import time_machine
 from django.test import Client
 from hypothesis import Phase, settings
 
+from committee import rollups
 from committee.models import Community, District, StreetOffice
 from committee.roles import Role
 from tests import writes
@@ -130,3 +131,11 @@ def _writes_go_through_services(monkeypatch):
     writes.install(monkeypatch)
     yield
     writes.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def _rollup_marks_of_this_test_only():
+    """Marks left by an earlier test's factories name records rolled back with it."""
+    rollups.forget()
+    yield
+    rollups.forget()
