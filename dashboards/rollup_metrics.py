@@ -4,9 +4,10 @@ Each function has the signature and the result of the live metric it stands for
 (``tasks.metrics``, ``funds.metrics``, ``staff.metrics``), and ``INSTEAD`` maps the live
 function to it. ``instead_of(metric, start, end)`` gives the rollup version when the
 period is made of whole calendar months (every month, quarter and year is), the live one
-otherwise (custom dates). Each runs one query (two for the unauthorised peak and the pay
-ratios) whatever the number of communities or months; the figure tests of the live
-metrics are the oracle (tests/dashboards/test_*figures*.py run through these).
+otherwise (custom dates); ``read(metric, communities, start, end)`` calls it. Each runs
+one query (two for the unauthorised counts and the pay ratios) whatever the number of
+communities or months. tests/dashboards/test_rollups.py holds every one equal to its
+live metric; the figure tests (tests/dashboards/test_*figures*.py) run through them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from committee.models import Community
 from committee.numbers import cents, share
-from committee.periods import month_end
+from committee.periods import month_end, months_between
 from dashboards.models import MonthlyRollup, PayMonth, PendingDueRollup
 from dashboards.rollups import SUMS, ZERO, settle_pending
 from funds import metrics as funds_metrics
@@ -29,7 +30,7 @@ from staff import metrics as staff_metrics
 from staff.metrics import PayRatios
 from staff.models import StaffMember
 from tasks import metrics as tasks_metrics
-from tasks.metrics import PeakMonth
+from tasks.metrics import ADMINISTRATIVE, COMMUNITY, PeakMonth
 
 FUNDS = ["allocated", "pooled", "contributions", "service", "task_funding", "other"]
 FUNDS += ["spent", "essential_costs"]
@@ -141,6 +142,43 @@ def unauthorised_peak_month_by_community(communities, start, end) -> dict[int, P
     return {pk: tasks_metrics._peak(months.get(pk, [])) for pk in ids}
 
 
+def _by_month(communities, start, end) -> dict[date, dict]:
+    """Every rollup figure summed per month over the communities (months with a row)."""
+    settle_pending()
+    rows = (
+        MonthlyRollup.objects.filter(
+            community__in=communities.order_by().values("pk"), month__range=(start, end)
+        )
+        .values("month")
+        .annotate(**{f"r_{n}": Sum(n) for n in SUMS})
+        .order_by("month")
+    )
+    return {row.pop("month"): _clean(row) for row in rows}
+
+
+def hours_by_nature_by_month(communities, start, end) -> dict[date, dict]:
+    return {
+        month: {ADMINISTRATIVE: f["hours_admin"], COMMUNITY: f["hours"] - f["hours_admin"]}
+        for month, f in _by_month(communities, start, end).items()
+        if f["hours"]
+    }
+
+
+def administrative_share_by_month(communities, start, end) -> dict[date, Decimal | None]:
+    return {
+        month: share(h[ADMINISTRATIVE], h[ADMINISTRATIVE] + h[COMMUNITY])
+        for month, h in hours_by_nature_by_month(communities, start, end).items()
+    }
+
+
+def unauthorised_tasks_by_month(communities, start, end) -> dict[date, int]:
+    months: dict[date, int] = {}
+    for (_pk, month), n in sorted(_unauthorised_months(communities, start, end).items()):
+        if n:
+            months[month] = months.get(month, 0) + n
+    return dict(sorted(months.items()))
+
+
 # --- funds ------------------------------------------------------------------------------
 
 
@@ -154,6 +192,14 @@ def funds_summary(communities, start, end) -> FundsSummary:
 
 def funds_summary_by_community(communities, start, end) -> dict[int, FundsSummary]:
     return {pk: _summary(f) for pk, f in _by_community(communities, start, end).items()}
+
+
+def funds_summary_by_month(communities, start, end) -> dict[date, FundsSummary]:
+    found = _by_month(communities, start, end)
+    return {
+        month: _summary(found[month]) if month in found else FundsSummary()
+        for month in months_between(start, end)
+    }
 
 
 def usable_essential_ratio(communities, start, end):
@@ -225,6 +271,10 @@ INSTEAD: dict[Callable, Callable] = {
     tasks_metrics.unauthorised_peak_month_by_community: unauthorised_peak_month_by_community,
     funds_metrics.summary: funds_summary,
     funds_metrics.summary_by_community: funds_summary_by_community,
+    funds_metrics.summary_by_month: funds_summary_by_month,
+    tasks_metrics.hours_by_nature_by_month: hours_by_nature_by_month,
+    tasks_metrics.administrative_share_by_month: administrative_share_by_month,
+    tasks_metrics.unauthorised_tasks_by_month: unauthorised_tasks_by_month,
     funds_metrics.usable_essential_ratio: usable_essential_ratio,
     funds_metrics.usable_essential_ratio_by_community: usable_essential_ratio_by_community,
     funds_metrics.pooled_share: pooled_share,
@@ -239,3 +289,8 @@ def instead_of(metric: Callable, start: date, end: date) -> Callable:
     if whole_months(start, end):
         return INSTEAD.get(metric, metric)
     return metric
+
+
+def read(metric: Callable, communities, start: date, end: date):
+    """Call the rollup version of `metric` for whole months, the metric itself otherwise."""
+    return instead_of(metric, start, end)(communities, start, end)
