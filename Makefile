@@ -65,6 +65,7 @@ SCALE ?= 100
 bench: install  ## benchmarks, run by hand: the PDF report, then lists and exports at SCALE communities
 	$(TEST_ENV) $(PY) benchmarks/run.py
 	$(TEST_ENV) $(PY) -u benchmarks/scale.py --scale $(SCALE)
+	$(TEST_ENV) $(PY) -u benchmarks/dashboards.py --scale $(SCALE)
 
 # Run by hand, not in `make test`: gunicorn (4 workers) on a throwaway PostgreSQL, loopback
 # only, bounded (LOAD_SECONDS a phase, LOAD_MAX_SUBMISSIONS); LOAD_SCALE communities.

@@ -11,6 +11,9 @@ the request's user. ``save_record`` and ``delete_record`` are the whole of a sim
 service: check that the user may change the record (where it is now and where it goes),
 validate it, save it.
 
+The outermost service, before its transaction commits, hands the community-months its
+writes touched to the rollup refresher (committee/rollups.py).
+
 This module also keeps a user's own settings (the columns they chose for a table).
 """
 
@@ -26,7 +29,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from committee import scoping, versions
+from committee import rollups, scoping, versions
 from committee.roles import Action
 
 _depth: ContextVar[int] = ContextVar("juwei_service_depth", default=0)
@@ -43,7 +46,10 @@ def service(func: F) -> F:
         token = _depth.set(_depth.get() + 1)
         try:
             with transaction.atomic():
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
+                if _depth.get() == 1:  # the outermost service: its rollups, same transaction
+                    rollups.flush()
+                return result
         finally:
             _depth.reset(token)
 

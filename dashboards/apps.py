@@ -15,7 +15,10 @@ class DashboardsConfig(AppConfig):
             certificate_panels,
             jobs,  # noqa: F401 -- registers the report job kinds
             paperwork_panels,
+            rollups,
         )
+
+        rollups.install()
 
         certificate_panels.register()
         paperwork_panels.register()

@@ -3,7 +3,8 @@
 ``flags(communities, start, end)`` evaluates every flag of ``dashboards.specs`` for a set
 of communities and a period; ``flags_by_community(...)`` does it for each community at
 once (the street-office and district tables). Neither counts anything: each reads the
-figure its spec names from the owning app's ``metrics.py``.
+figure its spec names from the owning app's ``metrics.py``, or, for a period of whole
+months, its stand-in over the monthly rollups (``dashboards/rollup_metrics.py``).
 
 Query cost: one query for the thresholds plus what the metric functions cost, each a
 fixed number whatever the number of communities.
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from committee.periods import month_end
 from dashboards.models import Threshold
+from dashboards.rollup_metrics import instead_of
 from dashboards.specs import SPECS, FlagSpec, Severity, records_url
 
 __all__ = [
@@ -128,7 +130,7 @@ def flags(communities: models.QuerySet, start: date, end: date) -> list[Flag]:
     cache: dict[Any, Any] = {}  # two flags may read one metric (pay ratios): run it once
     found = []
     for spec in SPECS.values():
-        metric = spec.figure.whole
+        metric = instead_of(spec.figure.whole, start, end)
         if metric not in cache:
             cache[metric] = metric(communities, start, end)
         found.append(
@@ -153,7 +155,7 @@ def flags_by_community(
     cache: dict[Any, dict] = {}
     result: dict[int, list[Flag]] = {pk: [] for pk, _district in rows}
     for spec in SPECS.values():
-        metric = spec.figure.by_community
+        metric = instead_of(spec.figure.by_community, start, end)
         if metric not in cache:
             cache[metric] = metric(communities, start, end)
         for pk, district_id in rows:

@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from committee.models import District
-from committee.scoping import DistrictScopedQuerySet
+from committee.models import Community, District
+from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from committee.versions import Versioned
 from dashboards.specs import SPECS, FlagKind
 
-__all__ = ["FlagKind", "Threshold"]
+__all__ = ["FlagKind", "MonthlyRollup", "PayMonth", "PendingDueRollup", "Threshold"]
 
 
 class ThresholdQuerySet(DistrictScopedQuerySet):
@@ -73,3 +73,105 @@ class Threshold(Versioned):
         worse = self.red >= self.amber if spec.bad_when_high else self.red <= self.amber
         if not worse:
             raise ValidationError(_("The red limit must be at least as bad as the amber limit."))
+
+
+# --- monthly rollups (dashboards/rollups.py keeps them; nobody else writes them) ----------
+
+_MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
+
+
+class RollupQuerySet(ScopedQuerySet):
+    scope_path = "community"
+
+
+class MonthlyRollup(models.Model):
+    """One community's figures for one calendar month, as the dashboards read them.
+
+    Hours count the time entries dated in the month; task counts and money the tasks
+    received in it; income and spending the records dated in it. A month with no records
+    has no row (read as zeros).
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="monthly_rollups"
+    )
+    month = models.DateField(_("month"))
+    hours = models.DecimalField(_("hours"), **_MONEY)
+    hours_admin = models.DecimalField(_("hours on administrative work"), **_MONEY)
+    hours_while_pending = models.DecimalField(_("hours while pending"), **_MONEY)
+    tasks = models.PositiveIntegerField(_("tasks"), default=0)
+    tasks_worked_pending = models.PositiveIntegerField(default=0)
+    tasks_refused = models.PositiveIntegerField(default=0)
+    tasks_assist = models.PositiveIntegerField(default=0)
+    tasks_assist_funded = models.PositiveIntegerField(default=0)
+    tasks_negative_worked = models.PositiveIntegerField(default=0)
+    meetings = models.PositiveIntegerField(default=0)
+    inspections = models.PositiveIntegerField(default=0)
+    returns = models.PositiveIntegerField(default=0)
+    money_promised = models.DecimalField(**_MONEY)
+    money_received = models.DecimalField(**_MONEY)
+    allocated = models.DecimalField(**_MONEY)
+    pooled = models.DecimalField(**_MONEY)
+    contributions = models.DecimalField(**_MONEY)
+    service = models.DecimalField(**_MONEY)
+    task_funding = models.DecimalField(**_MONEY)
+    other = models.DecimalField(**_MONEY)
+    spent = models.DecimalField(**_MONEY)
+    essential_costs = models.DecimalField(**_MONEY)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month"], name="rollup_unique_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month:%Y-%m}"
+
+
+class PendingDueRollup(models.Model):
+    """Tasks received in a month, still pending and not worked on, by decision date.
+
+    Whether such a task is unauthorised depends on the day the page is read (its decision
+    is overdue), so the rollup keeps the dates, not a count frozen at write time.
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="pending_due_rollups"
+    )
+    month = models.DateField(_("month"))
+    due = models.DateField(_("decision due"))
+    tasks = models.PositiveIntegerField(_("tasks"), default=0)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending tasks by decision date")
+        verbose_name_plural = _("pending tasks by decision date")
+        indexes = [models.Index(fields=["community", "month"], name="pendingdue_month")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month:%Y-%m} → {self.due}"
+
+
+class PayMonth(models.Model):
+    """One person's monthly net pay in one month: what the pay medians are taken over."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="pay_months")
+    month = models.DateField(_("month"))
+    kind = models.CharField(_("kind"), max_length=20)
+    staff_member_id = models.PositiveIntegerField()
+    net = models.DecimalField(_("net pay"), max_digits=12, decimal_places=2)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pay person-month")
+        verbose_name_plural = _("pay person-months")
+        indexes = [models.Index(fields=["community", "month"], name="paymonth_month")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member_id} {self.month:%Y-%m}"

@@ -24,6 +24,7 @@ from committee.numbers import percent, percent_of
 from committee.periods import Period, last_twelve_months, month_end, months_between
 from committee.tables import format_money
 from dashboards.flags import records_url
+from dashboards.rollup_metrics import read
 from funds import metrics as funds_metrics
 from staff import metrics as staff_metrics
 from surveys import metrics as surveys_metrics
@@ -103,7 +104,7 @@ def _one(ids: list[int]) -> int | None:
 
 def hours_by_nature_panel(communities, period: Period) -> Panel:
     """Question 1: hours on administrative work against community affairs, month by month."""
-    by_month = tasks_metrics.hours_by_nature_by_month(communities, period.start, period.end)
+    by_month = read(tasks_metrics.hours_by_nature_by_month, communities, period.start, period.end)
     ids = _ids(communities)
     months = months_between(period.start, period.end)
     admin, community, rows = [], [], []
@@ -283,7 +284,7 @@ def approval_queue_panel(communities, period: Period) -> Panel:
 
 def money_panel(communities, period: Period) -> Panel:
     """Question 3: from the allocation, through pooling, to usable money and the gap."""
-    s = funds_metrics.summary(communities, period.start, period.end)
+    s = read(funds_metrics.summary, communities, period.start, period.end)
     one = _one(_ids(communities))
     window = {"community": one, "date_from": period.start, "date_to": period.end}
 
@@ -334,7 +335,7 @@ def money_panel(communities, period: Period) -> Panel:
 
 def pay_panel(communities, period: Period) -> Panel:
     """Question 4: full-time workers' take-home pay against assistants and the benchmarks."""
-    ratios = staff_metrics.pay_ratios(communities, period.start, period.end)
+    ratios = read(staff_metrics.pay_ratios, communities, period.start, period.end)
     one = _one(_ids(communities))
     months = {"community": one, "start": f"{period.start:%Y-%m}", "end": f"{period.end:%Y-%m}"}
     # The shares are the metrics' rounded ratios, so the panel and the flags print one figure.
@@ -531,7 +532,7 @@ def trends_panel(communities, period: Period) -> Panel | None:
         ),
     ]
     for label, by_month, fmt, pick in sources:
-        found = by_month(communities, start, end)
+        found = read(by_month, communities, start, end)
         if pick:
             found = {m: getattr(v, pick, None) for m, v in found.items()}
         series.append((label, found, fmt))

@@ -5,7 +5,8 @@ records each, about 500 tasks pushed down by the district's departments (a few d
 push most of them), about 6,000 hour entries (more in the spring and autumn campaigns,
 fewer around the Spring Festival), about 150 incomes, 250 expenses and a survey answered
 200 times. Rows go in with one multi-row INSERT per batch (COPY on PostgreSQL), not through
-the services: this is a measuring rig, not a way to record work.
+the services: this is a measuring rig, not a way to record work. The monthly rollups
+of each street office's communities are rebuilt after its rows are in.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from committee.models import Community, Department, District, Membership, StreetOffice
 from committee.roles import Role
+from dashboards import rollups
 from funds.models import Category as ExpenseCategory
 from funds.models import Expense, Income
 from staff.models import PayRecord, StaffMember
@@ -153,6 +155,7 @@ def generate(communities: int, year: int, district: District, seed: int = 21) ->
             batch = list(Community.objects.filter(street_office=office).order_by("pk"))
             for community in batch:
                 _fill(community, context, rng)
+            rollups.rebuild([c.pk for c in batch], date(year, 1, 1), date(year, 12, 31))
             made.extend(batch)
     _bench_users(district, made)
     return made

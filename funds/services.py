@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import bounds, versions
+from committee import bounds, rollups, versions
 from committee.models import Community, District
 from committee.periods import year_bounds
 from committee.roles import Action
@@ -229,6 +229,9 @@ def _sync_task_money(*incomes: Income) -> None:
         .values("task")
         .annotate(s=Sum("amount"))
         .values("s")
+    )
+    rollups.touch_all(
+        Task.objects.filter(pk__in=task_ids).values_list("community_id", "received_on")
     )
     Task.objects.filter(pk__in=task_ids).update(
         money_received=Coalesce(Subquery(received), Value(ZERO), output_field=MONEY_FIELD)

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import scoping, versions
+from committee import rollups, scoping, versions
 from committee.numbers import cents
 from committee.periods import month_start
 from committee.roles import Action
@@ -236,6 +236,7 @@ def record_payroll(
     for record in to_create + [r for r in to_update if r.pk not in seen]:
         versions.claim(record, user=user)
     PayRecord.objects.bulk_create(to_create)
+    rollups.touch_all((row.staff_member.community_id, month) for row in rows)
     PayRecordChange.objects.bulk_create(
         PayRecordChange.snapshot(record, user) for record in to_create + to_update
     )

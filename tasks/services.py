@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from committee import bounds, scoping, versions
+from committee import bounds, rollups, scoping, versions
 from committee.models import Community, District
 from committee.roles import Action
 from committee.services import save_record, service
@@ -567,6 +567,8 @@ def save_week(*, staff_member: StaffMember, monday: date, rows: Sequence[WeekRow
             while_pending=pending or (key[0], day) in was_pending,
         )
     TimeEntry.objects.bulk_create(merged.values())
+    rollups.touch_all((staff_member.community_id, e.date) for e in merged.values())
+    rollups.touch_all((e.task.community_id, e.task.received_on) for e in merged.values() if e.task)
     return len(merged)
 
 

@@ -1,0 +1,66 @@
+"""The hook through which writes keep the monthly rollups current, without knowing them.
+
+The dashboards keep per-community, per-month figures (``dashboards/rollups.py``). The apps
+below them must not import the dashboards, so a write only says *which community-month
+it changed*: ``touch(community_id, day)``. The dashboards register one refresher here
+(``register``); when the outermost ``@service`` (committee/services.py) has run its
+function, still inside its transaction, it calls ``flush()``, which hands the touched
+community-months to the refresher. The rollups therefore commit, or roll back, with the
+write that changed them.
+
+A write made outside any service (a shell, a test's factory) is remembered too; the
+dashboards flush the remembered marks before they read (``pending()``). Bulk paths that
+bypass model saves (``generate_scale``, the demo) rebuild what they touched instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from datetime import date
+
+Key = tuple[int, date]  # (community id, first day of the month)
+
+_marks: ContextVar[set[Key] | None] = ContextVar("juwei_rollup_marks", default=None)
+_refreshers: list[Callable[[set[Key]], None]] = []
+
+
+def register(refresher: Callable[[set[Key]], None]) -> None:
+    """Call `refresher(keys)` with the touched community-months at every flush."""
+    if refresher not in _refreshers:
+        _refreshers.append(refresher)
+
+
+def touch(community_id: int | None, day: date | None) -> None:
+    """Say that a write changed a figure of this community in the month of `day`."""
+    if community_id is None or day is None:
+        return
+    marks = _marks.get()
+    if marks is None:
+        marks = set()
+        _marks.set(marks)
+    marks.add((community_id, day.replace(day=1)))
+
+
+def touch_all(keys: Iterable[tuple[int | None, date | None]]) -> None:
+    for community_id, day in keys:
+        touch(community_id, day)
+
+
+def forget() -> None:
+    """Drop the remembered marks (a test's records are gone with its transaction)."""
+    _marks.set(None)
+
+
+def pending() -> bool:
+    return bool(_marks.get())
+
+
+def flush() -> None:
+    """Hand every touched community-month to the refreshers (call inside a transaction)."""
+    marks = _marks.get()
+    while marks:
+        keys = set(marks)
+        marks.clear()
+        for refresher in _refreshers:
+            refresher(keys)
