@@ -179,6 +179,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "committee.context_processors.navigation",
+                "dashboards.context_processors.inbox",
             ],
         },
     },
@@ -350,3 +351,15 @@ if os.environ.get("DATABASE_REPLICA_URL", "").strip():
     DATABASES["replica"] = _replica | {"TEST": {"MIRROR": "default"}}
     DATABASE_ROUTERS = ["committee.routers.ReplicaRouter"]
     MIDDLEWARE += ["committee.routers.ReplicaReadsMiddleware"]
+
+# --- E-mail and reminders (issue 18, dashboards/reminders.py) --------------------------------
+# Reminders always reach the 待办 inbox; they are e-mailed too once an SMTP server is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "juwei@localhost")
+REMINDER_EMAILS = env_bool("REMINDER_EMAILS", bool(EMAIL_HOST))
+# The address users reach the app at, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
