@@ -137,6 +137,15 @@ class ReceivedVia(models.TextChoices):
     IN_PERSON = "in_person", _("in person")
 
 
+class RefusalKind(models.TextChoices):
+    """Why the street office refused a task (the note to the department names it)."""
+
+    NEGATIVE = "negative", _("on the negative list")
+    NO_AUTHORITY = "no_authority", _("no authority given to the committee")
+    NO_FUNDING = "no_funding", _("no funding comes with it")
+    OTHER = "other", _("other reason")
+
+
 class ResidentWork(models.TextChoices):
     """Work for residents rather than for departments (the four services and more)."""
 
@@ -261,6 +270,18 @@ class Task(models.Model):
     )
     emergency_justification = models.TextField(_("emergency justification"), blank=True)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    refusal_kind = models.CharField(
+        _("kind of refusal"), max_length=12, choices=RefusalKind.choices, blank=True
+    )
+    refusal_item = models.ForeignKey(
+        CatalogueItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("negative-list item"),
+        help_text=_("The negative-list item the task falls under, when that is the reason."),
+    )
     authorisation_number = models.CharField(
         _("authorisation document number"), max_length=100, blank=True
     )

@@ -30,6 +30,7 @@ from tasks.models import (
     CatalogueList,
     Category,
     Outcome,
+    RefusalKind,
     ResidentWork,
     Status,
     Task,
@@ -350,19 +351,44 @@ def approve_task(
 
 
 @service
-def refuse_task(*, task: Task, by, reason: str) -> Task:
-    """The street office refuses a task outside the catalogue; the committee need not do it."""
+def refuse_task(
+    *,
+    task: Task,
+    by,
+    reason: str = "",
+    kind: str = RefusalKind.OTHER,
+    item: CatalogueItem | None = None,
+) -> Task:
+    """The street office refuses a task outside the catalogue; the committee need not do it.
+
+    The reason is a kind (a negative-list item, no authority, no funding, other) plus
+    text; "other" needs the text, a negative-list refusal names the item.
+    """
     task = Task.objects.select_for_update().get(pk=task.pk)
     _check_reviewer(task, by)
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if kind not in RefusalKind.values:
+        raise ValidationError({"kind": _("Choose why the task is refused.")})
+    if kind == RefusalKind.OTHER and not reason:
         raise ValidationError({"reason": _("Give the reason for refusing.")})
+    if kind == RefusalKind.NEGATIVE:
+        district = task.community.street_office.district_id
+        if item is None or item.district_id != district or not item.refuses:
+            raise ValidationError({"item": _("Choose the negative-list item of this district.")})
+    else:
+        item = None
     task.outcome = Outcome.REFUSED
     task.status = Status.REFUSED
-    task.refusal_reason = reason.strip()
+    task.refusal_kind = kind
+    task.refusal_item = item
+    task.refusal_reason = reason
     task.decided_on = timezone.localdate()
     task.decided_by = by
     task.save()
-    _event(task, TaskEvent.Kind.REFUSED, by, task.refusal_reason)
+    summary = RefusalKind(kind).label if kind != RefusalKind.OTHER else ""
+    if item is not None:
+        summary = f"{summary}: {item.item}"
+    _event(task, TaskEvent.Kind.REFUSED, by, " — ".join(x for x in (str(summary), reason) if x))
     return task
 
 

@@ -37,6 +37,7 @@ from tasks.forms import (
     StatusForm,
     TaskEditForm,
     TaskForm,
+    approve_initial,
 )
 from tasks.models import (
     Outcome,
@@ -100,8 +101,12 @@ class TaskDetailView(ObjectDetailView):
             assignees=task.assignees.all(),
             can_review=task.outcome == Outcome.PENDING
             and scoping.can(user, Action.REVIEW, task.community),
-            approve_form=kwargs.get("approve_form") or ApproveForm(),
-            refuse_form=kwargs.get("refuse_form") or RefuseForm(),
+            # The refusal note: the committee's letter, printed by it and by the street office.
+            can_print_refusal=scoping.can(user, Action.CHANGE, task.community)
+            or scoping.can(user, Action.REVIEW, task.community),
+            approve_form=kwargs.get("approve_form") or ApproveForm(initial=approve_initial(task)),
+            refuse_form=kwargs.get("refuse_form")
+            or RefuseForm(district_id=task.community.street_office.district_id),
             hours_form=kwargs.get("hours_form") or LogHoursForm(task=task),
             status_form=StatusForm(),
             status_choices=services.ALLOWED_STATUS.get(task.status, ()),
@@ -313,7 +318,7 @@ class TaskRefuseView(TaskActionView):
         task = self.task(pk)
         if not scoping.can(request.user, Action.REVIEW, task.community):
             raise PermissionDenied(_("Only an official of this community's street office decides."))
-        form = RefuseForm(request.POST)
+        form = RefuseForm(request.POST, district_id=task.community.street_office.district_id)
         if form.is_valid():
             try:
                 services.refuse_task(task=task, by=request.user, **form.cleaned_data)
