@@ -121,7 +121,13 @@ class ApprovalQueueTable(HoursOnPageMixin, BaseTable):
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
-        attrs={"td__input": {"form": "bulk-decide", "class": "pick"}},
+        attrs={
+            "td__input": {
+                "form": "bulk-decide",
+                "class": "pick",
+                "aria-label": lambda record: record.title,
+            }
+        },
     )
     title = tables.Column(linkify=True)
     community = tables.Column(accessor="community__name", verbose_name=_("community"))
