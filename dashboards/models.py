@@ -28,7 +28,13 @@ class ThresholdQuerySet(DistrictScopedQuerySet):
             Threshold.objects.filter(district__in=districts).values_list("district_id", "kind")
         )
         missing = [
-            Threshold(district=district, kind=spec.kind, amber=spec.amber, red=spec.red)
+            Threshold(
+                district=district,
+                kind=spec.kind,
+                amber=spec.amber,
+                red=spec.red,
+                min_sample=spec.min_sample,
+            )
             for district in districts
             for spec in SPECS.values()
             if (district.pk, spec.kind) not in have
@@ -52,6 +58,12 @@ class Threshold(models.Model):
         _("amber from"), max_digits=8, decimal_places=4, null=True, blank=True
     )
     red = models.DecimalField(_("red from"), max_digits=8, decimal_places=4)
+    min_sample = models.PositiveIntegerField(
+        _("answers needed"),
+        null=True,
+        blank=True,
+        help_text=_("Below this many answers a survey figure gets no colour (too few to judge)."),
+    )
 
     objects = ThresholdQuerySet.as_manager()
 

@@ -195,7 +195,13 @@ class ThresholdView(LoginRequiredMixin, FormView):
         stored = {t.kind: t for t in Threshold.objects.filter(district=self.district)}
         kwargs["thresholds"] = {
             kind: stored.get(kind)
-            or Threshold(district=self.district, kind=kind, amber=spec.amber, red=spec.red)
+            or Threshold(
+                district=self.district,
+                kind=kind,
+                amber=spec.amber,
+                red=spec.red,
+                min_sample=spec.min_sample,
+            )
             for kind, spec in SPECS.items()
         }
         return kwargs
@@ -210,7 +216,9 @@ class ThresholdView(LoginRequiredMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        services.set_thresholds(district=self.district, limits=form.limits())
+        services.set_thresholds(
+            district=self.district, limits=form.limits(), min_samples=form.min_samples()
+        )
         messages.success(self.request, _("Saved."))
         return redirect(self.request.path)
 
