@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
 
 from committee import bounds, scoping
 from committee.models import Community, District
@@ -28,7 +27,6 @@ from tasks import workdays
 from tasks.models import (
     CatalogueItem,
     CatalogueList,
-    Category,
     Outcome,
     RefusalKind,
     ResidentWork,
@@ -37,62 +35,14 @@ from tasks.models import (
     TaskEvent,
     TimeEntry,
 )
+from tasks.suggestions import (  # noqa: F401 -- the task form's callers read them here
+    Suggestion,
+    suggest_catalogue_items,
+)
 
 QUARTER = Decimal("0.25")
 DAY_LIMIT = Decimal("24")
-SUGGESTION_LIMIT = 5
-SUGGESTION_MIN_SCORE = 30
-
-# Task categories and the catalogue categories (Chinese) they usually fall under.
-CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
-    Category.STATISTICS: ("统计", "普查"),
-    Category.FORMS: ("统计", "报表"),
-    Category.CERTIFICATE: ("证明",),
-    Category.MEDIATION: ("调解",),
-    Category.SELF_GOVERNANCE: ("自治",),
-    Category.INSPECTION: ("考核", "检查", "评比"),
-    Category.SIGNBOARD: ("挂牌", "展板"),
-    Category.LEDGER: ("台账",),
-    Category.CAMPAIGN: ("宣传", "创建"),
-}
-
-
 # --- catalogue ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    item: CatalogueItem
-    score: int
-
-
-def _bigrams(text: str) -> set[str]:
-    text = "".join(ch for ch in text if not ch.isspace())
-    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
-
-
-def suggest_catalogue_items(
-    *, district: District, title: str, category: str = "", on: date | None = None
-) -> list[Suggestion]:
-    """The catalogue items closest to a task's title (character n-grams), best first."""
-    title = (title or "").strip()
-    if not title:
-        return []
-    on = on or timezone.localdate()
-    items = list(CatalogueItem.objects.filter(district=district).valid_on(on))
-    hints = CATEGORY_HINTS.get(category, ())
-    grams = _bigrams(title)
-    scored = []
-    for item in items:
-        text = f"{item.category} {item.item}"
-        overlap = len(grams & _bigrams(item.item)) / max(1, len(grams))
-        score = max(fuzz.partial_ratio(title, item.item) * 0.6, overlap * 100)
-        if hints and any(h in text for h in hints):
-            score += 25
-        if score >= SUGGESTION_MIN_SCORE:
-            scored.append(Suggestion(item, min(100, round(score))))
-    scored.sort(key=lambda s: (-s.score, s.item.list, s.item.item))
-    return scored[:SUGGESTION_LIMIT]
 
 
 @dataclass(frozen=True)
