@@ -361,5 +361,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "juwei@localhost")
 REMINDER_EMAILS = env_bool("REMINDER_EMAILS", bool(EMAIL_HOST))
+# The login page lists the demo's users when the demo is loaded (`make run` sets DEBUG).
+DEMO_LOGINS = env_bool("DEMO_LOGINS", DEBUG)
 # The address users reach the app at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")

@@ -131,7 +131,7 @@ class Status(models.TextChoices):
 class ReceivedVia(models.TextChoices):
     DOCUMENT = "document", _("official document")
     MEETING = "meeting", _("meeting")
-    PHONE = "phone", _("phone")
+    PHONE = "phone", _("phone call")
     CHAT = "chat", _("chat group")
     PLATFORM = "platform", _("online platform")
     IN_PERSON = "in_person", _("in person")
