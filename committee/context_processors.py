@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from committee import lockouts, scoping
+from committee import accounts, lockouts, scoping
 
 
 def navigation(request) -> dict:
@@ -29,4 +29,9 @@ def navigation(request) -> dict:
         )
     items.sort(key=lambda item: item["order"])
     units = [{"unit": str(m.unit), "role": m.get_role_display()} for m in scoping.memberships(user)]
-    return {"nav_items": items, "user_units": units, "may_unlock": lockouts.may_unlock(user)}
+    return {
+        "nav_items": items,
+        "user_units": units,
+        "may_unlock": lockouts.may_unlock(user),
+        "may_manage_accounts": accounts.may_manage_accounts(user),
+    }

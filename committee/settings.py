@@ -180,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "committee.context_processors.navigation",
+                "dashboards.context_processors.inbox",
             ],
         },
     },
@@ -354,3 +355,17 @@ if os.environ.get("DATABASE_REPLICA_URL", "").strip():
 
 # The 一表通 pull (paperwork/api.py): calls one district key may make a minute.
 PAPERWORK_API_CALLS_PER_MINUTE = env_int("PAPERWORK_API_CALLS_PER_MINUTE", 60)
+
+# --- E-mail and reminders (issue 18, dashboards/reminders.py) --------------------------------
+# Reminders always reach the 待办 inbox; they are e-mailed too once an SMTP server is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "juwei@localhost")
+REMINDER_EMAILS = env_bool("REMINDER_EMAILS", bool(EMAIL_HOST))
+# The login page lists the demo's users when the demo is loaded (`make run` sets DEBUG).
+DEMO_LOGINS = env_bool("DEMO_LOGINS", DEBUG)
+# The address users reach the app at, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")

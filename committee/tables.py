@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -177,7 +178,8 @@ class BaseTable(tables.Table):
         query = dict(request.GET) if request is not None else {}
         cells = []
         for column in self.columns:
-            header = render_value_in_context(column.header, context)
+            # Verbose names are lower case; a header starts with a capital in English.
+            header = capfirst(render_value_in_context(column.header, context))
             if column.orderable:
                 href = "?" + urlencode(
                     {**query, self.prefixed_order_by_field: column.order_by_alias.next}, doseq=True

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from committee import health, import_views, job_views, views
+from committee import account_views, health, import_views, job_views, views
 
 committee_patterns = (
     [
@@ -47,6 +47,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/", account_views.AccountListView.as_view(), name="account_list"),
+    path("accounts/new/", account_views.AccountCreateView.as_view(), name="account_create"),
+    path("accounts/<int:pk>/", account_views.AccountDetailView.as_view(), name="account_detail"),
     path("accounts/lockouts/", views.LockoutListView.as_view(), name="lockout_list"),
     path("accounts/lockouts/unlock/", views.LockoutUnlockView.as_view(), name="lockout_unlock"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from committee.periods import month_end
@@ -53,18 +54,32 @@ class Flag:
     threshold_text: str
     explanation: str
     url: str | None
+    # Answers the figure rests on, when too few to give it a colour (样本不足).
+    too_few: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        """The word beside the value: the colour, or 样本不足 with the count."""
+        if self.too_few is not None:
+            return _("too few answers (%(n)s)") % {"n": number_format(self.too_few, 0)}
+        return self.severity.label
 
 
-def limits_for(
-    district_ids: Iterable[int],
-) -> dict[tuple[int, str], tuple[Decimal | None, Decimal]]:
-    """(district id, kind) → (amber, red) as set by the district; defaults where unset."""
+Limits = tuple[Decimal | None, Decimal, int | None]
+
+
+def limits_for(district_ids: Iterable[int]) -> dict[tuple[int, str], Limits]:
+    """(district id, kind) → (amber, red, answers needed) as set by the district."""
     return {
-        (district_id, kind): (amber, red)
-        for district_id, kind, amber, red in Threshold.objects.filter(
+        (district_id, kind): (amber, red, min_sample)
+        for district_id, kind, amber, red, min_sample in Threshold.objects.filter(
             district_id__in=list(district_ids)
-        ).values_list("district_id", "kind", "amber", "red")
+        ).values_list("district_id", "kind", "amber", "red", "min_sample")
     }
+
+
+def _defaults(spec: FlagSpec) -> Limits:
+    return (spec.amber, spec.red, spec.min_sample)
 
 
 def _within(start: date, end: date, month: date | None) -> tuple[date, date]:
@@ -80,8 +95,13 @@ def _verdict(
     value = spec.figure.read(found)
     month = spec.month(found) if spec.month else None
     url = spec.link(community_ids, *_within(start, end, month))
-    amber, red = limits
+    amber, red, min_sample = limits
     severity = spec.severity(value, amber, red)
+    too_few = None
+    if spec.sample is not None and value is not None:
+        answers = spec.sample(found) or 0
+        if answers < (min_sample if min_sample is not None else spec.min_sample or 0):
+            severity, too_few = Severity.NONE, answers
     op = spec.operator()
     threshold_text = (
         f"{_('amber')} {op} {spec.format(amber)} · {_('red')} {op} {spec.format(red)}"
@@ -92,6 +112,14 @@ def _verdict(
         threshold_text = _("%(limits)s in one month") % {"limits": threshold_text}
     if value is None:
         explanation = _("No records for this period yet.")
+    elif too_few is not None:
+        explanation = _(
+            "Only %(n)s answers: too few to judge (the district asks for %(min)s before a "
+            "colour is given)."
+        ) % {
+            "n": number_format(too_few, 0),
+            "min": number_format(min_sample if min_sample is not None else spec.min_sample, 0),
+        }
     else:
         sentence = spec.sentence_no_month if spec.month and month is None else spec.sentence
         explanation = str(sentence) % {
@@ -111,6 +139,7 @@ def _verdict(
         threshold_text=threshold_text,
         explanation=explanation,
         url=url,
+        too_few=too_few,
     )
 
 
@@ -137,7 +166,7 @@ def flags(communities: models.QuerySet, start: date, end: date) -> list[Flag]:
             _verdict(
                 spec,
                 cache[metric],
-                limits.get((district_id, spec.kind), (spec.amber, spec.red)),
+                limits.get((district_id, spec.kind), _defaults(spec)),
                 community_ids,
                 start,
                 end,
@@ -163,7 +192,7 @@ def flags_by_community(
                 _verdict(
                     spec,
                     cache[metric].get(pk),
-                    limits.get((district_id, spec.kind), (spec.amber, spec.red)),
+                    limits.get((district_id, spec.kind), _defaults(spec)),
                     [pk],
                     start,
                     end,

@@ -53,6 +53,21 @@ class ThresholdForm(forms.Form):
                     "note": _("counted in the period's worst month") if spec.month else "",
                 }
             )
+        self.samples = []
+        for kind, spec in SPECS.items():
+            if spec.min_sample is None:
+                continue
+            stored = thresholds[kind].min_sample
+            name = f"{kind}_min_sample"
+            self.fields[name] = forms.IntegerField(
+                label=_("%(flag)s: answers needed before it gets a colour") % {"flag": spec.label},
+                min_value=1,
+                max_value=100000,
+                initial=stored if stored is not None else spec.min_sample,
+                help_text=_("default %(value)s; below it the flag says too few answers")
+                % {"value": spec.min_sample},
+            )
+            self.samples.append(self[name])
 
     def clean(self):
         cleaned = super().clean()
@@ -91,6 +106,14 @@ class ThresholdForm(forms.Form):
                     )
             data[f"{record.kind}_version"] = str(record.version)
         self.data = data
+
+    def min_samples(self) -> dict[str, int]:
+        """Answers needed per survey flag."""
+        return {
+            kind: self.cleaned_data[f"{kind}_min_sample"]
+            for kind, spec in SPECS.items()
+            if spec.min_sample is not None
+        }
 
     def limits(self) -> dict[str, tuple[Decimal | None, Decimal]]:
         """(amber, red) per flag, back in stored units (fractions for percentages)."""

@@ -380,6 +380,13 @@ def pay_panel(communities, period: Period) -> Panel:
         ),
         headers=[_("Figure"), _("Monthly"), _("Full-time median as a share of it")],
         rows=rows,
+        # The pay pages show the same ratio for other months and other communities.
+        note=_(
+            "Median monthly take-home pay of the full-time workers of these communities, "
+            "%(start)s to %(end)s, against the benchmarks of %(year)s. The pay pages give "
+            "the same ratio for the months and communities they show, so it may differ."
+        )
+        % {"start": f"{period.start:%Y-%m}", "end": f"{period.end:%Y-%m}", "year": period.end.year},
     )
 
 

@@ -126,6 +126,10 @@ class FlagSpec:
     # (None when no month has any), and what to say then instead of `sentence`.
     month: Callable[[Any], date | None] | None = None
     sentence_no_month: Any = None
+    # For a share of answers: how many answers the figure rests on, and how many it needs
+    # (by default; the district may change it) before it gets a colour.
+    sample: Callable[[Any], int] | None = None
+    min_sample: int | None = None
 
     @property
     def label(self) -> str:
@@ -393,14 +397,17 @@ SPECS: dict[str, FlagSpec] = {
             D("0.25"),
             "percent",
             Figure(
-                surveys_metrics.latest_representing_share,
-                surveys_metrics.latest_representing_share_by_community,
+                surveys_metrics.latest_committee_nature_counts,
+                surveys_metrics.latest_committee_nature_counts_by_community,
+                _field("residents_share"),
             ),
             gettext_lazy(
                 "%(value)s of the residents asked in the latest survey see the committee as "
                 "representing them (amber below %(amber)s, red below %(red)s)."
             ),
             _surveys_link,
+            sample=_field("total"),
+            min_sample=30,
         ),
         FlagSpec(
             FlagKind.OVER_CAP,

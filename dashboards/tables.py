@@ -18,7 +18,7 @@ def flag_cell(flag: Flag | None, note: str = ""):
     text = format_html(
         '{} <span class="flag-word">· {}</span>{}',
         flag.value_text,
-        flag.severity.label,
+        flag.status_label,
         format_html(' <small class="muted">{}</small>', note) if note else "",
     )
     if flag.url:

@@ -6,6 +6,8 @@ from dashboards.reports import views as reports
 app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="index"),
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("inbox/read/", views.MarkReadView.as_view(), name="inbox_read"),
     path("communities/<int:pk>/", views.CommunityDashboardView.as_view(), name="community"),
     path(
         "street-offices/<int:pk>/",

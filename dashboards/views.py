@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from committee import scoping, versions
@@ -18,7 +19,7 @@ from committee.generic import scoped_object_or_404
 from committee.models import Community, District, StreetOffice
 from committee.periods import KINDS, Period
 from committee.roles import Action, Role
-from dashboards import panels, services
+from dashboards import inbox, panels, reminders, services
 from dashboards.flags import SPECS, flags, flags_by_community, worst, worst_by_group
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
@@ -194,7 +195,13 @@ class ThresholdView(LoginRequiredMixin, FormView):
         stored = {t.kind: t for t in Threshold.objects.filter(district=self.district)}
         kwargs["thresholds"] = {
             kind: stored.get(kind)
-            or Threshold(district=self.district, kind=kind, amber=spec.amber, red=spec.red)
+            or Threshold(
+                district=self.district,
+                kind=kind,
+                amber=spec.amber,
+                red=spec.red,
+                min_sample=spec.min_sample,
+            )
             for kind, spec in SPECS.items()
         }
         return kwargs
@@ -214,6 +221,7 @@ class ThresholdView(LoginRequiredMixin, FormView):
                 district=self.district,
                 limits=form.limits(),
                 seen=form.seen(),
+                min_samples=form.min_samples(),
                 user=self.request.user,
             )
         except versions.StaleEdit as error:
@@ -226,3 +234,28 @@ class ThresholdView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["district"] = self.district
         return context
+
+
+class InboxView(LoginRequiredMixin, TemplateView):
+    """待办: what waits for this user, by role (dashboards/inbox.py)."""
+
+    template_name = "dashboards/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = inbox.sections(self.request.user)
+        context.update(sections=found, total=sum(s.count for s in found))
+        return context
+
+
+class MarkReadView(LoginRequiredMixin, View):
+    """Mark one reminder read, or all of them ("all" in the form)."""
+
+    service = reminders.mark_read
+
+    def post(self, request):
+        ids = None if request.POST.get("all") else request.POST.getlist("id")
+        reminders.mark_read(
+            user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids is not None else None
+        )
+        return redirect("dashboards:inbox")

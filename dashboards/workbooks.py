@@ -67,7 +67,7 @@ def flags_sheet(communities: QuerySet, period: Period) -> Sheet:
                     f.label,
                     f.value,
                     f.value_text,
-                    str(f.severity.label),
+                    str(f.status_label),
                     f.amber,
                     f.red,
                     f.explanation,

@@ -11,7 +11,7 @@ from committee.bounds import AmountInRange, DateInRange
 from committee.models import Community, Department
 from committee.versions import VersionForm
 from staff.models import StaffMember
-from tasks.models import CatalogueItem, ResidentWork, Status, Task
+from tasks.models import CatalogueItem, CatalogueList, RefusalKind, ResidentWork, Status, Task
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -136,8 +136,59 @@ class ApproveForm(VersionForm):
     )
 
 
+class BulkApproveForm(ApproveForm):
+    """The approval of a selection: a blank deadline or amount keeps each task's own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("deadline", "money_promised"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Leave blank to keep each task's own.")
+
+
+def approve_initial(task) -> dict:
+    """The approval form starts from what the task already holds (deadline, money…)."""
+    return {
+        "authorisation_number": task.authorisation_number,
+        "authority": task.authority,
+        "scope_granted": task.scope_granted,
+        "deadline": task.deadline,
+        "money_promised": task.money_promised,
+    }
+
+
 class RefuseForm(VersionForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    """Why the street office refuses: a kind, the negative-list item if that is it, text."""
+
+    kind = forms.ChoiceField(
+        label=_("Reason"),
+        choices=RefusalKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Without a choice, the explanation is the reason."),
+    )
+    item = forms.ModelChoiceField(
+        label=_("Negative-list item"),
+        queryset=CatalogueItem.objects.none(),
+        required=False,
+        help_text=_("When the task is on the negative list."),
+    )
+    reason = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for another reason; optional otherwise."),
+    )
+
+    def __init__(self, *args, district_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = CatalogueItem.objects.filter(
+            district_id=district_id, list__in=[CatalogueList.NEGATIVE, CatalogueList.CERT_BANNED]
+        ).valid_on(timezone.localdate())
+        self.fields["item"].queryset = items.order_by("list", "category", "item")
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or RefusalKind.OTHER
 
 
 class StatusForm(VersionForm):

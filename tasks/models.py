@@ -132,10 +132,19 @@ class Status(models.TextChoices):
 class ReceivedVia(models.TextChoices):
     DOCUMENT = "document", _("official document")
     MEETING = "meeting", _("meeting")
-    PHONE = "phone", _("phone")
+    PHONE = "phone", _("phone call")
     CHAT = "chat", _("chat group")
     PLATFORM = "platform", _("online platform")
     IN_PERSON = "in_person", _("in person")
+
+
+class RefusalKind(models.TextChoices):
+    """Why the street office refused a task (the note to the department names it)."""
+
+    NEGATIVE = "negative", _("on the negative list")
+    NO_AUTHORITY = "no_authority", _("no authority given to the committee")
+    NO_FUNDING = "no_funding", _("no funding comes with it")
+    OTHER = "other", _("other reason")
 
 
 class ResidentWork(models.TextChoices):
@@ -262,6 +271,18 @@ class Task(Versioned):
     )
     emergency_justification = models.TextField(_("emergency justification"), blank=True)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    refusal_kind = models.CharField(
+        _("kind of refusal"), max_length=12, choices=RefusalKind.choices, blank=True
+    )
+    refusal_item = models.ForeignKey(
+        CatalogueItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("negative-list item"),
+        help_text=_("The negative-list item the task falls under, when that is the reason."),
+    )
     authorisation_number = models.CharField(
         _("authorisation document number"), max_length=100, blank=True
     )

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
 
 from committee import bounds, rollups, scoping, versions
 from committee.models import Community, District
@@ -28,70 +27,22 @@ from tasks import workdays
 from tasks.models import (
     CatalogueItem,
     CatalogueList,
-    Category,
     Outcome,
+    RefusalKind,
     ResidentWork,
     Status,
     Task,
     TaskEvent,
     TimeEntry,
 )
+from tasks.suggestions import (  # noqa: F401 -- the task form's callers read them here
+    Suggestion,
+    suggest_catalogue_items,
+)
 
 QUARTER = Decimal("0.25")
 DAY_LIMIT = Decimal("24")
-SUGGESTION_LIMIT = 5
-SUGGESTION_MIN_SCORE = 30
-
-# Task categories and the catalogue categories (Chinese) they usually fall under.
-CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
-    Category.STATISTICS: ("统计", "普查"),
-    Category.FORMS: ("统计", "报表"),
-    Category.CERTIFICATE: ("证明",),
-    Category.MEDIATION: ("调解",),
-    Category.SELF_GOVERNANCE: ("自治",),
-    Category.INSPECTION: ("考核", "检查", "评比"),
-    Category.SIGNBOARD: ("挂牌", "展板"),
-    Category.LEDGER: ("台账",),
-    Category.CAMPAIGN: ("宣传", "创建"),
-}
-
-
 # --- catalogue ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    item: CatalogueItem
-    score: int
-
-
-def _bigrams(text: str) -> set[str]:
-    text = "".join(ch for ch in text if not ch.isspace())
-    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
-
-
-def suggest_catalogue_items(
-    *, district: District, title: str, category: str = "", on: date | None = None
-) -> list[Suggestion]:
-    """The catalogue items closest to a task's title (character n-grams), best first."""
-    title = (title or "").strip()
-    if not title:
-        return []
-    on = on or timezone.localdate()
-    items = list(CatalogueItem.objects.filter(district=district).valid_on(on))
-    hints = CATEGORY_HINTS.get(category, ())
-    grams = _bigrams(title)
-    scored = []
-    for item in items:
-        text = f"{item.category} {item.item}"
-        overlap = len(grams & _bigrams(item.item)) / max(1, len(grams))
-        score = max(fuzz.partial_ratio(title, item.item) * 0.6, overlap * 100)
-        if hints and any(h in text for h in hints):
-            score += 25
-        if score >= SUGGESTION_MIN_SCORE:
-            scored.append(Suggestion(item, min(100, round(score))))
-    scored.sort(key=lambda s: (-s.score, s.item.list, s.item.item))
-    return scored[:SUGGESTION_LIMIT]
 
 
 @dataclass(frozen=True)
@@ -363,20 +314,46 @@ def approve_task(
 
 
 @service
-def refuse_task(*, task: Task, by, reason: str, version: int | None = None) -> Task:
-    """The street office refuses a task outside the catalogue; the committee need not do it."""
+def refuse_task(
+    *,
+    task: Task,
+    by,
+    reason: str = "",
+    kind: str = RefusalKind.OTHER,
+    item: CatalogueItem | None = None,
+    version: int | None = None,
+) -> Task:
+    """The street office refuses a task outside the catalogue; the committee need not do it.
+
+    The reason is a kind (a negative-list item, no authority, no funding, other) plus
+    text; "other" needs the text, a negative-list refusal names the item.
+    """
     task = Task.objects.select_for_update().get(pk=task.pk)
     _check_reviewer(task, by)
     versions.claim(task, user=by, version=version)
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if kind not in RefusalKind.values:
+        raise ValidationError({"kind": _("Choose why the task is refused.")})
+    if kind == RefusalKind.OTHER and not reason:
         raise ValidationError({"reason": _("Give the reason for refusing.")})
+    if kind == RefusalKind.NEGATIVE:
+        district = task.community.street_office.district_id
+        if item is None or item.district_id != district or not item.refuses:
+            raise ValidationError({"item": _("Choose the negative-list item of this district.")})
+    else:
+        item = None
     task.outcome = Outcome.REFUSED
     task.status = Status.REFUSED
-    task.refusal_reason = reason.strip()
+    task.refusal_kind = kind
+    task.refusal_item = item
+    task.refusal_reason = reason
     task.decided_on = timezone.localdate()
     task.decided_by = by
     task.save()
-    _event(task, TaskEvent.Kind.REFUSED, by, task.refusal_reason)
+    summary = RefusalKind(kind).label if kind != RefusalKind.OTHER else ""
+    if item is not None:
+        summary = f"{summary}: {item.item}"
+    _event(task, TaskEvent.Kind.REFUSED, by, " — ".join(x for x in (str(summary), reason) if x))
     return task
 
 

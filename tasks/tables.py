@@ -110,7 +110,27 @@ class TaskTable(HoursOnPageMixin, BaseTable):
         always = ("title",)
 
 
+class PickColumn(tables.CheckBoxColumn):
+    """A tick box per row for a decision on many tasks (the form is the page's bulk form)."""
+
+    @property
+    def header(self):
+        return _("Pick")
+
+
 class ApprovalQueueTable(HoursOnPageMixin, BaseTable):
+    pick = PickColumn(
+        accessor="pk",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={
+            "td__input": {
+                "form": "bulk-decide",
+                "class": "pick",
+                "aria-label": lambda record: record.title,
+            }
+        },
+    )
     title = tables.Column(linkify=True)
     community = tables.Column(accessor="community__name", verbose_name=_("community"))
     department = tables.Column(accessor="department__name", verbose_name=_("department"))
@@ -124,6 +144,7 @@ class ApprovalQueueTable(HoursOnPageMixin, BaseTable):
     class Meta(BaseTable.Meta):
         model = Task
         fields = (
+            "pick",
             "title",
             "community",
             "department",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.TaskStatusView.as_view(), name="task_status"),
     path("<int:pk>/hours/", views.TaskLogHoursView.as_view(), name="task_log_hours"),
     path("approvals/", views.ApprovalQueueView.as_view(), name="approval_queue"),
+    path("approvals/decide/", views.ApprovalBulkView.as_view(), name="approval_bulk"),
     path("timesheet/", views.TimesheetView.as_view(), name="timesheet"),
     path("hours/", views.TimeEntryListView.as_view(), name="time_entry_list"),
     path("hours/import/", importers.TimeEntryImportView.as_view(), name="time_entry_import"),

@@ -1,9 +1,10 @@
 """Template filters shared by every app: {% load juwei %}."""
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from committee import charts, numbers
+from committee import charts, demo, numbers
 from committee.tables import format_money
 
 register = template.Library()
@@ -13,6 +14,25 @@ register = template.Library()
 def money(value) -> str:
     """¥1,234.50"""
     return format_money(value)
+
+
+@register.simple_tag
+def demo_logins() -> list[tuple[str, str]]:
+    """The demo's users for the login page, when DEMO_LOGINS is on (a demo install)."""
+    return demo.demo_logins() if settings.DEMO_LOGINS else []
+
+
+@register.simple_tag
+def demo_password() -> str:
+    return demo.DEMO_PASSWORD
+
+
+@register.filter
+def count(value) -> str:
+    """1,451: whole numbers with a thousands separator, the same in both languages (as money)."""
+    if value in (None, ""):
+        return "0"
+    return f"{int(value):,}"
 
 
 @register.filter

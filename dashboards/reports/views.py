@@ -2,8 +2,9 @@
 
 Each goes through the one scoping rule like the dashboards: a community the user may not
 see, or a street office whose communities they may not all see, is a 404. A refusal note
-is the committee's own letter, so only those who may change the community's records
-print it (403 for the others who may see the task).
+is the committee's letter on the street office's decision, so the committee (who may change
+the community's records) and the street office that decides (review) print it; others who
+may see the task get a 403.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -140,15 +141,23 @@ class RefusalNoteView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         task = scoped_object_or_404(
             Task.objects.visible_to(request.user).select_related(
-                "community__street_office__district", "department", "catalogue_item__district"
+                "community__street_office__district",
+                "department",
+                "catalogue_item__district",
+                "refusal_item",
             ),
             pk=pk,
         )
         if task.outcome != Outcome.REFUSED:
             raise Http404(_("Only a refused task has a refusal note."))
-        if not scoping.can(request.user, Action.CHANGE, task.community):
-            raise PermissionDenied(_("Only the community's committee issues its refusal notes."))
-        item = task.catalogue_item
+        if not (
+            scoping.can(request.user, Action.CHANGE, task.community)
+            or scoping.can(request.user, Action.REVIEW, task.community)
+        ):
+            raise PermissionDenied(
+                _("Only the community's committee and its street office print refusal notes.")
+            )
+        item = task.catalogue_item or task.refusal_item
         context = {
             "task": task,
             "item": item,
@@ -208,8 +217,12 @@ class ReportsView(LoginRequiredMixin, TemplateView):
         return context
 
     def _refused(self, user):
+        decided_here = Task.objects.for_action(user, Action.REVIEW).values("pk")
         return list(
-            Task.objects.for_action(user, Action.CHANGE)
+            Task.objects.filter(
+                Q(pk__in=Task.objects.for_action(user, Action.CHANGE).values("pk"))
+                | Q(pk__in=decided_here)
+            )
             .filter(outcome=Outcome.REFUSED)
             .select_related("community", "department")
             .order_by("-decided_on", "-pk")[:30]

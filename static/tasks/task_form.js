@@ -11,13 +11,18 @@
     var el = form.elements[name];
     return el && el.value ? el.value : "";
   }
+  function picked() {
+    // Which match is ticked: its id, "none" for "none of these", "" while nothing is.
+    var box = form.querySelector("input[name=catalogue_item]:checked");
+    return box ? box.value || "none" : "";
+  }
   function refresh() {
     var params = new URLSearchParams({
       title: value("title"),
       category: value("category"),
       community: value("community"),
       received_on: value("received_on"),
-      catalogue_item: value("catalogue_item")
+      catalogue_item: picked()
     });
     var query = params.toString();
     if (query === last) return;

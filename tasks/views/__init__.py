@@ -1,6 +1,6 @@
 """Pages of the work-admission register, one module per room; the URLconf reads them from here."""
 
-from .approvals import ApprovalQueueView
+from .approvals import ApprovalBulkView, ApprovalQueueView
 from .catalogue import (
     CatalogueItemCreateView,
     CatalogueItemListView,
@@ -32,6 +32,7 @@ __all__ = [
     "TaskRefuseView",
     "TaskStatusView",
     "TaskLogHoursView",
+    "ApprovalBulkView",
     "ApprovalQueueView",
     "TimeEntryListView",
     "TimesheetView",

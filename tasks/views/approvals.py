@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
 from committee import scoping
 from committee.generic import (
     ObjectListView,
 )
 from committee.roles import Action
+from tasks import decisions
 from tasks.filters import (
     ApprovalQueueFilterSet,
 )
+from tasks.forms import BulkApproveForm, RefuseForm
 from tasks.models import (
     Task,
 )
@@ -53,4 +59,47 @@ class ApprovalQueueView(ObjectListView):
         context["overdue_count"] = (
             self.awaiting().filter(decision_due__lt=timezone.localdate()).count()
         )
+        district = (
+            scoping.communities(self.request.user, Action.REVIEW)
+            .values_list("street_office__district_id", flat=True)
+            .first()
+        )
+        context["bulk_approve_form"] = BulkApproveForm(prefix="approve")
+        context["bulk_refuse_form"] = RefuseForm(prefix="refuse", district_id=district)
         return context
+
+
+class ApprovalBulkView(LoginRequiredMixin, View):
+    """Approve or refuse the tasks ticked in the queue, with the same fields as on one task."""
+
+    services = (decisions.approve_many, decisions.refuse_many)
+
+    def post(self, request):
+        user = request.user
+        reviewed = scoping.communities(user, Action.REVIEW)
+        if not reviewed.exists():
+            raise PermissionDenied(_("Only street-office officials decide on tasks."))
+        pks = [int(pk) for pk in request.POST.getlist("pick") if pk.isdigit()]
+        district = reviewed.values_list("street_office__district_id", flat=True).first()
+        if request.POST.get("decision") == "refuse":
+            form = RefuseForm(request.POST, prefix="refuse", district_id=district)
+            run = decisions.refuse_many
+            done = _("Refused %(n)s tasks.")
+        else:
+            form = BulkApproveForm(request.POST, prefix="approve")
+            run = decisions.approve_many
+            done = _("Approved %(n)s tasks.")
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(
+                    request, f"{label}: {' '.join(errors)}" if label else " ".join(errors)
+                )
+            return redirect("tasks:approval_queue")
+        try:
+            decided = run(by=user, pks=pks, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done % {"n": len(decided)})
+        return redirect("tasks:approval_queue")

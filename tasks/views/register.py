@@ -37,6 +37,7 @@ from tasks.forms import (
     StatusForm,
     TaskEditForm,
     TaskForm,
+    approve_initial,
 )
 from tasks.models import (
     Outcome,
@@ -99,8 +100,13 @@ class TaskDetailView(ObjectDetailView):
             assignees=task.assignees.all(),
             can_review=task.outcome == Outcome.PENDING
             and scoping.can(user, Action.REVIEW, task.community),
-            approve_form=kwargs.get("approve_form") or ApproveForm(initial=seen),
-            refuse_form=kwargs.get("refuse_form") or RefuseForm(initial=seen),
+            # The refusal note: the committee's letter, printed by it and by the street office.
+            can_print_refusal=scoping.can(user, Action.CHANGE, task.community)
+            or scoping.can(user, Action.REVIEW, task.community),
+            approve_form=kwargs.get("approve_form")
+            or ApproveForm(initial={**approve_initial(task), **seen}),
+            refuse_form=kwargs.get("refuse_form")
+            or RefuseForm(initial=seen, district_id=task.community.street_office.district_id),
             hours_form=kwargs.get("hours_form") or LogHoursForm(task=task),
             status_form=StatusForm(initial=seen),
             status_choices=services.ALLOWED_STATUS.get(task.status, ()),
@@ -321,7 +327,7 @@ class TaskRefuseView(TaskActionView):
         task = self.task(pk)
         if not scoping.can(request.user, Action.REVIEW, task.community):
             raise PermissionDenied(_("Only an official of this community's street office decides."))
-        form = RefuseForm(request.POST)
+        form = RefuseForm(request.POST, district_id=task.community.street_office.district_id)
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop(versions.VERSION_FIELD)

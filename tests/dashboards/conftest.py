@@ -32,6 +32,8 @@ def _shaped(name: str, value: Decimal, start: date):
             minimum_wage=None,
             average_wage=None,
         )
+    if name == "latest_committee_nature_counts":
+        return SimpleNamespace(residents_share=value, total=1000)  # enough answers to judge
     return value
 
 

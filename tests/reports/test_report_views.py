@@ -152,10 +152,15 @@ class TestRefusalNote:
         task = TaskFactory(community=world.community_a, outcome=Outcome.PENDING)
         assert as_user(chair_a).get(self.url(task)).status_code == 404
 
-    def test_scoping(self, client, as_user, staff_b, official_a, refused):
+    def test_scoping(
+        self, client, as_user, staff_b, official_a, official_b, district_officer, refused
+    ):
         assert is_login_redirect(client.get(self.url(refused)))
         assert as_user(staff_b).get(self.url(refused)).status_code == 404
-        assert as_user(official_a).get(self.url(refused)).status_code == 403
+        assert as_user(official_b).get(self.url(refused)).status_code == 404
+        # The street office that decided prints it too; the district only reads the task.
+        assert as_user(official_a).get(self.url(refused)).status_code == 200
+        assert as_user(district_officer).get(self.url(refused)).status_code == 403
 
 
 class TestReportsPage:
@@ -180,7 +185,7 @@ class TestReportsPage:
         with django_assert_max_num_queries(8):
             client.get(self.url)
 
-    def test_officials_get_their_street_office_but_no_refusal_notes(
+    def test_officials_get_their_street_office_and_its_refusal_notes(
         self, as_user, world, official_a, refused
     ):
         page = as_user(official_a).get(self.url).content.decode()
@@ -191,7 +196,7 @@ class TestReportsPage:
         assert reverse("dashboards:community_workbook", args=[world.community_a2.pk]) in page
         assert job_form.format("street_office_report", world.street_b.pk) not in page
         assert 'value="district_workbook"' not in page
-        assert reverse("dashboards:refusal_note", args=[refused.pk]) not in page
+        assert reverse("dashboards:refusal_note", args=[refused.pk]) in page
 
 
 def test_the_refused_tasks_page_links_its_refusal_note_for_who_may_print_it(
@@ -200,7 +205,7 @@ def test_the_refused_tasks_page_links_its_refusal_note_for_who_may_print_it(
     note = reverse("dashboards:refusal_note", args=[refused.pk])
     page = reverse("tasks:task_detail", args=[refused.pk])
     assert note in as_user(staff_a).get(page).content.decode()
-    assert note not in as_user(official_a).get(page).content.decode()
+    assert note in as_user(official_a).get(page).content.decode()
 
 
 def test_the_dashboards_link_to_the_reports_of_their_period(as_user, world, staff_a, official_a):

@@ -98,8 +98,9 @@ class TestResultsPage:
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
         assert counts[0] == counts[1]
-        # session, user, memberships, survey, totals, questions, choices, and five counts
-        with django_assert_num_queries(12):
+        # session, user, memberships, survey, totals, questions, choices, five counts,
+        # and the header's 待办 count
+        with django_assert_num_queries(13):
             client.get(url)
 
     def test_it_lets_out_of_scope_users_see_nothing(self, as_user, staff_b, client, survey):

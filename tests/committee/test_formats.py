@@ -1,0 +1,79 @@
+"""Words and numbers as a reader expects them, in both languages (issue 18, point 7)."""
+
+import re
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from committee.models import Community
+from tasks.models import ReceivedVia
+from tests.surveys.factories import every_kind_survey
+from tests.tasks.factories import TaskFactory
+
+
+def english(client: Client) -> Client:
+    client.post(reverse("set_language"), {"language": "en"})
+    return client
+
+
+def test_the_phone_channel_is_a_phone_call_not_a_number():
+    with translation.override("zh-hans"):
+        assert str(ReceivedVia.PHONE.label) == "电话"
+    with translation.override("en"):
+        assert str(ReceivedVia.PHONE.label) == "phone call"
+
+
+def test_the_english_public_form_says_submit_once(client, world):
+    survey = every_kind_survey(community=world.community_a)
+    url = reverse("surveys:public_form", args=[survey.token])
+    chinese = client.get(url).content.decode()
+    assert re.search(r"提交 <span lang=\"en\">Submit</span>", chinese)
+    page = english(client).get(url).content.decode()
+    button = re.search(r"<button type=\"submit\" class=\"primary submit-big\">(.*?)</button>", page)
+    assert button.group(1).strip() == "Submit"
+
+
+def test_english_table_headers_start_with_a_capital(as_user, staff_a, world):
+    TaskFactory(community=world.community_a)
+    client = english(as_user(staff_a))
+    page = client.get(reverse("tasks:task_list")).content.decode()
+    headers = re.findall(r"<th[^>]*>(?:<a[^>]*>)?([^<]+)", page)
+    assert headers and all(h.strip()[0].isupper() for h in headers if h.strip()), headers
+
+
+def test_import_pages_list_optional_columns_in_each_language(as_user, staff_a):
+    client = as_user(staff_a)
+    chinese = client.get(reverse("tasks:task_import")).content.decode()
+    assert "（可选）" in chinese and "(optional)" not in chinese
+    page = english(client).get(reverse("tasks:task_import")).content.decode()
+    assert "、" not in page.split("Columns", 1)[1].split("</p>", 1)[0]
+    assert " (optional)" in page
+
+
+def test_record_counts_have_thousands_separators(as_user, district_officer, world):
+    Community.objects.bulk_create(
+        Community(street_office=world.street_a, name=f"社区{n}", code=f"X{n:05d}")
+        for n in range(1000)
+    )
+    page = as_user(district_officer).get(reverse("committee:community_list")).content.decode()
+    assert "共 1,003 条记录" in page
+
+
+def test_the_demo_login_page_lists_the_demo_users(client, settings, world):
+    from committee.demo import DEMO_PASSWORD
+    from tests.factories import UserFactory
+
+    UserFactory(username="aiguo", first_name="爱国社区 张敏")
+    settings.DEMO_LOGINS = True
+    page = client.get(reverse("login")).content.decode()
+    assert "<code>aiguo</code> · 爱国社区 张敏" in page and DEMO_PASSWORD in page
+
+    settings.DEMO_LOGINS = False
+    page = client.get(reverse("login")).content.decode()
+    assert "aiguo" not in page and DEMO_PASSWORD not in page
+
+
+def test_the_password_change_page_is_linked_from_the_header(as_user, staff_a):
+    page = as_user(staff_a).get(reverse("dashboards:inbox")).content.decode()
+    assert f'href="{reverse("password_change")}"' in page
