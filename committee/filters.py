@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Community, StreetOffice
@@ -25,3 +25,56 @@ class CommunityFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(code__icontains=value) | Q(address__icontains=value)
         )
+
+
+# A district officer of a city sees 2,000 communities: a drop-down of them all was most of
+# a small list's page. Past this many, the community is typed instead.
+MANY_COMMUNITIES = 200
+
+
+class CommunitySearchFilter(django_filters.CharFilter):
+    """A community typed by name or code (or its id, which links carry), among the
+    communities the list offered."""
+
+    def __init__(self, *, communities, **kwargs):
+        super().__init__(**kwargs)
+        self.communities = communities
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        if value.isdigit():
+            found = self.communities.filter(pk=int(value))
+        else:
+            found = self.communities.filter(Q(name__icontains=value) | Q(code__icontains=value))
+        return qs.filter(**{f"{self.field_name}__in": found.values("pk")})
+
+
+def type_communities_when_many(filterset) -> None:
+    """Swap a list's community drop-down for a typed filter when it would list too many.
+
+    The communities are read once, up to one past the limit: either they are the
+    drop-down's options as they are, or there are too many and none is listed.
+    """
+    limit = MANY_COMMUNITIES
+    offered = filterset.filters.get("community")
+    if not isinstance(offered, django_filters.ModelChoiceFilter):
+        return
+    communities = offered.queryset
+    if not isinstance(communities, QuerySet):
+        return
+    found = list(communities[: limit + 1])
+    if len(found) > limit:
+        typed = CommunitySearchFilter(
+            communities=communities, field_name=offered.field_name, label=offered.label
+        )
+        typed.model, typed.parent = offered.model, offered.parent
+        filterset.filters["community"] = typed
+        return
+    field = filterset.form.fields["community"]
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = empty + [
+        (field.prepare_value(community), field.label_from_instance(community))
+        for community in found
+    ]

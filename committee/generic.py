@@ -31,6 +31,7 @@ from django_tables2 import SingleTableMixin
 
 from committee import export_jobs, scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
+from committee.filters import type_communities_when_many
 from committee.roles import Action
 from committee.services import remember_columns
 from committee.widgets import fast_widgets
@@ -92,6 +93,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
+        type_communities_when_many(filterset)
         fast_widgets(filterset.form)
         return filterset
 

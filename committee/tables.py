@@ -190,7 +190,9 @@ class BaseTable(tables.Table):
 
     def _html_context(self) -> Context:
         context = getattr(self, "context", None)
-        return context if context is not None else Context({"request": self.request})
+        if context is None:
+            context = Context({"request": getattr(self, "request", None)})
+        return context
 
 
 def _cell_html(cell, context) -> str:

@@ -116,3 +116,27 @@ def test_a_long_list_is_counted_up_to_the_cap_and_a_page_past_it_counts_exactly(
     assert table.paginator.count == 7 and not table.paginator.capped
     assert [row.record.title for row in table.paginated_rows] == ["task 0"]
     assert "7" in count_line(far)
+
+
+def test_past_many_communities_the_community_is_typed_by_name_or_id_within_scope(
+    as_user, official_a, district_officer, world, monkeypatch
+):
+    monkeypatch.setattr("committee.filters.MANY_COMMUNITIES", 1)
+    TaskFactory(community=world.community_a, title="in A")
+    TaskFactory(community=world.community_b, title="in B")
+    url = reverse("tasks:task_list")
+    officer = as_user(district_officer)
+    page = officer.get(url)
+    assert '<input type="text" name="community"' in page.content.decode()
+    assert '<select name="community"' not in page.content.decode()
+
+    def titles(client, community):
+        shown = client.get(url, {"community": community}).context["table"].paginated_rows
+        return {row.record.title for row in shown}
+
+    assert titles(officer, world.community_b.name) == {"in B"}
+    assert titles(officer, str(world.community_a.pk)) == {"in A"}
+    # Street office A's official: B is outside the scope, by name or by id.
+    official = as_user(official_a)
+    assert titles(official, str(world.community_b.pk)) == set()
+    assert titles(official, world.community_b.name) == set()
