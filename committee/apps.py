@@ -7,4 +7,8 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Hierarchy and access")
 
     def ready(self):
+        from committee import audit, models
+
+        audit.track(models.Community)
+        audit.track(models.Membership)
         from committee import sessions  # noqa: F401 -- connects the login signal

@@ -9,3 +9,14 @@ class StaffConfig(AppConfig):
     nav_label = _("Staff")
     nav_url_name = "staff:staff_list"
     nav_order = 30
+
+    def ready(self) -> None:
+        from committee import audit
+        from staff import models
+
+        personal = ("national_id", "phone")
+        audit.track(models.StaffMember, mask=personal)
+        audit.track(models.PayRecord, restorable=True)
+        for model in (models.PayScale, models.PayGrade, models.InsuranceRates):
+            audit.track(model)
+        audit.track(models.WageBenchmark)

@@ -9,3 +9,11 @@ class TasksConfig(AppConfig):
     nav_label = _("Tasks")
     nav_url_name = "tasks:task_list"
     nav_order = 10
+
+    def ready(self) -> None:
+        from committee import audit
+        from tasks import models
+
+        audit.track(models.CatalogueItem)
+        audit.track(models.Task, restorable=True)
+        audit.track(models.TimeEntry, restorable=True)
