@@ -14,7 +14,8 @@ def run_manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {"SECRET_KEY", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE", "PERSONAL_DATA_KEYS"}
     }
     clean.pop("DATABASE_URL", None)
     clean.update(env)

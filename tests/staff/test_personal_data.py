@@ -53,7 +53,10 @@ def test_the_history_keeps_no_plain_id_number(person):
 
 
 def test_the_data_migration_encrypts_rows_written_in_plain_text(person):
-    raw("UPDATE staff_staffmember SET national_id = %s, phone = %s", ID_NUMBER, PHONE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE staff_staffmember SET national_id = %s, phone = %s", [ID_NUMBER, PHONE]
+        )
     forwards, _backwards = crypto.encrypt_existing("staff", "staffmember", ("national_id", "phone"))
     forwards(apps, connection.schema_editor())
     ((stored_id, stored_phone),) = raw("SELECT national_id, phone FROM staff_staffmember")
