@@ -257,8 +257,12 @@ def describe(entries) -> list:
     return entries
 
 
+# auditlog masks the text "None" of an empty personal field as "**ne".
+EMPTY = (None, "", "None", "**ne")
+
+
 def _blank(value) -> str:
-    return "—" if value in (None, "", "None") else str(value)
+    return "—" if value in EMPTY else str(value)
 
 
 def history_of(record, user) -> list:
