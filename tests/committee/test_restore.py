@@ -47,9 +47,9 @@ class TestRestorePage(ScopingTests):
 
 def test_the_delete_page_says_it_can_be_restored(world, staff_a):
     income = new_income(world, staff_a)
-    with translation.override("en"):
+    with translation.override("zh-hans"):
         page = logged_in(staff_a).get(reverse("funds:income_delete", args=[income.pk]))
-    assert "the chair or the district can restore it" in page.content.decode()
+    assert "社区书记/主任或区里可以恢复" in page.content.decode()
 
 
 def test_the_delete_page_lists_what_goes_with_a_task(world, staff_a):
@@ -95,7 +95,7 @@ def test_a_closed_year_refuses_the_restore(world, staff_a, chair_a):
 def test_a_restored_record_cannot_be_restored_twice(chair_a, deleted):
     url = reverse("committee:audit_restore", args=[deleted.pk])
     logged_in(chair_a).post(url, {"reason": ""})
-    with translation.override("en"):
+    with translation.override("zh-hans"):
         page = logged_in(chair_a).get(url).content.decode()
-    assert "cannot be restored" in page
+    assert "此记录无法恢复" in page
     assert Income.objects.filter(pk=deleted.object_id).count() == 1
