@@ -10,7 +10,8 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
 # Values for local runs and tests only; production sets its own (README).
 RUN_ENV := DEBUG=true
-TEST_ENV := SECRET_KEY=juwei-test-only-not-a-secret HYPOTHESIS_PROFILE=repeatable
+TEST_ENV := SECRET_KEY=juwei-test-only-not-a-secret HYPOTHESIS_PROFILE=repeatable \
+	PERSONAL_DATA_KEYS=juwei-personal-data-development-only-key
 # Both cores; a module's tests stay on one worker so module-scoped fixtures are built once.
 PYTEST_ARGS ?= -n auto --dist loadfile
 

@@ -9,3 +9,10 @@ class CertificatesConfig(AppConfig):
     nav_label = _("Certificates")
     nav_url_name = "certificates:request_list"
     nav_order = 15
+
+    def ready(self) -> None:
+        from certificates import models
+        from committee import audit
+
+        audit.track(models.CertificateRequest, mask=("national_id",))
+        audit.track(models.CertificateType)

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from committee.crypto import EncryptedCharField
 from committee.models import Community, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from committee.versions import Versioned
@@ -209,7 +210,7 @@ class CertificateRequest(models.Model):
     requested_on = models.DateField(_("requested on"))
     resident_name = models.CharField(_("resident"), max_length=50)
     # Kept only when the type's template prints it; masked on every page but the certificate.
-    national_id = models.CharField(_("national ID number"), max_length=18, blank=True)
+    national_id = EncryptedCharField(_("national ID number"), max_length=18, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     purpose = models.CharField(_("purpose"), max_length=200)
     institution = models.CharField(_("institution that asked for it"), max_length=100)

@@ -28,7 +28,7 @@ from certificates.filters import CertificateRequestFilterSet, CertificateTypeFil
 from certificates.forms import CertificateTypeForm, IssueForm, RequestForm, RevokeForm
 from certificates.models import CertificateRequest, CertificateType, Outcome
 from certificates.tables import CertificateRequestTable, CertificateTypeTable
-from committee import scoping
+from committee import audit, scoping
 from committee.generic import (
     ObjectCreateView,
     ObjectDetailView,
@@ -287,6 +287,8 @@ class CertificatePdfView(_RequestActionView):
             "qr": mark_safe(_qr_svg(verify_url)),  # noqa: S308 -- segno's own SVG markup
         }
         data = render_pdf("certificates/certificate_pdf.html", context, request=request)
+        if found.national_id:  # printed in full on the certificate: who, when, which record
+            audit.log_access(found, "national_id")
         return pdf_response(data, f"{found.number}.pdf")
 
 

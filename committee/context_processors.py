@@ -4,6 +4,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
 from committee import accounts, lockouts, scoping
+from committee.roles import ROLE_ACTIONS, Action
 
 
 def navigation(request) -> dict:
@@ -29,9 +30,13 @@ def navigation(request) -> dict:
         )
     items.sort(key=lambda item: item["order"])
     units = [{"unit": str(m.unit), "role": m.get_role_display()} for m in scoping.memberships(user)]
+    may_audit = user.is_superuser or any(
+        Action.AUDIT in ROLE_ACTIONS[m.role] for m in scoping.memberships(user)
+    )
     return {
         "nav_items": items,
         "user_units": units,
         "may_unlock": lockouts.may_unlock(user),
         "may_manage_accounts": accounts.may_manage_accounts(user),
+        "may_audit": may_audit,
     }

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.text import slugify
@@ -29,7 +29,7 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from committee import export_jobs, scoping, versions
+from committee import audit, export_jobs, scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
 from committee.filters import type_communities_when_many
 from committee.roles import Action
@@ -191,6 +191,7 @@ class ObjectDetailView(ScopedMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_change"] = self.writable_queryset().filter(pk=self.object.pk).exists()
+        context["history"] = audit.history_of(self.object, self.request.user)
         return context
 
 
@@ -224,7 +225,8 @@ class ServiceFormMixin:
         if version is not None:
             form.instance.version = version
         try:
-            self.object = self.save(form)
+            with audit.reason(self.request.POST.get("change_reason", "")):
+                self.object = self.save(form)
         except versions.StaleEdit as error:
             versions.show_stale(form, error)
             return self.form_invalid(form)
@@ -248,6 +250,11 @@ class ObjectCreateView(ServiceFormMixin, ScopedMixin, generic.CreateView):
 class ObjectUpdateView(ServiceFormMixin, ScopedMixin, generic.UpdateView):
     template_name = "committee/object_form.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = audit.history_of(self.object, self.request.user)
+        return context
+
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
         self.check_writable(obj)
@@ -270,17 +277,39 @@ class ObjectDeleteView(ScopedMixin, generic.DeleteView):
         self.check_writable(obj)
         return obj
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["going"] = what_goes(self.object)
+        context["restorable"] = self.object._meta.label in audit.RESTORE_CHECKS
+        return context
+
     def delete_record(self, record) -> None:
         raise ImproperlyConfigured(f"{type(self).__name__} names no service.")
 
     def form_valid(self, form):
         try:
-            self.delete_record(self.object)
+            with audit.reason(self.request.POST.get("change_reason", "")):
+                self.delete_record(self.object)
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("Deleted."))
         return HttpResponseRedirect(self.get_success_url())
+
+
+def what_goes(record: models.Model, limit: int = 50) -> list[tuple[str, str]]:
+    """(kind, name) of every record a delete takes with it (a task's hours …), for the
+    delete page to show before anything goes."""
+    from django.contrib.admin.utils import NestedObjects
+
+    collector = NestedObjects(using=router.db_for_write(type(record)))
+    collector.collect([record])
+    going = []
+    for model, instances in collector.model_objs.items():
+        if model is type(record):
+            continue
+        going += [(str(model._meta.verbose_name), str(obj)) for obj in list(instances)[:limit]]
+    return going[:limit]
 
 
 def scoped_object_or_404(queryset: models.QuerySet, **lookup) -> models.Model:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from auditlog.models import AbstractLogEntry
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
+from committee.audit import AuditEntryManager
 from committee.roles import COMMUNITY_ROLES, Action, Role
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from committee.versions import Versioned
@@ -300,6 +302,39 @@ class ImportBatch(models.Model):
         from django.urls import reverse
 
         return reverse("committee:import_batch_detail", args=[self.pk])
+
+
+class AuditEntry(AbstractLogEntry):
+    """One change of one record (修改记录): auditlog's entry, plus where the record belongs
+    and why it was changed. Kept by committee/audit.py; nothing edits an entry."""
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = AuditEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("change of a record")
+        verbose_name_plural = _("history of changes")
+        indexes = [
+            models.Index(fields=["community", "timestamp"], name="audit_community_time"),
+            models.Index(fields=["content_type", "object_pk"], name="audit_record"),
+        ]
 
 
 # Background jobs live in their own module; imported here so Django finds the models.

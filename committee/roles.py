@@ -27,12 +27,37 @@ class Action(models.TextChoices):
     PERSONAL_DATA = "personal_data", _("see personal data")
     # District-level settings: catalogue, thresholds, pay scales, benchmarks; reopen a year.
     ADMINISTER = "administer", _("administer")
+    # Enter pay records and the monthly payroll grid (the chair and the district only).
+    PAY = "pay", _("enter pay")
+    # Bring back a deleted money, pay or task record (until its year is closed).
+    RESTORE = "restore", _("restore deleted records")
+    # Read the history of changes (修改记录) and the audit log.
+    AUDIT = "audit", _("read the audit log")
 
 
 # The one table of who may do what on the communities their membership covers.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.STAFF: frozenset({Action.VIEW, Action.CHANGE}),
-    Role.CHAIR: frozenset({Action.VIEW, Action.CHANGE, Action.MANAGE, Action.PERSONAL_DATA}),
-    Role.STREET_OFFICIAL: frozenset({Action.VIEW, Action.REVIEW}),
-    Role.DISTRICT_OFFICER: frozenset({Action.VIEW, Action.PERSONAL_DATA, Action.ADMINISTER}),
+    Role.CHAIR: frozenset(
+        {
+            Action.VIEW,
+            Action.CHANGE,
+            Action.MANAGE,
+            Action.PERSONAL_DATA,
+            Action.AUDIT,
+            Action.PAY,
+            Action.RESTORE,
+        }
+    ),
+    Role.STREET_OFFICIAL: frozenset({Action.VIEW, Action.REVIEW, Action.AUDIT}),
+    Role.DISTRICT_OFFICER: frozenset(
+        {
+            Action.VIEW,
+            Action.PERSONAL_DATA,
+            Action.ADMINISTER,
+            Action.AUDIT,
+            Action.PAY,
+            Action.RESTORE,
+        }
+    ),
 }

@@ -20,10 +20,12 @@ This module also keeps a user's own settings (the columns they chose for a table
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
 
+from auditlog.cid import correlation_id
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
@@ -44,6 +46,8 @@ def service(func: F) -> F:
     @functools.wraps(func)
     def run(*args, **kwargs):
         token = _depth.set(_depth.get() + 1)
+        # One history group for the whole write when no request gave one (a command, a job).
+        group = None if correlation_id.get() else correlation_id.set(uuid.uuid4().hex)
         try:
             with transaction.atomic():
                 result = func(*args, **kwargs)
@@ -52,6 +56,8 @@ def service(func: F) -> F:
                 return result
         finally:
             _depth.reset(token)
+            if group is not None:
+                correlation_id.reset(group)
 
     run.is_service = True  # type: ignore[attr-defined]  # read by the URLconf test
     return run  # type: ignore[return-value]

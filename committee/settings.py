@@ -7,6 +7,7 @@ print it), rather than running with a silent default.
 
 import ipaddress
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -99,6 +100,13 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
     SECRET_KEY = "django-insecure-juwei-development-only-key"  # noqa: S105 -- DEBUG only
 
+# Keys of the personal data encrypted at rest (committee/crypto.py): comma-separated, the
+# first encrypts, all decrypt (rotation: docs/operations.md). Required in production
+# (`check --deploy` says so); a fixed key only for DEBUG and the test run.
+PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS")
+if not PERSONAL_DATA_KEYS and (DEBUG or "pytest" in sys.modules):
+    PERSONAL_DATA_KEYS = ["juwei-personal-data-development-only-key"]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -139,6 +147,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "dbbackup",
+    "auditlog",
     "committee",
     "staff",
     "surveys",
@@ -161,12 +170,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "committee.sessions.IdleTimeoutMiddleware",
+    # Who, from where, and one group id for every change of the request (committee/audit.py).
+    "committee.audit.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the login view's failures and answers with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "committee.urls"
+
+# History of changes (committee/audit.py): our entry adds the record's community and a
+# reason; the group id is ours, never a client's header.
+AUDITLOG_LOGENTRY_MODEL = "committee.AuditEntry"
+AUDITLOG_CID_HEADER = None
 
 TEMPLATES = [
     {

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from committee import account_views, health, import_views, job_views, views
+from committee import account_views, audit_views, health, import_views, job_views, views
 
 committee_patterns = (
     [
@@ -24,6 +24,8 @@ committee_patterns = (
             import_views.ImportBatchDetailView.as_view(),
             name="import_batch_detail",
         ),
+        path("audit/", audit_views.AuditLogView.as_view(), name="audit_log"),
+        path("audit/<int:pk>/restore/", audit_views.RestoreView.as_view(), name="audit_restore"),
         path("jobs/", job_views.JobListView.as_view(), name="job_list"),
         path("jobs/<int:pk>/", job_views.JobDetailView.as_view(), name="job_detail"),
         path("jobs/<int:pk>/status/", job_views.JobStatusView.as_view(), name="job_status"),

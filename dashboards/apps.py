@@ -11,6 +11,10 @@ class DashboardsConfig(AppConfig):
     nav_order = 50
 
     def ready(self):
+        from committee import audit
+        from dashboards.models import Threshold
+
+        audit.track(Threshold)
         from dashboards import (
             certificate_panels,
             jobs,  # noqa: F401 -- registers the report job kinds

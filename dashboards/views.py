@@ -210,7 +210,7 @@ class ThresholdView(LoginRequiredMixin, FormView):
         reset = request.POST.get("reset")
         if reset:
             kinds = list(SPECS) if reset == "all" else [reset]
-            services.reset_thresholds(district=self.district, kinds=kinds)
+            services.reset_thresholds(district=self.district, kinds=kinds, user=self.request.user)
             messages.success(request, _("Back to the default limits."))
             return redirect(request.path)
         return super().post(request, *args, **kwargs)

@@ -11,6 +11,13 @@ class FundsConfig(AppConfig):
     nav_order = 20
 
     def ready(self) -> None:
+        from committee import audit
+        from funds import models, services
+
+        for model in (models.Income, models.Expense, models.BudgetLine):
+            audit.track(model, restorable=True, check=services.check_restored)
+        audit.track(models.FinancialYear)
+        audit.track(models.Category)
         from funds import (
             importers,  # noqa: F401 -- a job worker finds the importers
             ledger,  # noqa: F401 -- and the ledger's

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import bounds, rollups, versions
+from committee import audit, bounds, rollups, versions
 from committee.models import Community, District
 from committee.periods import year_bounds
 from committee.roles import Action
@@ -178,6 +178,15 @@ def _own_fields(model, fields: dict) -> dict:
     return fields
 
 
+def check_restored(record) -> None:
+    """A deleted income, expense or budget line may come back while its year is open and
+    its voucher number has not been used again (committee/restore.py)."""
+    check_year_open(community=record.community, year=record.year)
+    voucher = getattr(record, "voucher", "")
+    if voucher:
+        check_voucher(community=record.community, year=record.year, voucher=voucher)
+
+
 @service
 def record_income(*, community: Community, user, **fields) -> Income:
     """Record money that came in."""
@@ -233,9 +242,11 @@ def _sync_task_money(*incomes: Income) -> None:
     rollups.touch_all(
         Task.objects.filter(pk__in=task_ids).values_list("community_id", "received_on")
     )
-    Task.objects.filter(pk__in=task_ids).update(
-        money_received=Coalesce(Subquery(received), Value(ZERO), output_field=MONEY_FIELD)
-    )
+    tasks = Task.objects.filter(pk__in=task_ids)
+    before = list(tasks)
+    tasks.update(money_received=Coalesce(Subquery(received), Value(ZERO), output_field=MONEY_FIELD))
+    after = tasks.in_bulk()
+    audit.log_changed((old, after[old.pk]) for old in before)
 
 
 # Expenses ----------------------------------------------------------------------------------
@@ -408,16 +419,22 @@ def close_year(
 
 
 @service
-def reopen_year(*, community: Community, year: int, user) -> FinancialYear:
-    """A district officer reopens a closed year, so its records can be corrected."""
+def reopen_year(*, community: Community, year: int, user, reason: str = "") -> FinancialYear:
+    """A district officer reopens a closed year, so its records can be corrected.
+
+    The reason is required and kept in the year's history (committee/audit.py)."""
     if not can(user, Action.ADMINISTER, community):
         raise PermissionDenied(_("Only a district officer may reopen a closed year."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the year is reopened; the reason is kept."))
     book = _year(community, year)
     if not book.closed:
         raise ValidationError(_("The books of %(year)s are open.") % {"year": year})
     book.closed_at = None
     book.closed_by = None
-    book.save()
+    with audit.reason(reason):
+        book.save()
     _log(community=community, year=year, user=user, action="reopen", record=book)
     return book
 

@@ -497,6 +497,8 @@ class YearActionView(LoginRequiredMixin, View):
         if act is None:
             raise Http404
         service, extra, done = act
+        if action == "reopen":
+            extra = {"reason": request.POST.get("reason", "")}
         try:
             service(community=community, year=year, user=request.user, **extra)
         except ValidationError as error:

@@ -11,4 +11,15 @@ class StaffConfig(AppConfig):
     nav_order = 30
 
     def ready(self) -> None:
-        from staff import importers  # noqa: F401 -- a job worker finds their importers
+        from committee import audit
+        from staff import (
+            importers,  # noqa: F401 -- a job worker finds their importers
+            models,
+        )
+
+        personal = ("national_id", "phone")
+        audit.track(models.StaffMember, mask=personal)
+        audit.track(models.PayRecord, restorable=True)
+        for model in (models.PayScale, models.PayGrade, models.InsuranceRates):
+            audit.track(model)
+        audit.track(models.WageBenchmark)

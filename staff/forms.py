@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from committee.bounds import DateInRange
 from committee.models import Department
 from committee.periods import month_start
+from committee.roles import Action
 from staff.filters import MONTH_FORMATS, MonthInput
 from staff.models import (
     PAY_PART,
@@ -98,7 +99,7 @@ class PayRecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["staff_member"].queryset = (
-            StaffMember.objects.changeable_by(user)
+            StaffMember.objects.for_action(user, Action.PAY)  # the chair and the district
             .select_related("community")
             .order_by("community__code", "name")
         )

@@ -34,6 +34,7 @@ from committee.imports import (
     unknown_name,
 )
 from committee.periods import month_start
+from committee.roles import Action
 from staff.models import InsuranceRates, PayRecord, StaffMember
 from staff.services import save_pay_record
 from staff.tables import PayRecordTable
@@ -191,6 +192,7 @@ def _net_message(error: ValidationError) -> list[str]:
 
 
 class PayRecordImportView(ImportView):
+    write_action = Action.PAY
     services = (save_pay_record,)
     importer_class = PayRecordImporter
     success_url_name = "staff:payrecord_list"

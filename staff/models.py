@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.bounds import PAY_MAX, AmountInRange, DateInRange
+from committee.crypto import EncryptedCharField
 from committee.models import Community, Department, District
 from committee.numbers import cents
 from committee.periods import month_start
@@ -100,10 +101,10 @@ class StaffMember(Versioned):
         choices=Certificate.choices,
         default=Certificate.NONE,
     )
-    national_id = models.CharField(
+    national_id = EncryptedCharField(
         _("national ID number"), max_length=18, blank=True, validators=[validate_national_id]
     )
-    phone = models.CharField(_("phone"), max_length=11, blank=True, validators=[validate_phone])
+    phone = EncryptedCharField(_("phone"), max_length=11, blank=True, validators=[validate_phone])
 
     objects = StaffMemberQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import rollups, scoping, versions
+from committee import audit, rollups, scoping, versions
 from committee.numbers import cents
 from committee.periods import month_start
 from committee.roles import Action
@@ -154,7 +154,7 @@ def save_pay_record(
     *, record: PayRecord, given: dict[str, Decimal | None], user, rates: InsuranceRates | None
 ) -> PayRecord:
     """Calculate, check and save one pay record; refuse it whole if anything is wrong."""
-    check_right(user, Action.CHANGE, record)
+    check_right(user, Action.PAY, record)
     versions.claim(record, user=user)
     record.month = month_start(record.month)
     overridden = apply_calculation(record, rates=rates, given=given)
@@ -181,10 +181,10 @@ class PayrollRow:
 
 
 def _check_communities(user, community_ids: set[int]) -> None:
-    """PermissionDenied unless the user may change every one of these communities (1 query)."""
+    """PermissionDenied unless the user may enter pay in all these communities (1 query)."""
     if user is None or not community_ids:
         return
-    allowed = scoping.communities(user, Action.CHANGE).filter(pk__in=community_ids).count()
+    allowed = scoping.communities(user, Action.PAY).filter(pk__in=community_ids).count()
     if allowed != len(community_ids):
         raise PermissionDenied(_("You may not change this record."))
 
@@ -206,6 +206,7 @@ def record_payroll(
     """
     _check_communities(user, {row.staff_member.community_id for row in rows})
     month = month_start(month)
+    before = PayRecord.objects.in_bulk([r.pk for r in existing.values() if r.pk])
     now = timezone.now()
     to_create, to_update, errors = [], [], []
     seen: dict[int, int | None] = {}
@@ -246,6 +247,8 @@ def record_payroll(
             [*PayRecord.PAY_PARTS, "gross", *CALCULATED, "paid_on", "override_reason"]
             + ["recorded_by", "recorded_at", "version", "edited_by", "edited_at"],
         )
+    audit.log_created(to_create)
+    audit.log_changed((before[r.pk], r) for r in to_update if r.pk in before)
     return to_create + to_update
 
 
@@ -258,10 +261,11 @@ def create_pay_scale(*, district, year: int, base_amount: Decimal, source: str =
     )
     scale = PayScale(district=district, year=year, base_amount=base_amount, source=source)
     save_record(scale, user=user)
-    PayGrade.objects.bulk_create(
+    grades = PayGrade.objects.bulk_create(
         PayGrade(scale=scale, grade=g, coefficient=coefficients.get(g, Decimal("1.000")))
         for g in range(1, 19)
     )
+    audit.log_created(grades)
     return scale
 
 

@@ -9,3 +9,10 @@ class SurveysConfig(AppConfig):
     nav_label = _("Surveys")
     nav_url_name = "surveys:survey_list"
     nav_order = 40
+
+    def ready(self) -> None:
+        from committee import audit
+        from surveys import models
+
+        for model in (models.Survey, models.Question, models.Choice):
+            audit.track(model)

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import scoping, versions
+from committee import audit, scoping, versions
 from committee.roles import Action
 from committee.services import service
 from surveys.models import (
@@ -103,9 +103,11 @@ def create_survey(*, by, template_key: str = "", **fields) -> Survey:
                 purpose=spec.purpose,
                 key=spec.key,
             )
-            Choice.objects.bulk_create(
-                Choice(question=question, order=i, text=c.text, key=c.key)
-                for i, c in enumerate(spec.choices, start=1)
+            audit.log_created(
+                Choice.objects.bulk_create(
+                    Choice(question=question, order=i, text=c.text, key=c.key)
+                    for i, c in enumerate(spec.choices, start=1)
+                )
             )
     return survey
 
@@ -147,7 +149,8 @@ def save_question(
     question.full_clean()
     question.save()
     kept = {c.text: c for c in question.choices.all()}
-    question.choices.exclude(text__in=choices).delete()
+    for gone in question.choices.exclude(text__in=choices):
+        gone.delete()  # one by one: each leaves its history
     for order, label in enumerate(choices, start=1):
         choice = kept.get(label) or Choice(question=question, text=label)
         choice.order = order
@@ -174,8 +177,9 @@ def move_question(*, question: Question, up: bool) -> None:
         return
     ordered[index], ordered[other] = ordered[other], ordered[index]
     for order, q in enumerate(ordered, start=1):
-        q.order = order
-    Question.objects.bulk_update(ordered, ["order"])
+        if q.order != order:
+            q.order = order
+            q.save(update_fields=["order"])
 
 
 @service
@@ -233,11 +237,12 @@ def copy_survey(*, survey: Survey, by) -> Survey:
         )
         for q in questions
     )
-    Choice.objects.bulk_create(
+    choices = Choice.objects.bulk_create(
         Choice(question=new, order=c.order, text=c.text, key=c.key)
         for old, new in zip(questions, new_questions, strict=True)
         for c in old.choices.all()
     )
+    audit.log_created([*new_questions, *choices])
     return copy
 
 

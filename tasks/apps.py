@@ -11,4 +11,12 @@ class TasksConfig(AppConfig):
     nav_order = 10
 
     def ready(self) -> None:
-        from tasks import importers  # noqa: F401 -- a job worker finds their importers
+        from committee import audit
+        from tasks import (
+            importers,  # noqa: F401 -- a job worker finds their importers
+            models,
+        )
+
+        audit.track(models.CatalogueItem)
+        audit.track(models.Task, restorable=True)
+        audit.track(models.TimeEntry, restorable=True)

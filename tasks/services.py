@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import bounds, rollups, scoping, versions
+from committee import audit, bounds, rollups, scoping, versions
 from committee.models import Community, District
 from committee.roles import Action
 from committee.services import save_record, service
@@ -97,7 +97,7 @@ def load_catalogue(
             )
         )
     with transaction.atomic():
-        CatalogueItem.objects.bulk_create(new)
+        audit.log_created(CatalogueItem.objects.bulk_create(new))
     return CatalogueLoad(created=len(new), unchanged=len(rows) - len(new))
 
 
@@ -527,6 +527,7 @@ def save_week(*, staff_member: StaffMember, monday: date, rows: Sequence[WeekRow
     week = TimeEntry.objects.filter(staff_member=staff_member, date__range=(days[0], days[-1]))
     # Hours once logged while pending stay counted so, even after the approval.
     was_pending = set(week.filter(while_pending=True).values_list("task_id", "date"))
+    removed = list(week)
     week.delete()
     merged: dict[tuple, TimeEntry] = {}
     for row, day, hours in cells:
@@ -543,9 +544,12 @@ def save_week(*, staff_member: StaffMember, monday: date, rows: Sequence[WeekRow
             resident_work="" if row.task else row.resident_work,
             while_pending=pending or (key[0], day) in was_pending,
         )
-    TimeEntry.objects.bulk_create(merged.values())
+    added = TimeEntry.objects.bulk_create(merged.values())
     rollups.touch_all((staff_member.community_id, e.date) for e in merged.values())
     rollups.touch_all((e.task.community_id, e.task.received_on) for e in merged.values() if e.task)
+    # A week is rewritten whole: its history keeps what went and what came.
+    audit.log_deleted(removed)
+    audit.log_created(added)
     return len(merged)
 
 

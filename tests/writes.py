@@ -23,8 +23,18 @@ class WriteOutsideService(AssertionError):
     pass
 
 
+# The history of changes is written by the library beside the write it records (and a
+# record shown in full is logged from a page): never a view's own write.
+NOT_GUARDED = frozenset({"committee.AuditEntry"})
+
+
 def _check(sender, **kwargs) -> None:
-    if _handling.get() and sender._meta.app_label in OUR_APPS and not in_service():
+    if (
+        _handling.get()
+        and sender._meta.app_label in OUR_APPS
+        and sender._meta.label not in NOT_GUARDED
+        and not in_service()
+    ):
         raise WriteOutsideService(
             f"A request wrote {sender.__name__} outside a service: "
             "call the app's service (committee/services.py) instead of saving in the view."

@@ -82,11 +82,12 @@ class PayRecordListView(ObjectListView):
     export_title = gettext_lazy("Pay records")
 
     def _can_add(self) -> bool:
-        return scoping.communities(self.request.user, Action.CHANGE).exists()
+        return scoping.communities(self.request.user, Action.PAY).exists()
 
 
 class PayRecordFormMixin:
     services = (save_pay_record,)
+    write_action = Action.PAY  # the chair and the district, not every staff member
     model = PayRecord
     form_class = PayRecordForm
     template_name = "staff/payrecord_form.html"
@@ -135,7 +136,7 @@ class PayRecordCreateView(PayRecordFormMixin, ObjectCreateView):
         return {**super().get_initial(), "month": default_period()[1].replace(day=1)}
 
     def get_form(self, form_class=None):
-        if not scoping.communities(self.request.user, Action.CHANGE).exists():
+        if not scoping.communities(self.request.user, Action.PAY).exists():
             raise PermissionDenied(_("You may not add records here."))
         return super().get_form(form_class)
 
@@ -173,7 +174,7 @@ class PayOverviewView(PeriodMixin, TemplateView):
             communities, self.start, self.end
         )
         writable = set(
-            scoping.communities(self.request.user, Action.CHANGE).values_list("pk", flat=True)
+            scoping.communities(self.request.user, Action.PAY).values_list("pk", flat=True)
         )
         context["rows"] = [
             {
@@ -230,7 +231,7 @@ class CommunityPayView(PeriodMixin, TemplateView):
             lift_cost=metrics.cost_to_lift_fulltime(only, start, end, share),
             gaps=metrics.months_without_employer_insurance(only, start, end),
             staffing=metrics.staffing(only, start, end),
-            can_change=scoping.can(self.request.user, Action.CHANGE, community),
+            can_change=scoping.can(self.request.user, Action.PAY, community),
             comparison_chart=bar_chart(
                 _("Median monthly net pay against the benchmarks"),
                 labels,

@@ -56,7 +56,7 @@ class PayrollView(LoginRequiredMixin, TemplateView):
             Community.objects.visible_to(request.user).select_related("street_office"),
             pk=kwargs["pk"],
         )
-        if not scoping.can(request.user, Action.CHANGE, self.community):
+        if not scoping.can(request.user, Action.PAY, self.community):
             raise PermissionDenied(_("You may look at this record but not change it."))
         field = MonthField(required=False)
         try:

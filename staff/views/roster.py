@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from committee import scoping
+from committee import audit, scoping
 from committee.charts import line_chart
 from committee.generic import (
     ObjectCreateView,
@@ -74,6 +74,9 @@ class StaffMemberDetailView(ObjectDetailView):
             person.national_id if shown else mask_national_id(person.national_id)
         )
         context["phone"] = person.phone if shown else mask_phone(person.phone)
+        if shown and (person.national_id or person.phone):
+            # Who saw this person's ID number and phone in full, when (committee/audit.py).
+            audit.log_access(person, "national_id")
         start, end = default_period()
         records = list(
             PayRecord.objects.filter(staff_member=person)

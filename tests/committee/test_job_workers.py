@@ -40,6 +40,7 @@ def worker_env(**extra) -> dict:
     return os.environ | {
         "DATABASE_URL": url,
         "SECRET_KEY": "x",
+        "PERSONAL_DATA_KEYS": ",".join(settings.PERSONAL_DATA_KEYS),  # reads what tests wrote
         "DJANGO_SETTINGS_MODULE": "committee.settings",
         **{key: str(value) for key, value in extra.items()},
     }

@@ -14,7 +14,8 @@ def run_manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {"SECRET_KEY", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE", "PERSONAL_DATA_KEYS"}
     }
     clean.pop("DATABASE_URL", None)
     clean.update(env)
@@ -60,7 +61,21 @@ def test_production_settings_pass_the_deploy_check():
         DEBUG="false",
         HTTPS="true",
         SECRET_KEY="x7$Kq!2vLp9@Zr4#Tn8^Wm3&Yb6*Hc1(Jd5)Fg0-Se+Ua=Ov_Ei~Rl",
+        PERSONAL_DATA_KEYS="q3!Zr8#Lp2@Vn6^Tm9&Kc4*Hb7(Jd1)Fg5-Se0",
         ALLOWED_HOSTS="juwei.example.cn",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_asks_for_the_personal_data_key():
+    result = run_manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        HTTPS="true",
+        SECRET_KEY="x7$Kq!2vLp9@Zr4#Tn8^Wm3&Yb6*Hc1(Jd5)Fg0-Se+Ua=Ov_Ei~Rl",
+        ALLOWED_HOSTS="juwei.example.cn",
+    )
+    assert result.returncode == 1
+    assert "juwei.E001" in result.stderr

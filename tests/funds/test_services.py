@@ -176,7 +176,9 @@ class TestClosedYears:
             with pytest.raises(PermissionDenied):
                 services.reopen_year(community=world.community_a, year=2025, user=user)
         assert services.is_closed(community=world.community_a, year=2025)
-        services.reopen_year(community=world.community_a, year=2025, user=district_officer)
+        services.reopen_year(
+            community=world.community_a, year=2025, user=district_officer, reason="更正"
+        )
         assert not services.is_closed(community=world.community_a, year=2025)
         actions = list(FundsLogEntry.objects.order_by("pk").values_list("action", flat=True))
         assert actions == ["close", "reopen"]

@@ -395,7 +395,7 @@ class TestYearPages:
         assert services.is_closed(community=c, year=2025)
         assert as_user(chair_a).post(self.action(c, "reopen")).status_code == 403
         assert services.is_closed(community=c, year=2025)
-        as_user(district_officer).post(self.action(c, "reopen"))
+        as_user(district_officer).post(self.action(c, "reopen"), {"reason": "更正凭证"})
         assert not services.is_closed(community=c, year=2025)
         assert as_user(chair_a).post(self.action(c, "bogus")).status_code == 404
 
