@@ -284,13 +284,10 @@ def closest(value: str, candidates: Iterable[str]) -> str | None:
 def unknown_name(what: str, value: str, candidates: Iterable[str]) -> str:
     """'No … called “x”', with the closest name the user may have meant."""
     guess = closest(value, candidates)
+    names = {"what": what, "value": value, "guess": guess}
     if guess:
-        return _("No %(what)s called “%(value)s”. Did you mean “%(guess)s”?") % {
-            "what": what,
-            "value": value,
-            "guess": guess,
-        }
-    return _("No %(what)s called “%(value)s”.") % {"what": what, "value": value}
+        return _("No %(what)s called “%(value)s”. Did you mean “%(guess)s”?") % names
+    return _("No %(what)s called “%(value)s”.") % names
 
 
 def repeated_rows(rows: list[ParsedRow], key, column: str) -> list[RowError]:
@@ -420,9 +417,7 @@ class Importer:
         parsed: list[ParsedRow] = []
         errors: list[RowError] = []
         skipped: list[RowError] = []
-        # Rows to read, counted before any is checked: a file past the limit is refused at
-        # once, not after ten thousand rows of checks. (The reader already stopped at the
-        # limit plus the header rows, blank rows included, so this list is bounded.)
+        # Counted before any row is checked: a file past the limit is refused at once.
         kept: list[tuple[int, list]] = []
         for number, cells in rows:
             self.on_row()

@@ -8,8 +8,10 @@ function, still inside its transaction, it calls ``flush()``, which hands the to
 community-months to the refresher. The rollups therefore commit, or roll back, with the
 write that changed them.
 
-A write made outside any service (a shell, a test's factory) is remembered too; the
-dashboards flush the remembered marks before they read (``pending()``). Bulk paths that
+A write made outside any service (the admin, a shell, a test's factory) is remembered
+too and settled as soon as its transaction commits (``on_commit``), so another process
+reads current figures; the dashboards also settle what is still remembered before they
+read (``pending()``), which covers a test's transaction that never commits. Bulk paths that
 bypass model saves (``generate_scale``, the demo) rebuild what they touched instead.
 """
 
@@ -19,16 +21,31 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import date
 
+from django.db import transaction
+
 Key = tuple[int, date]  # (community id, first day of the month)
 
 _marks: ContextVar[set[Key] | None] = ContextVar("juwei_rollup_marks", default=None)
 _refreshers: list[Callable[[set[Key]], None]] = []
+_settlers: list[Callable[[], None]] = []
 
 
 def register(refresher: Callable[[set[Key]], None]) -> None:
     """Call `refresher(keys)` with the touched community-months at every flush."""
     if refresher not in _refreshers:
         _refreshers.append(refresher)
+
+
+def register_settler(settler: Callable[[], None]) -> None:
+    """Call `settler()` after a write made outside any service has committed."""
+    if settler not in _settlers:
+        _settlers.append(settler)
+
+
+def _settle_committed() -> None:
+    if pending():
+        for settler in _settlers:
+            settler()
 
 
 def touch(community_id: int | None, day: date | None) -> None:
@@ -40,6 +57,8 @@ def touch(community_id: int | None, day: date | None) -> None:
         marks = set()
         _marks.set(marks)
     marks.add((community_id, day.replace(day=1)))
+    if not _in_service():
+        transaction.on_commit(_settle_committed)
 
 
 def touch_all(keys: Iterable[tuple[int | None, date | None]]) -> None:
@@ -64,3 +83,16 @@ def flush() -> None:
         marks.clear()
         for refresher in _refreshers:
             refresher(keys)
+
+
+def _outside_services() -> bool:
+    return False  # until committee/services.py says how to tell (it imports this module)
+
+
+_in_service: Callable[[], bool] = _outside_services
+
+
+def tell_services_by(check: Callable[[], bool]) -> None:
+    """How to tell that a service is running (committee/services.py sets it)."""
+    global _in_service
+    _in_service = check

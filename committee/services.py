@@ -68,6 +68,9 @@ def in_service() -> bool:
     return _depth.get() > 0
 
 
+rollups.tell_services_by(in_service)
+
+
 def is_service(func) -> bool:
     return getattr(func, "is_service", False)
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +24,7 @@ class DashboardsConfig(AppConfig):
         )
 
         rollups.install()
+        post_migrate.connect(rollups.fill_after_migrate, sender=self)
 
         certificate_panels.register()
         paperwork_panels.register()

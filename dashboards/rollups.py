@@ -27,7 +27,7 @@ from committee import rollups as hook
 from committee.models import Community
 from committee.numbers import cents
 from committee.periods import month_end
-from committee.services import service
+from committee.services import in_service, service
 from dashboards.models import MonthlyRollup, PayMonth, PendingDueRollup
 from funds.models import Category as ExpenseCategory
 from funds.models import Expense, Income
@@ -268,6 +268,18 @@ def rebuild_rollups(*, communities=None, year: int | None = None, user=None) -> 
     return len(ids)
 
 
+def fill_after_migrate(*, using: str = "default", **_kwargs) -> None:
+    """A database that had records before the rollups existed gets them on `migrate`.
+
+    Only when no rollup is there yet: later, every write keeps them current, and
+    `manage.py rollups check` reports drift.
+    """
+    if using != "default" or MonthlyRollup.objects.exists():
+        return
+    if Task.objects.exists() or Income.objects.exists() or PayRecord.objects.exists():
+        rebuild_rollups()
+
+
 def _span(community_id: int, year: int | None) -> tuple[date | None, date | None]:
     if year is not None:
         return date(year, 1, 1), date(year, 12, 31)
@@ -393,6 +405,7 @@ def install() -> None:
         post_save.connect(_after, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
     hook.register(refresh)
+    hook.register_settler(settle_pending)
 
 
 @service
@@ -403,4 +416,7 @@ def settle() -> None:
 def settle_pending() -> None:
     """Before reading: refresh marks left by writes made outside any service."""
     if hook.pending():
-        settle()
+        if in_service():  # a service reading what it wrote: its transaction is open
+            hook.flush()
+        else:
+            settle()

@@ -503,10 +503,24 @@ def _survey(community, c: Context, rng: random.Random) -> None:
 def insert(model: type[models.Model], fields: list[str], rows: Iterable[Sequence]) -> None:
     """Insert plain tuples: COPY on PostgreSQL, multi-row INSERTs elsewhere."""
     table = connection.ops.quote_name(model._meta.db_table)
+    rows = list(rows)
+    # Columns the call leaves out and the database has no default for (a record's version,
+    # a new text field): the raw insert writes the model's default.
+    fixed = [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in fields
+        and not field.null
+        and not field.primary_key
+        and (field.has_default() or field.empty_strings_allowed)
+    ]
+    if fixed:
+        fields = [*fields, *(field.name for field in fixed)]
+        defaults = tuple(field.get_default() for field in fixed)
+        rows = [(*row, *defaults) for row in rows]
     columns = ", ".join(
         connection.ops.quote_name(model._meta.get_field(name).column) for name in fields
     )
-    rows = list(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from committee import scoping
+from committee import scoping, versions
 from committee.generic import (
     ObjectListView,
 )
@@ -97,7 +97,8 @@ class ApprovalBulkView(LoginRequiredMixin, View):
                 )
             return redirect("tasks:approval_queue")
         try:
-            decided = run(by=user, pks=pks, **form.cleaned_data)
+            chosen = {k: v for k, v in form.cleaned_data.items() if k != versions.VERSION_FIELD}
+            decided = run(by=user, pks=pks, **chosen)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -168,7 +168,7 @@ CASES = {
     "pay record": Case(
         lambda w: make_pay(StaffMemberFactory(community=w.community_a), date(2026, 5, 1), "2000"),
         "staff:payrecord_edit",
-        "community",
+        "chairs",  # pay is the chair's (and the district's) to edit, not every worker's
         ("performance_pay", "600.00"),
         ("other_allowances", "100.00"),
     ),
@@ -351,7 +351,7 @@ class TestPayrollGrid:
         return data
 
     def test_a_stale_row_is_refused_shown_and_merged(self, grid, world, as_user):
-        staff, chair = _editors(world, "community")
+        staff, chair = _editors(world, "chairs")  # two who may enter pay
         data_a = self.grid_data(as_user(staff).get(grid))
         data_b = self.grid_data(as_user(chair).get(grid))
         response = as_user(staff).post(grid, {**data_a, "pay-0-performance_pay": "600.00"})
@@ -360,7 +360,7 @@ class TestPayrollGrid:
         refused = as_user(chair).post(grid, {**data_b, "pay-1-other_allowances": "50.00"})
         assert refused.status_code == 400
         page = refused.content.decode()
-        assert escape("saved by staff_1") in page and ON_RECORD in page
+        assert escape(f"saved by {staff.username}") in page and ON_RECORD in page
         row = refused.context["formset"].forms[0]
         assert any("600.00" in e for e in row.errors["performance_pay"])
         assert self.figures(world) == {"一号": ("600.00", "0.00"), "二号": ("0.00", "0.00")}
@@ -380,7 +380,7 @@ class TestPayrollGrid:
 
     @pytest.mark.parametrize("tamper", list(TAMPERED))
     def test_a_tampered_grid_is_refused_clearly(self, grid, world, as_user, tamper):
-        staff, _ = _editors(world, "community")
+        staff, _ = _editors(world, "chairs")
         data = self.grid_data(as_user(staff).get(grid))
         for key, value in TAMPERED[tamper].items():
             data[f"pay-{key}"] = value
