@@ -45,9 +45,14 @@ _reason: ContextVar[str] = ContextVar("juwei_audit_reason", default="")
 NOISE = ("changed_at", "recorded_at", "created_at", "updated_at")
 
 
-# Models whose deleted records may be restored, with the app's own check of a restored
-# record (committee/restore.py), or None when ``full_clean`` is the whole check.
-RESTORE_CHECKS: dict[str, Callable[[models.Model], None] | None] = {}
+# Models whose deleted records may be restored (committee/restore.py).
+RESTORABLE: set[str] = set()
+# What a restored record must pass besides ``full_clean``, by model: the app's own check
+# and those an app above registers (funds refuses a closed year for tasks and pay).
+RESTORE_CHECKS: dict[str, list[Callable[[models.Model], None]]] = {}
+# What runs once a restored record is back, called with the record and ``user=`` who
+# restored it (funds re-syncs a task's money received).
+AFTER_RESTORE: dict[str, list[Callable[..., None]]] = {}
 
 
 def track(
@@ -61,7 +66,8 @@ def track(
     """Keep the history of this model; ``restorable`` also keeps a deleted record's values,
     and ``check`` is what a restored record must pass besides ``full_clean``."""
     if restorable:
-        RESTORE_CHECKS[model._meta.label] = check
+        RESTORABLE.add(model._meta.label)
+        on_restore(model, check=check)
     fields = {f.name for f in model._meta.get_fields()}
     auditlog.register(
         model,
@@ -69,6 +75,21 @@ def track(
         mask_fields=list(mask),
         serialize_data=restorable,
     )
+
+
+def on_restore(
+    model: type[models.Model],
+    *,
+    check: Callable[[models.Model], None] | None = None,
+    after: Callable[..., None] | None = None,
+) -> None:
+    """Add a check a restored record of ``model`` must pass (it may also set fields, as
+    the admission rule does), or what to do once it is back. An app registers these for
+    a model of an app below it, which cannot know it (funds' closed years)."""
+    if check is not None:
+        RESTORE_CHECKS.setdefault(model._meta.label, []).append(check)
+    if after is not None:
+        AFTER_RESTORE.setdefault(model._meta.label, []).append(after)
 
 
 @contextlib.contextmanager

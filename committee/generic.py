@@ -280,7 +280,7 @@ class ObjectDeleteView(ScopedMixin, generic.DeleteView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["going"] = what_goes(self.object)
-        context["restorable"] = self.object._meta.label in audit.RESTORE_CHECKS
+        context["restorable"] = self.object._meta.label in audit.RESTORABLE
         return context
 
     def delete_record(self, record) -> None:

@@ -16,6 +16,13 @@ class FundsConfig(AppConfig):
 
         for model in (models.Income, models.Expense, models.BudgetLine):
             audit.track(model, restorable=True, check=services.check_restored)
+        audit.on_restore(models.Income, after=services.resync_restored)
+        # A closed year locks the tasks, hours and pay in it too: none comes back.
+        from staff.models import PayRecord
+        from tasks.models import Task, TimeEntry
+
+        for model in (Task, TimeEntry, PayRecord):
+            audit.on_restore(model, check=services.check_restored_elsewhere)
         audit.track(models.FinancialYear)
         audit.track(models.Category)
         from funds import (
