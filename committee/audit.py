@@ -34,6 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
 from django.utils.encoding import smart_str
 
 from committee import clients, scoping
@@ -68,6 +69,8 @@ def track(
     if restorable:
         RESTORABLE.add(model._meta.label)
         on_restore(model, check=check)
+        if model._meta.many_to_many:
+            pre_delete.connect(_keep_links, sender=model, dispatch_uid=f"audit-links-{model}")
     fields = {f.name for f in model._meta.get_fields()}
     auditlog.register(
         model,
@@ -156,7 +159,23 @@ class AuditEntryQuerySet(models.QuerySet):
         )
 
 
+def _keep_links(sender, instance, **kwargs) -> None:
+    """Django removes a record's many-to-many links before the delete is logged: keep them
+    on the instance so the delete's entry holds them and a restore sets them again."""
+    instance._audit_links = {
+        field.name: list(getattr(instance, field.name).values_list("pk", flat=True))
+        for field in sender._meta.many_to_many
+    }
+
+
 class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+    def _get_serialized_data_or_none(self, instance):
+        data = super()._get_serialized_data_or_none(instance)
+        links = getattr(instance, "_audit_links", None)
+        if data and links:
+            data["fields"].update(links)
+        return data
+
     def log_create(self, instance, force_log: bool = False, **kwargs):
         if kwargs.get("changes") is not None or force_log:
             community, district = place_of(instance)

@@ -306,7 +306,7 @@ def what_goes(record: models.Model, limit: int = 50) -> list[tuple[str, str]]:
     collector.collect([record])
     going = []
     for model, instances in collector.model_objs.items():
-        if model is type(record):
+        if model is type(record) or model._meta.auto_created:  # a many-to-many's link rows
             continue
         going += [(str(model._meta.verbose_name), str(obj)) for obj in list(instances)[:limit]]
     return going[:limit]

@@ -20,4 +20,5 @@ class TasksConfig(AppConfig):
 
         audit.track(models.CatalogueItem)
         audit.track(models.Task, restorable=True, check=removal.check_restored)
+        audit.on_restore(models.Task, after=removal.note_restored)
         audit.track(models.TimeEntry, restorable=True)

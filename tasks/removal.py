@@ -1,7 +1,9 @@
 """Deleting a task, and the admission rule a restored task passes again (issue #17).
 
 A task goes with its hours: they are deleted first, each kept in the history, so the
-restore (committee/restore.py) brings the task back and then its hours. Money recorded
+restore (committee/restore.py) brings the task back and then its hours. Its events (the
+task page's timeline) are not kept: the restored task's timeline starts with its restore,
+and the history of changes holds what it was. Money recorded
 against a task (funds) keeps it: that record is deleted or moved first.
 """
 
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from committee import scoping
 from committee.roles import Action
 from committee.services import service
-from tasks.models import CatalogueItem, Outcome, Status, Task
+from tasks.models import CatalogueItem, Outcome, Status, Task, TaskEvent
 from tasks.services import admission_for
 
 # Outcomes the admission rule gives from the catalogue alone (no decision by anyone).
@@ -77,3 +79,15 @@ def check_restored(task: Task) -> None:
         task.refusal_reason = ""
         if task.status == Status.REFUSED:
             task.status = status
+
+
+def note_restored(task: Task, *, user) -> None:
+    """The task's own record of events went with it; it starts again with the restore."""
+    TaskEvent.objects.create(
+        task=task,
+        kind=TaskEvent.Kind.EDITED,
+        outcome=task.outcome,
+        status=task.status,
+        note=_("restored from the history of changes"),
+        by=user,
+    )

@@ -68,16 +68,19 @@ def assert_restore_kept(record, user, reason="误删"):
 
 def test_a_task_goes_with_its_hours_and_comes_back_with_them(world, chair_a, task_a):
     worker = StaffMemberFactory(community=world.community_a)
+    task_a.assignees.set([worker])
     TimeEntryFactory(staff_member=worker, task=task_a, hours=Decimal("3"), resident_work="")
     with translation.override("zh-hans"):
         page = logged_in(chair_a).get(reverse("tasks:task_delete", args=[task_a.pk]))
     text = page.content.decode()
-    assert str(TimeEntry._meta.verbose_name) in text and "可以恢复" in text
+    assert "工时记录" in text and "可以恢复" in text and "Task_assignees" not in text
     entry = delete(chair_a, "tasks:task_delete", task_a)
     assert not Task.objects.filter(pk=task_a.pk).exists() and not TimeEntry.objects.exists()
     assert restore(chair_a, entry).status_code == 302
     task = Task.objects.get(pk=task_a.pk)
     assert [e.hours for e in task.time_entries.all()] == [Decimal("3.00")]
+    assert [e.note for e in task.events.all()] == ["已从修改记录恢复"]
+    assert list(task.assignees.all()) == [worker]
     assert_restore_kept(task, chair_a)
 
 
