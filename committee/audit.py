@@ -80,6 +80,21 @@ def track(
     )
 
 
+# What a record must pass before it may be deleted, by model, for the rules an app below
+# cannot know (funds: a task, hour or pay record of a closed year stays).
+DELETE_CHECKS: dict[str, list[Callable[[models.Model], None]]] = {}
+
+
+def on_delete(model: type[models.Model], check: Callable[[models.Model], None]) -> None:
+    DELETE_CHECKS.setdefault(model._meta.label, []).append(check)
+
+
+def check_delete(record: models.Model) -> None:
+    """Raise the ValidationError of any registered rule that keeps this record."""
+    for check in DELETE_CHECKS.get(record._meta.label, ()):
+        check(record)
+
+
 def on_restore(
     model: type[models.Model],
     *,

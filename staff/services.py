@@ -171,6 +171,7 @@ def delete_pay_record(*, record: PayRecord, user) -> None:
     """Delete a pay record (the chair or the district); its values stay in the history, so
     it can be restored. Its list of saved figures goes with it and starts again there."""
     check_right(user, Action.PAY, record)
+    audit.check_delete(record)
     record.changes.all().delete()
     record.delete()
 

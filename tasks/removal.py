@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from committee import scoping
+from committee import audit, scoping
 from committee.roles import Action
 from committee.services import service
 from tasks.models import CatalogueItem, Outcome, Status, Task, TaskEvent
@@ -28,7 +28,9 @@ def delete_task(*, task: Task, by) -> None:
     """Delete a task and its hours (the community's chair); both can be restored."""
     if not scoping.can(by, Action.MANAGE, task.community):
         raise PermissionDenied(_("Only the community's chair may delete a task."))
-    for entry in task.time_entries.order_by("pk"):
+    audit.check_delete(task)
+    for entry in task.time_entries.select_related("staff_member__community").order_by("pk"):
+        audit.check_delete(entry)
         entry.delete()
     try:
         task.delete()

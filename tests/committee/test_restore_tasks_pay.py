@@ -204,3 +204,14 @@ def test_a_task_whose_item_is_no_longer_in_force_stays_deleted(world, chair_a):
     item.save()
     assert restore(chair_a, entry).status_code == 200
     assert not Task.objects.filter(pk=task.pk).exists()
+
+
+def test_a_task_or_pay_of_a_closed_year_is_not_deleted(world, chair_a):
+    task = TaskFactory(community=world.community_a, received_on=date(2025, 3, 3))
+    pay = make_pay(StaffMemberFactory(community=world.community_a), date(2025, 5, 1), "5000")
+    funds_services.close_year(community=world.community_a, year=2025, user=chair_a)
+    for url_name, record in (("tasks:task_delete", task), ("staff:payrecord_delete", pay)):
+        with translation.override("zh-hans"):
+            response = logged_in(chair_a).post(reverse(url_name, args=[record.pk]), follow=True)
+        assert "2025 年的账目已结账" in response.content.decode()
+    assert Task.objects.filter(pk=task.pk).exists() and PayRecord.objects.filter(pk=pay.pk).exists()
