@@ -118,6 +118,8 @@ def test_a_pay_record_comes_back_with_its_figures(chair_a, district_officer, pay
     assert record.net == pay_a.net and record.basic_pay == Decimal("5000.00")
     assert record.changes.get().changed_by == district_officer
     assert_restore_kept(record, district_officer)
+    edit_page = logged_in(chair_a).get(reverse("staff:payrecord_edit", args=[record.pk]))
+    assert "误删" in edit_page.content.decode()  # the record's 修改记录 shows the restore
 
 
 def test_a_staff_member_cannot_restore(staff_a, chair_a, pay_a):
