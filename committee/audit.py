@@ -34,6 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
 from django.utils.encoding import smart_str
 
 from committee import clients, scoping
@@ -45,9 +46,14 @@ _reason: ContextVar[str] = ContextVar("juwei_audit_reason", default="")
 NOISE = ("changed_at", "recorded_at", "created_at", "updated_at")
 
 
-# Models whose deleted records may be restored, with the app's own check of a restored
-# record (committee/restore.py), or None when ``full_clean`` is the whole check.
-RESTORE_CHECKS: dict[str, Callable[[models.Model], None] | None] = {}
+# Models whose deleted records may be restored (committee/restore.py).
+RESTORABLE: set[str] = set()
+# What a restored record must pass besides ``full_clean``, by model: the app's own check
+# and those an app above registers (funds refuses a closed year for tasks and pay).
+RESTORE_CHECKS: dict[str, list[Callable[[models.Model], None]]] = {}
+# What runs once a restored record is back, called with the record and ``user=`` who
+# restored it (funds re-syncs a task's money received).
+AFTER_RESTORE: dict[str, list[Callable[..., None]]] = {}
 
 
 def track(
@@ -61,7 +67,10 @@ def track(
     """Keep the history of this model; ``restorable`` also keeps a deleted record's values,
     and ``check`` is what a restored record must pass besides ``full_clean``."""
     if restorable:
-        RESTORE_CHECKS[model._meta.label] = check
+        RESTORABLE.add(model._meta.label)
+        on_restore(model, check=check)
+        if model._meta.many_to_many:
+            pre_delete.connect(_keep_links, sender=model, dispatch_uid=f"audit-links-{model}")
     fields = {f.name for f in model._meta.get_fields()}
     auditlog.register(
         model,
@@ -69,6 +78,36 @@ def track(
         mask_fields=list(mask),
         serialize_data=restorable,
     )
+
+
+# What a record must pass before it may be deleted, by model, for the rules an app below
+# cannot know (funds: a task, hour or pay record of a closed year stays).
+DELETE_CHECKS: dict[str, list[Callable[[models.Model], None]]] = {}
+
+
+def on_delete(model: type[models.Model], check: Callable[[models.Model], None]) -> None:
+    DELETE_CHECKS.setdefault(model._meta.label, []).append(check)
+
+
+def check_delete(record: models.Model) -> None:
+    """Raise the ValidationError of any registered rule that keeps this record."""
+    for check in DELETE_CHECKS.get(record._meta.label, ()):
+        check(record)
+
+
+def on_restore(
+    model: type[models.Model],
+    *,
+    check: Callable[[models.Model], None] | None = None,
+    after: Callable[..., None] | None = None,
+) -> None:
+    """Add a check a restored record of ``model`` must pass (it may also set fields, as
+    the admission rule does), or what to do once it is back. An app registers these for
+    a model of an app below it, which cannot know it (funds' closed years)."""
+    if check is not None:
+        RESTORE_CHECKS.setdefault(model._meta.label, []).append(check)
+    if after is not None:
+        AFTER_RESTORE.setdefault(model._meta.label, []).append(after)
 
 
 @contextlib.contextmanager
@@ -135,7 +174,23 @@ class AuditEntryQuerySet(models.QuerySet):
         )
 
 
+def _keep_links(sender, instance, **kwargs) -> None:
+    """Django removes a record's many-to-many links before the delete is logged: keep them
+    on the instance so the delete's entry holds them and a restore sets them again."""
+    instance._audit_links = {
+        field.name: list(getattr(instance, field.name).values_list("pk", flat=True))
+        for field in sender._meta.many_to_many
+    }
+
+
 class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+    def _get_serialized_data_or_none(self, instance):
+        data = super()._get_serialized_data_or_none(instance)
+        links = getattr(instance, "_audit_links", None)
+        if data and links:
+            data["fields"].update(links)
+        return data
+
     def log_create(self, instance, force_log: bool = False, **kwargs):
         if kwargs.get("changes") is not None or force_log:
             community, district = place_of(instance)

@@ -280,7 +280,7 @@ class ObjectDeleteView(ScopedMixin, generic.DeleteView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["going"] = what_goes(self.object)
-        context["restorable"] = self.object._meta.label in audit.RESTORE_CHECKS
+        context["restorable"] = self.object._meta.label in audit.RESTORABLE
         return context
 
     def delete_record(self, record) -> None:
@@ -306,7 +306,7 @@ def what_goes(record: models.Model, limit: int = 50) -> list[tuple[str, str]]:
     collector.collect([record])
     going = []
     for model, instances in collector.model_objs.items():
-        if model is type(record):
+        if model is type(record) or model._meta.auto_created:  # a many-to-many's link rows
             continue
         going += [(str(model._meta.verbose_name), str(obj)) for obj in list(instances)[:limit]]
     return going[:limit]

@@ -3,8 +3,9 @@
 A tracked model registered ``restorable`` (committee/audit.py ``track``) keeps every
 field of a deleted record in the delete's history entry. The chair of its community or
 a district officer (``Action.RESTORE``) may bring it back, with whatever was deleted in
-the same request (a task's hours), through the same checks as a new record: the app's
-own check (a closed year, a voucher number already used again) and ``full_clean``
+the same request (a task's hours), through the same checks as a new record: the checks
+apps register (``audit.on_restore``: a closed year, a voucher number used again, a
+task's admission rule) and ``full_clean``
 (unique keys, bounds). The restore is itself a change in the history, with its reason.
 """
 
@@ -27,7 +28,7 @@ def is_restorable(entry) -> bool:
         entry.action == get_logentry_model().Action.DELETE
         and bool(entry.serialized_data)
         and model is not None
-        and model._meta.label in audit.RESTORE_CHECKS
+        and model._meta.label in audit.RESTORABLE
     )
 
 
@@ -75,12 +76,15 @@ def restore_deleted(*, entry, user, reason: str = "") -> list[models.Model]:
     with audit.reason(reason.strip() or _("restored")):
         for item in restore_group(entry):
             record, m2m = _rebuild(item)
-            check = audit.RESTORE_CHECKS[record._meta.label]
-            if check is not None:
+            label = record._meta.label
+            for check in audit.RESTORE_CHECKS.get(label, ()):
                 check(record)
             record.full_clean(validate_constraints=True)
             record.save(force_insert=True)
             for name, ids in m2m.items():
                 getattr(record, name).set(ids)
             restored.append(record)
+        for record in restored:
+            for after in audit.AFTER_RESTORE.get(record._meta.label, ()):
+                after(record, user=user)
     return restored

@@ -16,6 +16,14 @@ class FundsConfig(AppConfig):
 
         for model in (models.Income, models.Expense, models.BudgetLine):
             audit.track(model, restorable=True, check=services.check_restored)
+        audit.on_restore(models.Income, after=services.resync_restored)
+        # A closed year locks the tasks, hours and pay in it too: none goes, none comes back.
+        from staff.models import PayRecord
+        from tasks.models import Task, TimeEntry
+
+        for model in (Task, TimeEntry, PayRecord):
+            audit.on_restore(model, check=services.check_year_of)
+            audit.on_delete(model, services.check_year_of)
         audit.track(models.FinancialYear)
         audit.track(models.Category)
         from funds import (

@@ -187,6 +187,20 @@ def check_restored(record) -> None:
         check_voucher(community=record.community, year=record.year, voucher=voucher)
 
 
+def check_year_of(record) -> None:
+    """A task, an hour entry or a pay record is deleted or comes back only while the books
+    of its community's year are open (registered for those apps in funds/apps.py)."""
+    day = {"tasks.Task": "received_on", "tasks.TimeEntry": "date", "staff.PayRecord": "month"}
+    when = getattr(record, day[record._meta.label])
+    community = getattr(record, "community", None) or record.staff_member.community
+    check_year_open(community=community, year=when.year)
+
+
+def resync_restored(income: Income, *, user) -> None:
+    """A restored task-funding income counts again in its task's money received."""
+    _sync_task_money(income)
+
+
 @service
 def record_income(*, community: Community, user, **fields) -> Income:
     """Record money that came in."""

@@ -15,11 +15,13 @@ class StaffConfig(AppConfig):
         from staff import (
             importers,  # noqa: F401 -- a job worker finds their importers
             models,
+            services,
         )
 
         personal = ("national_id", "phone")
         audit.track(models.StaffMember, mask=personal)
         audit.track(models.PayRecord, restorable=True)
+        audit.on_restore(models.PayRecord, after=services.note_restored)
         for model in (models.PayScale, models.PayGrade, models.InsuranceRates):
             audit.track(model)
         audit.track(models.WageBenchmark)

@@ -166,6 +166,21 @@ def save_pay_record(
     return record
 
 
+@service
+def delete_pay_record(*, record: PayRecord, user) -> None:
+    """Delete a pay record (the chair or the district); its values stay in the history, so
+    it can be restored. Its list of saved figures goes with it and starts again there."""
+    check_right(user, Action.PAY, record)
+    audit.check_delete(record)
+    record.changes.all().delete()
+    record.delete()
+
+
+def note_restored(record: PayRecord, *, user) -> None:
+    """A restored pay record's list of saved figures starts with the figures it came back with."""
+    PayRecordChange.snapshot(record, user).save()
+
+
 @dataclass(frozen=True)
 class PayrollRow:
     """One line of the payroll grid: a person and the pay parts typed for them."""

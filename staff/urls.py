@@ -13,6 +13,7 @@ urlpatterns = [
     path("pay/add/", views.PayRecordCreateView.as_view(), name="payrecord_add"),
     path("pay/import/", importers.PayRecordImportView.as_view(), name="payrecord_import"),
     path("pay/<int:pk>/edit/", views.PayRecordUpdateView.as_view(), name="payrecord_edit"),
+    path("pay/<int:pk>/delete/", views.PayRecordDeleteView.as_view(), name="payrecord_delete"),
     path("pay/communities/", views.PayOverviewView.as_view(), name="pay_overview"),
     path("pay/communities/<int:pk>/", views.CommunityPayView.as_view(), name="community_pay"),
     path("pay/communities/<int:pk>/payroll/", views.PayrollView.as_view(), name="payroll"),

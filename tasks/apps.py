@@ -15,8 +15,10 @@ class TasksConfig(AppConfig):
         from tasks import (
             importers,  # noqa: F401 -- a job worker finds their importers
             models,
+            removal,
         )
 
         audit.track(models.CatalogueItem)
-        audit.track(models.Task, restorable=True)
+        audit.track(models.Task, restorable=True, check=removal.check_restored)
+        audit.on_restore(models.Task, after=removal.note_restored)
         audit.track(models.TimeEntry, restorable=True)

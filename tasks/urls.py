@@ -10,6 +10,7 @@ urlpatterns = [
     path("suggest/", views.CatalogueSuggestView.as_view(), name="catalogue_suggest"),
     path("<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
     path("<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task_edit"),
+    path("<int:pk>/delete/", views.TaskDeleteView.as_view(), name="task_delete"),
     path("<int:pk>/approve/", views.TaskApproveView.as_view(), name="task_approve"),
     path("<int:pk>/refuse/", views.TaskRefuseView.as_view(), name="task_refuse"),
     path("<int:pk>/status/", views.TaskStatusView.as_view(), name="task_status"),

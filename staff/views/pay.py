@@ -18,6 +18,7 @@ from committee import scoping, versions
 from committee.charts import bar_chart, line_chart
 from committee.generic import (
     ObjectCreateView,
+    ObjectDeleteView,
     ObjectListView,
     ObjectUpdateView,
     scoped_object_or_404,
@@ -37,9 +38,11 @@ from staff.forms import (
 )
 from staff.models import (
     PayRecord,
+    PayRecordChange,
     StaffMember,
 )
 from staff.services import (
+    delete_pay_record,
     rates_for,
     save_pay_record,
 )
@@ -148,6 +151,27 @@ class PayRecordUpdateView(PayRecordFormMixin, ObjectUpdateView):
         context = super().get_context_data(**kwargs)
         context["changes"] = self.object.changes.select_related("changed_by")[:24]
         return context
+
+
+class PayRecordDeleteView(ObjectDeleteView):
+    """Those who enter pay delete a pay record; the chair or the district can restore it."""
+
+    services = (delete_pay_record,)
+    write_action = Action.PAY
+    queryset = PayRecord.objects.select_related("staff_member__community__street_office")
+
+    def get_success_url(self):
+        return reverse("staff:payrecord_list")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kind = str(PayRecordChange._meta.verbose_name)
+        saved = self.object.changes.all()[:50]
+        context["going"] = [(kind, str(change)) for change in saved] + context["going"]
+        return context
+
+    def delete_record(self, record):
+        delete_pay_record(record=record, user=self.request.user)
 
 
 # --- Pay against benchmarks -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from django.views import View
 
 from committee import scoping, versions
 from committee.generic import (
+    ObjectDeleteView,
     ObjectDetailView,
     ObjectListView,
     ObjectUpdateView,
@@ -26,7 +28,7 @@ from committee.generic import (
     scoped_object_or_404,
 )
 from committee.roles import Action
-from tasks import services, workdays
+from tasks import removal, services, workdays
 from tasks.filters import (
     TaskFilterSet,
 )
@@ -42,6 +44,7 @@ from tasks.forms import (
 from tasks.models import (
     Outcome,
     Task,
+    TimeEntry,
 )
 from tasks.tables import (
     TaskTable,
@@ -98,6 +101,7 @@ class TaskDetailView(ObjectDetailView):
             hours_total=totals["total"] or Decimal("0"),
             hours_pending=totals["pending"] or Decimal("0"),
             assignees=task.assignees.all(),
+            can_delete=scoping.can(user, Action.MANAGE, task.community),
             can_review=task.outcome == Outcome.PENDING
             and scoping.can(user, Action.REVIEW, task.community),
             # The refusal note: the committee's letter, printed by it and by the street office.
@@ -245,6 +249,26 @@ def _calendar_unknown(received_on) -> bool:
     """Whether the 15 working days from this receipt date leave the official calendar."""
     day = date_param(received_on) or timezone.localdate()
     return not workdays.decision_due(day).known
+
+
+class TaskDeleteView(ObjectDeleteView):
+    """The chair deletes a task with its hours; the page lists them, and both come back
+    together from the history (committee/restore.py)."""
+
+    services = (removal.delete_task,)
+    model = Task
+    write_action = Action.MANAGE
+    success_url = reverse_lazy("tasks:task_list")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        hours = self.object.time_entries.select_related("staff_member").order_by("date")[:50]
+        kind = str(TimeEntry._meta.verbose_name)
+        context["going"] = [(kind, str(entry)) for entry in hours] + context["going"]
+        return context
+
+    def delete_record(self, record):
+        removal.delete_task(task=record, by=self.request.user)
 
 
 class TaskUpdateView(ObjectUpdateView):
