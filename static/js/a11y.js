@@ -12,6 +12,12 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // A chart wider than a phone scrolls in its box: the keyboard must reach it too.
+  document.querySelectorAll(".chart").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth && !box.closest("[aria-hidden=true]")) {
+      box.setAttribute("tabindex", "0");
+    }
+  });
   // After a failed submit the error summary takes the focus, so a screen reader
   // (and a phone user scrolled far down) starts from what went wrong.
   var summary = document.querySelector(".error-summary");
