@@ -12,8 +12,8 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
-  // A chart wider than a phone scrolls in its box: the keyboard must reach it too.
-  document.querySelectorAll(".chart").forEach(function (box) {
+  // A chart or table wider than a phone scrolls in its box: the keyboard must reach it too.
+  document.querySelectorAll(".chart, .table-container").forEach(function (box) {
     if (box.scrollWidth > box.clientWidth && !box.closest("[aria-hidden=true]")) {
       box.setAttribute("tabindex", "0");
     }
