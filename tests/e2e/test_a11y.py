@@ -38,27 +38,25 @@ def problems(page) -> list[str]:
     return found
 
 
+def walk(page, live_server, paths) -> list[str]:
+    """Each page in Chinese, then in English (switched with the header's button)."""
+    found = []
+    for language in ("zh-hans", "en"):
+        if language == "en":
+            page.get_by_role("button", name="English").click()
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.ok, f"{path}: {response.status}"
+            found += problems(page)
+    return found
+
+
 def test_main_pages_pass_axe_and_fit_a_phone_in_both_languages(page, live_server, demo):
-    from committee.models import Community
+    from committee.models import Community, District
 
     aiguo = Community.objects.get(name="爱国社区")
     page.set_viewport_size(PHONE)
-    pages = [
-        "/",
-        "/dashboards/inbox/",
-        "/tasks/",
-        "/tasks/new/",
-        "/tasks/timesheet/",
-        "/staff/",
-        f"/staff/pay/communities/{aiguo.pk}/payroll/?month=2026-05",
-        f"/staff/pay/communities/{aiguo.pk}/",
-        "/funds/",
-        "/certificates/",
-        "/paperwork/",
-        "/surveys/",
-        "/surveys/compare/",
-    ]
-    found = []
     login(page, live_server, "aiguo_chair")
     # On a phone the header is one line: the menu opens behind its button.
     nav = page.locator("#main-nav")
@@ -66,17 +64,36 @@ def test_main_pages_pass_axe_and_fit_a_phone_in_both_languages(page, live_server
     page.get_by_role("button", name="菜单").click()
     expect(nav).to_be_visible()
     expect(page.get_by_role("link", name="跳到正文")).to_have_attribute("href", "#content")
-    for language in ("zh-hans", "en"):
-        if language == "en":
-            page.get_by_role("button", name="English").click()
-            expect(page.locator("html")).to_have_attribute("lang", "en")
-        for path in pages:
-            response = page.goto(f"{live_server.url}{path}")
-            assert response.ok, f"{path}: {response.status}"
-            found += problems(page)
+    found = walk(
+        page,
+        live_server,
+        [
+            "/",
+            "/dashboards/inbox/",
+            "/tasks/",
+            "/tasks/new/",
+            "/tasks/timesheet/",
+            "/staff/",
+            f"/staff/pay/communities/{aiguo.pk}/payroll/?month=2026-05",
+            f"/staff/pay/communities/{aiguo.pk}/",
+            "/funds/",
+            "/certificates/",
+            "/paperwork/",
+            "/surveys/",
+            "/surveys/compare/",
+        ],
+    )
     # A failed submit: the error summary takes the focus, and is clean too.
     page.goto(f"{live_server.url}/tasks/new/")
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator(".error-summary")).to_be_focused()
     found += problems(page)
+    # The street's dashboard (wide tables) and the district's thresholds grid.
+    for username, paths in (
+        ("street", ["/"]),
+        ("district", [f"/dashboards/districts/{District.objects.get().pk}/thresholds/"]),
+    ):
+        page.context.clear_cookies()
+        login(page, live_server, username)
+        found += walk(page, live_server, paths)
     assert not found, "\n".join(found)
