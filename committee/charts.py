@@ -164,7 +164,17 @@ def bar_chart(
     series = [(name, list(values)) for name, values in series]
     chart = kind(**_config(title, width, height, formatter, x_label_rotation=0))
     chart.x_labels = list(labels)
-    if (ticks := _integer_ticks(series)) and not stacked:
+    # Stacked bars reach their labels' totals: the ticks must cover those.
+    totals = [
+        (
+            "",
+            [
+                sum(v or 0 for v in column)
+                for column in zip(*(vs for _, vs in series), strict=False)
+            ],
+        )
+    ]
+    if (ticks := _integer_ticks(series)) and (not stacked or (ticks := _integer_ticks(totals))):
         chart.y_labels = ticks
     for name, values in series:
         chart.add(name, [_plain(v) for v in values])

@@ -70,3 +70,13 @@ def test_counts_get_whole_number_ticks_and_amounts_do_not_need_to():
     assert _integer_ticks([("a", [1, 3])]) == [0, 1, 2, 3]
     assert _integer_ticks([("a", [0, 23])]) == [0, 5, 10, 15, 20, 25]
     assert _integer_ticks([("a", [Decimal("2.5")])]) is None
+
+
+def y_ticks(svg: str) -> list[str]:
+    axis = svg[svg.index('class="axis y') :]
+    return re.findall(r"<text[^>]*>([^<]*)</text>", axis[: axis.index("</g></g>")])
+
+
+def test_stacked_counts_get_whole_ticks_up_to_the_tallest_stack():
+    svg = bar_chart("任务", ["1月", "2月"], [("a", [4, 1]), ("b", [3, 1])], stacked=True)
+    assert y_ticks(svg) == ["0", "2", "4", "6", "8"]
