@@ -67,12 +67,40 @@ _LEGEND_ID = re.compile(r' id="activate-serie-\d+"')
 _INLINE_STYLE = re.compile(r' style="[^"]*"')
 
 
-def _render(chart) -> SafeString:
+def _render(chart, description: str = "") -> SafeString:
+    title = chart.config.title or ""
     # pygal always inlines a config script for its tooltips; a static chart needs none.
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     svg = _INLINE_STYLE.sub("", _STYLESHEET.sub("", svg))
     svg = _LEGEND_ID.sub("", svg)
-    return mark_safe(svg)  # noqa: S308 -- pygal escapes the labels it draws
+    # One image for assistive technology: named by its title, described by its figures.
+    head = f"<title>{html.escape(title)}</title><desc>{html.escape(description)}</desc>"
+    svg = re.sub(r"^<svg\b([^>]*)>", lambda m: f'<svg role="img"{m.group(1)}>{head}', svg, count=1)
+    return mark_safe(svg)  # noqa: S308 -- pygal escapes the labels it draws; ours escaped
+
+
+def _describe(labels: Sequence[str], series, formatter) -> str:
+    """The figures in words: "series: label value, label value; ..." for the <desc>."""
+    fmt = formatter or _default_format
+    parts = []
+    for name, values in series:
+        cells = [
+            f"{label} {fmt(float(v))}"
+            for label, v in zip(labels, values, strict=False)
+            if v is not None
+        ]
+        parts.append(f"{name}: {', '.join(cells)}" if name else ", ".join(cells))
+    return "; ".join(parts)
+
+
+def _integer_ticks(series) -> list[int] | None:
+    """Ticks at whole numbers when every value is a count (int), so no axis reads 2.5 people."""
+    values = [v for _, vs in series for v in vs if v is not None]
+    if not values or not all(isinstance(v, int) for v in values):
+        return None
+    low, high = min(0, *values), max(0, *values)
+    step = max(1, -(-(high - low) // 5))
+    return list(range(low - low % step, high + step, step))
 
 
 # Enough series for any chart here: pygal's stylesheet has a rule per series colour.
@@ -133,11 +161,24 @@ def bar_chart(
         (False, True): pygal.HorizontalBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(stacked, horizontal)]
+    series = [(name, list(values)) for name, values in series]
     chart = kind(**_config(title, width, height, formatter, x_label_rotation=0))
     chart.x_labels = list(labels)
+    # Stacked bars reach their labels' totals: the ticks must cover those.
+    totals = [
+        (
+            "",
+            [
+                sum(v or 0 for v in column)
+                for column in zip(*(vs for _, vs in series), strict=False)
+            ],
+        )
+    ]
+    if (ticks := _integer_ticks(series)) and (not stacked or (ticks := _integer_ticks(totals))):
+        chart.y_labels = ticks
     for name, values in series:
         chart.add(name, [_plain(v) for v in values])
-    return _render(chart)
+    return _render(chart, _describe(labels, series, formatter))
 
 
 def line_chart(
@@ -150,11 +191,14 @@ def line_chart(
     height: int = 320,
 ) -> SafeString:
     """A trend over periods; dots are printed with their values."""
+    series = [(name, list(values)) for name, values in series]
     chart = pygal.Line(**_config(title, width, height, formatter, dots_size=4))
     chart.x_labels = list(labels)
+    if ticks := _integer_ticks(series):
+        chart.y_labels = ticks
     for name, values in series:
         chart.add(name, [_plain(v) for v in values])
-    return _render(chart)
+    return _render(chart, _describe(labels, series, formatter))
 
 
 def waterfall(
@@ -173,4 +217,4 @@ def waterfall(
     chart.x_labels = [label for label, _ in steps]
     values = [_plain(v) or 0.0 for _, v in steps]
     chart.add("", values)
-    return _render(chart)
+    return _render(chart, _describe(chart.x_labels, [("", values)], formatter))

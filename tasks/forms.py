@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from committee.bounds import AmountInRange, DateInRange
@@ -236,12 +238,21 @@ class TimesheetForm(forms.Form):
                 initial=what,
                 label=_("Task or resident work"),
             )
+            # The grid has no <label> per cell: each input names its row and day itself.
+            self.fields[f"r{i}_what"].widget.attrs["aria-label"] = format_lazy(
+                "{} · {}", _("Task or resident work"), _row(i)
+            )
             for d in range(7):
                 self.fields[f"r{i}_d{d}"] = forms.CharField(
                     required=False,
                     initial="" if hours[d] is None else _plain(hours[d]),
                     widget=forms.TextInput(
-                        attrs={"inputmode": "decimal", "size": "4", "class": "hours"}
+                        attrs={
+                            "inputmode": "decimal",
+                            "size": "4",
+                            "class": "hours",
+                            "aria-label": format_lazy("{} · {}", _row(i), WEEKDAYS[d]),
+                        }
                     ),
                 )
 
@@ -263,6 +274,10 @@ class TimesheetForm(forms.Form):
             elif any(cells):
                 self.add_error(f"r{i}_what", _("Choose a task or kind of resident work."))
         return out
+
+
+def _row(i: int):
+    return format_lazy(_("Row {n}"), n=i + 1)
 
 
 def _plain(value: Decimal) -> str:

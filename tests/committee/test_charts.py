@@ -56,3 +56,27 @@ def test_pages_link_the_chart_stylesheet_and_pdfs_embed_it(as_user, staff_a):
     page = as_user(staff_a).get(reverse("committee:community_list")).content.decode()
     assert "css/charts.css" in page
     assert "svg.pygal-chart .color-0" in render_to_string("reports/base_pdf.html", {})
+
+
+def test_a_chart_is_one_image_with_a_title_and_its_figures_described():
+    svg = bar_chart("工时", ["1月", "2月"], [("政务性", [3, 12])])
+    assert svg.startswith('<svg role="img"')
+    assert "<title>工时</title><desc>政务性: 1月 3, 2月 12</desc>" in svg
+
+
+def test_counts_get_whole_number_ticks_and_amounts_do_not_need_to():
+    from committee.charts import _integer_ticks
+
+    assert _integer_ticks([("a", [1, 3])]) == [0, 1, 2, 3]
+    assert _integer_ticks([("a", [0, 23])]) == [0, 5, 10, 15, 20, 25]
+    assert _integer_ticks([("a", [Decimal("2.5")])]) is None
+
+
+def y_ticks(svg: str) -> list[str]:
+    axis = svg[svg.index('class="axis y') :]
+    return re.findall(r"<text[^>]*>([^<]*)</text>", axis[: axis.index("</g></g>")])
+
+
+def test_stacked_counts_get_whole_ticks_up_to_the_tallest_stack():
+    svg = bar_chart("任务", ["1月", "2月"], [("a", [4, 1]), ("b", [3, 1])], stacked=True)
+    assert y_ticks(svg) == ["0", "2", "4", "6", "8"]
