@@ -8,6 +8,7 @@ for a month, a year and custom dates.
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -16,6 +17,7 @@ from dashboards.flags import flags, flags_by_street_office
 from dashboards.rollups import settle_pending
 from dashboards.scale import generate
 from paperwork.models import CapKind
+from staff.models import WageBenchmark
 from tests.factories import DepartmentFactory
 from tests.paperwork.conftest import demand, departments, items, make_return  # noqa: F401
 from tests.tasks.factories import CatalogueItemFactory
@@ -34,7 +36,7 @@ def shown(found):
 @pytest.mark.django_db
 def test_each_office_is_the_flags_of_its_communities_together(
     world,
-    make_return,
+    make_return,  # noqa: F811
     demand,  # noqa: F811
 ):
     district = world.district
@@ -42,6 +44,13 @@ def test_each_office_is_the_flags_of_its_communities_together(
         DepartmentFactory(district=district)
     CatalogueItemFactory(district=district, list="duty")
     CatalogueItemFactory(district=district, list="assist")
+    WageBenchmark.objects.create(
+        district=district,
+        year=2026,
+        minimum_wage=Decimal("2490"),
+        average_wage=Decimal("9000"),
+        disposable_income=Decimal("6000"),
+    )
     generate(2, 2026, district)
     generate(1, 2026, district, seed=5)
     # One data item asked in both communities of 甲街道: counted once for the office.
