@@ -84,11 +84,14 @@ class CommunityFlagTable(FlagTable):
     """The district's worst communities: each with its street office, in a fixed order."""
 
     street_office = tables.Column(
-        verbose_name=_("street office"), linkify=lambda record: record["office_url"]
+        verbose_name=_("street office"),
+        linkify=lambda record: record["office_url"],
+        attrs={"td": {"class": "unit-name"}},
     )
 
     class Meta(FlagTable.Meta):
         orderable = False
+        show_footer = False
         sequence = ("name", "street_office", "worst", "...")
 
 

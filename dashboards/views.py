@@ -166,16 +166,13 @@ class DistrictDashboardView(DashboardView):
             (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
             for c in communities.order_by("code")
         ]
-        worst_table = CommunityFlagTable(
-            worst_rows(members, kinds, by_community, named, self.worst_communities),
-            kinds,
-            {},
-        )
+        listed = worst_rows(members, kinds, by_community, named, self.worst_communities)
+        worst_table = CommunityFlagTable(listed, kinds, {})
         context.update(
             district=district,
             table=table,
             worst_table=worst_table,
-            worst_count=self.worst_communities,
+            worst_count=len(listed),
             flags=totals,
             can_administer=scoping.districts(self.request.user, Action.ADMINISTER)
             .filter(pk=district.pk)
