@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from committee.periods import month_end
 from dashboards.models import Threshold
 from dashboards.office_figures import OfficeFigures, grouped
-from dashboards.rollup_metrics import instead_of, read
+from dashboards.rollup_metrics import instead_of
 from dashboards.specs import SPECS, FlagSpec, Severity, records_url
 
 __all__ = [
@@ -224,8 +224,9 @@ def flags_by_street_office(
         if metric not in cache:
             found = grouped(metric, figures)
             if found is None:
+                each = instead_of(metric, start, end)
                 found = {
-                    office: read(metric, communities.filter(pk__in=pks), start, end)
+                    office: each(communities.filter(pk__in=pks), start, end)
                     for office, pks in members.items()
                 }
             cache[metric] = found
