@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from committee.models import Community
 from dashboards.flags import flags, flags_by_street_office
@@ -77,3 +78,27 @@ def test_each_office_is_the_flags_of_its_communities_together(
     may = flags_by_street_office(communities, *PERIODS[0])[world.street_a.pk]
     values = {f.kind: f.value for f in may}
     assert values["duplicate_asks"] is not None and values["over_cap"] == 1
+
+
+@pytest.mark.django_db
+def test_a_district_workbook_lists_the_street_offices_as_the_page_does(world):
+    from committee.periods import Period
+    from dashboards.workbooks import sheets
+    from tests.dashboards.test_views import with_records
+
+    with_records(world.community_b)  # 2 h, all administrative: 乙街道 is red
+    communities = Community.objects.filter(street_office__district=world.district)
+    period = Period("year", date(2026, 1, 1), date(2026, 12, 31))
+    with translation.override("en"):
+        built = sheets(communities, period)
+        found = {str(title): (columns, list(rows)) for title, columns, rows in built}
+    columns, rows = found["Street offices"]
+    assert columns[0][0] == "Street office"
+    offices = [row[0] for row in rows]
+    assert offices[0] == "乙街道" and set(offices) == {"甲街道", "乙街道"}
+    admin = {row[0]: row[2] for row in rows if row[1] == "Administrative share of staff hours"}
+    assert admin == {"乙街道": Decimal("1"), "甲街道": None}
+    one_office = Community.objects.filter(street_office=world.street_a)
+    with translation.override("en"):
+        titles = {str(title) for title, _c, _r in sheets(one_office, period)}
+    assert "Flags" in titles and "Street offices" not in titles
