@@ -5,7 +5,8 @@
 Fetches, in interleaved rounds, the street-office dashboard (as `scale_street`) and the
 district dashboard (as `scale_district`) for the year, once as they run (whole-month
 periods read the rollups) and once with every figure computed live from the records
-(``dashboards.flags.instead_of`` and ``dashboards.panels.read`` bypassed), and a rebuild of
+(``dashboards.flags.instead_of``, ``dashboards.flags.grouped`` (the district's street-office
+rows) and ``dashboards.panels.read`` bypassed), and a rebuild of
 one community-year of rollups. Prints medians, query counts and the ratio.
 """
 
@@ -66,11 +67,12 @@ def main() -> None:
     ]
     users = get_user_model().objects
     live_of = {"instead_of": lambda metric, start, end: metric}
-    originals = {"flags": flags.instead_of, "panels": panels.read}
+    originals = {"flags": flags.instead_of, "panels": panels.read, "grouped": flags.grouped}
 
     def fetch(username: str, url: str, live: bool) -> tuple[float, int]:
         flags.instead_of = live_of["instead_of"] if live else originals["flags"]
         panels.read = (lambda m, c, s, e: m(c, s, e)) if live else originals["panels"]
+        flags.grouped = (lambda metric, figures: None) if live else originals["grouped"]
         client = Client()
         client.force_login(users.get(username=username))
         with CaptureQueriesContext(connection) as queries:

@@ -2,8 +2,9 @@
 
 ``flags(communities, start, end)`` evaluates every flag of ``dashboards.specs`` for a set
 of communities and a period; ``flags_by_community(...)`` does it for each community at
-once (the street-office and district tables). Neither counts anything: each reads the
-figure its spec names from the owning app's ``metrics.py``, or, for a period of whole
+once (the street-office and district tables); ``flags_by_street_office(...)`` for each
+street office on its own totals (the district table). None counts anything: each reads
+the figure its spec names from the owning app's ``metrics.py``, or, for a period of whole
 months, its stand-in over the monthly rollups (``dashboards/rollup_metrics.py``).
 
 Query cost: one query for the thresholds plus what the metric functions cost, each a
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from committee.periods import month_end
 from dashboards.models import Threshold
+from dashboards.office_figures import OfficeFigures, grouped
 from dashboards.rollup_metrics import instead_of
 from dashboards.specs import SPECS, FlagSpec, Severity, records_url
 
@@ -33,10 +35,10 @@ __all__ = [
     "Severity",
     "flags",
     "flags_by_community",
+    "flags_by_street_office",
     "records_url",
     "sort_key",
     "worst",
-    "worst_by_group",
 ]
 
 
@@ -201,31 +203,49 @@ def flags_by_community(
     return result
 
 
+def flags_by_street_office(
+    communities: models.QuerySet, start: date, end: date
+) -> dict[int, list[Flag]]:
+    """Every flag for each street office of these communities, on the office's own totals.
+
+    What ``flags`` gives for one office's communities, for every office at once: a fixed
+    number of queries through ``dashboards.office_figures`` (for a custom period, the task,
+    money and pay figures cost one metric call per office instead).
+    """
+    figures = OfficeFigures(communities, start, end)
+    members: dict[int, list[int]] = {}
+    for pk, office in figures.office_of.items():
+        members.setdefault(office, []).append(pk)
+    limits = limits_for(set(figures.district_of.values()))
+    cache: dict[Any, dict] = {}
+    result: dict[int, list[Flag]] = {office: [] for office in members}
+    for spec in SPECS.values():
+        metric = spec.figure.whole
+        if metric not in cache:
+            found = grouped(metric, figures)
+            if found is None:
+                each = instead_of(metric, start, end)
+                found = {
+                    office: each(communities.filter(pk__in=pks), start, end)
+                    for office, pks in members.items()
+                }
+            cache[metric] = found
+        for office, pks in members.items():
+            result[office].append(
+                _verdict(
+                    spec,
+                    cache[metric].get(office),
+                    limits.get((figures.district_of[office], spec.kind), _defaults(spec)),
+                    sorted(pks),
+                    start,
+                    end,
+                )
+            )
+    return result
+
+
 def worst(flag_list: Iterable[Flag]) -> Severity:
     return max((f.severity for f in flag_list), default=Severity.NONE)
-
-
-def worst_by_group(
-    by_community: dict[int, list[Flag]], group_of: dict[int, int], names: dict[int, str]
-) -> tuple[dict[int, list[Flag]], dict[int, dict[str, str]]]:
-    """Per group (street office), each flag of its worst community, and that community's name.
-
-    A group's own share or median cannot be rebuilt from its communities' values, so a
-    group's row shows where it is worst; its whole-group figure is one click away.
-    """
-    best: dict[int, dict[str, tuple[tuple, Flag, int]]] = {}
-    for community_id, community_flags in by_community.items():
-        group = group_of[community_id]
-        for flag in community_flags:
-            key = sort_key(flag)
-            current = best.setdefault(group, {}).get(flag.kind)
-            if current is None or key > current[0]:
-                best[group][flag.kind] = (key, flag, community_id)
-    flags_of = {g: [flag for _k, flag, _c in kinds.values()] for g, kinds in best.items()}
-    notes = {
-        g: {kind: names[cid] for kind, (_k, _f, cid) in kinds.items()} for g, kinds in best.items()
-    }
-    return flags_of, notes
 
 
 def sort_key(flag: Flag | None) -> tuple:

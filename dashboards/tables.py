@@ -80,6 +80,37 @@ class FlagTable(tables.Table):
         return format_html('<span class="flag flag-{}">{}</span>', value.css, value.label)
 
 
+class CommunityFlagTable(FlagTable):
+    """The district's worst communities: each with its street office, in a fixed order."""
+
+    street_office = tables.Column(
+        verbose_name=_("street office"),
+        linkify=lambda record: record["office_url"],
+        attrs={"td": {"class": "unit-name"}},
+    )
+
+    class Meta(FlagTable.Meta):
+        orderable = False
+        show_footer = False
+        sequence = ("name", "street_office", "worst", "...")
+
+
+def worst_rows(units, kinds, flags_of, offices, count: int) -> list[dict]:
+    """The `count` worst of these communities (rows_for rows, with their street office).
+
+    Worst first: the worst colour, then the most reds and ambers, then the flag that goes
+    furthest on its bad side; `offices` maps a street office id to its (name, url).
+    """
+    rows = rows_for(units, kinds, flags_of)
+    for row, (unit, _url) in zip(rows, units, strict=True):
+        row["street_office"], row["office_url"] = offices[unit.street_office_id]
+    rows.sort(
+        key=lambda row: (row["worst_key"], max(row["keys"].values(), default=(0, 0))),
+        reverse=True,
+    )
+    return rows[:count]
+
+
 def rows_for(units, kinds, flags_of, notes_of=None) -> list[dict]:
     """Build table rows for units (objects with .pk and a name) and their flags."""
     rows = []

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from django_tables2 import RequestConfig
 
 from committee import scoping, versions
 from committee.generic import scoped_object_or_404
@@ -20,10 +21,16 @@ from committee.models import Community, District, StreetOffice
 from committee.periods import KINDS, Period
 from committee.roles import Action, Role
 from dashboards import inbox, panels, reminders, services
-from dashboards.flags import SPECS, flags, flags_by_community, worst, worst_by_group
+from dashboards.flags import (
+    SPECS,
+    flags,
+    flags_by_community,
+    flags_by_street_office,
+    worst,
+)
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
-from dashboards.tables import FlagTable, rows_for
+from dashboards.tables import CommunityFlagTable, FlagTable, rows_for, worst_rows
 
 
 def landing_url(user) -> str:
@@ -129,9 +136,12 @@ class StreetOfficeDashboardView(DashboardView):
 
 
 class DistrictDashboardView(DashboardView):
-    """One row per street office; each cell its worst community, a click from the detail."""
+    """One row per street office on its own totals, the worst first, a page at a time;
+    beneath, the district's worst communities. A street office opens its communities."""
 
     template_name = "dashboards/district.html"
+    per_page = 20
+    worst_communities = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -140,27 +150,29 @@ class DistrictDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office__district=district)
-        rows = list(communities.values_list("pk", "name", "street_office_id"))
-        by_community = flags_by_community(communities, period.start, period.end)
-        grouped, notes = worst_by_group(
-            by_community,
-            {pk: office_id for pk, _name, office_id in rows},
-            {pk: name for pk, name, _office in rows},
-        )
         totals = flags(communities, period.start, period.end)
         kinds = [f.kind for f in totals]
         query = period.query()
+        offices = list(district.street_offices.order_by("code"))
         units = [
-            (o, f"{reverse('dashboards:street_office', args=[o.pk])}?{query}")
-            for o in district.street_offices.order_by("code")
+            (o, f"{reverse('dashboards:street_office', args=[o.pk])}?{query}") for o in offices
         ]
-        table = FlagTable(
-            rows_for(units, kinds, grouped, notes), kinds, {f.kind: f for f in totals}
-        )
-        table.order_by = self.request.GET.get("sort", "-worst")
+        by_office = flags_by_street_office(communities, period.start, period.end)
+        table = FlagTable(rows_for(units, kinds, by_office), kinds, {f.kind: f for f in totals})
+        RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
+        by_community = flags_by_community(communities, period.start, period.end)
+        named = {o.pk: (str(o), url) for o, url in units}
+        members = [
+            (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
+            for c in communities.order_by("code")
+        ]
+        listed = worst_rows(members, kinds, by_community, named, self.worst_communities)
+        worst_table = CommunityFlagTable(listed, kinds, {})
         context.update(
             district=district,
             table=table,
+            worst_table=worst_table,
+            worst_count=len(listed),
             flags=totals,
             can_administer=scoping.districts(self.request.user, Action.ADMINISTER)
             .filter(pk=district.pk)

@@ -1,10 +1,11 @@
-"""A community's or a street office's period as one Excel workbook, a sheet per area.
+"""A community's, a street office's or a district's period as one Excel workbook.
 
-Sheets: flags, tasks, hours, income, expenses, budget against actual, pay, pay against
-the benchmarks, survey results. Record sheets list the records of the period (streamed
-from the database) and end with a total row whose figures are the apps' own metrics,
-so a sheet's total is the dashboard's number. Headers are in the reader's language
-(Chinese first); typed text starting with = + - @ stays text (committee/exports.py).
+Sheets: flags, the street offices on their own totals (a district's), tasks, hours,
+income, expenses, budget against actual, pay, pay against the benchmarks, survey results.
+Record sheets list the records of the period (streamed from the database) and end with a
+total row whose figures are the apps' own metrics, so a sheet's total is the dashboard's
+number. Headers are in the reader's language (Chinese first); typed text starting with
+= + - @ stays text (committee/exports.py).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from committee.exports import workbook_response
+from committee.models import StreetOffice
 from committee.numbers import share
 from committee.periods import Period
-from dashboards.flags import flags, flags_by_community
+from dashboards.flags import Severity, flags, flags_by_community, flags_by_street_office, worst
 from dashboards.panels import surveys_text
 from funds import metrics as funds_metrics
 from funds.models import Expense, Income
@@ -40,10 +42,9 @@ def _total_label() -> str:
     return _("Total")
 
 
-def flags_sheet(communities: QuerySet, period: Period) -> Sheet:
-    """Every flag with its value, colour and limits; per community too when there are several."""
-    columns = [
-        (_("Community"), "text"),
+def _flag_columns(unit: str) -> list[tuple[str, str]]:
+    return [
+        (unit, "text"),
         (_("Flag"), "text"),
         (_("Value"), "number"),
         (_("Shown as"), "text"),
@@ -53,27 +54,58 @@ def flags_sheet(communities: QuerySet, period: Period) -> Sheet:
         (_("Explanation"), "text"),
     ]
 
-    def rows():
+
+def _flag_rows(units) -> Iterator[list]:
+    for name, found in units:
+        for f in found:
+            yield [
+                name,
+                f.label,
+                f.value,
+                f.value_text,
+                str(f.status_label),
+                f.amber,
+                f.red,
+                f.explanation,
+            ]
+
+
+def flags_sheet(communities: QuerySet, period: Period) -> Sheet:
+    """Every flag with its value, colour and limits; per community too when there are several."""
+
+    def units():
         together = str(_("All together"))
-        units = [(together, flags(communities, period.start, period.end))]
+        yield together, flags(communities, period.start, period.end)
         if communities.count() > 1:
             names = dict(communities.values_list("pk", "name"))
             by_community = flags_by_community(communities, period.start, period.end)
-            units += [(names[pk], found) for pk, found in sorted(by_community.items())]
-        for name, found in units:
-            for f in found:
-                yield [
-                    name,
-                    f.label,
-                    f.value,
-                    f.value_text,
-                    str(f.status_label),
-                    f.amber,
-                    f.red,
-                    f.explanation,
-                ]
+            yield from ((names[pk], found) for pk, found in sorted(by_community.items()))
 
-    return _("Flags"), columns, rows()
+    return _("Flags"), _flag_columns(_("Community")), _flag_rows(units())
+
+
+def street_offices_sheet(communities: QuerySet, period: Period) -> Sheet | None:
+    """A district's: each street office's flags on its own totals, the worst office first
+    (as the district page); None for the communities of one street office."""
+    offices = dict(
+        StreetOffice.objects.filter(communities__in=communities.order_by().values("pk"))
+        .distinct()
+        .values_list("pk", "name")
+    )
+    if len(offices) < 2:
+        return None
+
+    def units():
+        found = flags_by_street_office(communities, period.start, period.end)
+
+        def badness(item) -> tuple:  # as the page: the worst colour, then reds, ambers
+            colours = [f.severity for f in item[1]]
+            return (worst(item[1]), colours.count(Severity.RED), colours.count(Severity.AMBER))
+
+        ranked = sorted(found.items(), key=badness, reverse=True)
+        yield from ((offices[pk], office_flags) for pk, office_flags in ranked)
+
+    return _("Street offices"), _flag_columns(_("Street office")), _flag_rows(units())
 
 
 def tasks_sheet(communities: QuerySet, period: Period) -> Sheet:
@@ -436,6 +468,7 @@ def survey_sheet(communities: QuerySet, period: Period) -> Sheet:
 
 SHEETS = [
     flags_sheet,
+    street_offices_sheet,
     tasks_sheet,
     hours_sheet,
     income_sheet,
@@ -449,7 +482,8 @@ SHEETS = [
 
 def sheets(communities: QuerySet, period: Period) -> list[Sheet]:
     """Every sheet of the report, in order."""
-    return [build(communities, period) for build in SHEETS]
+    built = (build(communities, period) for build in SHEETS)
+    return [sheet for sheet in built if sheet is not None]
 
 
 def period_workbook(communities: QuerySet, period: Period, filename: str):

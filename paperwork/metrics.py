@@ -2,8 +2,8 @@
 
 - ``flagged_demands`` (+ ``_by_community``): demands over a cap or without a basis that
   stood in the period;
-- ``duplicate_share`` (+ ``_by_community``): of the data items asked in the period, the
-  share asked again by another department (重复填报);
+- ``duplicate_share`` (+ ``_by_community``, ``_by_street_office``): of the data items
+  asked in the period, the share asked again by another department (重复填报);
 - ``repeat_asks_by_department`` / ``returns_by_department``: the league's columns.
 """
 
@@ -55,18 +55,29 @@ def duplicate_share(communities, start: date, end: date) -> Decimal | None:
     return _share(found["asked"], found["repeated"])
 
 
-def duplicate_share_by_community(communities, start: date, end: date) -> dict[int, Decimal | None]:
+def _shares_by(communities, start: date, end: date, key: str) -> dict[int, Decimal | None]:
     rows = (
         _lines(communities, start, end)
-        .values("return_form__community_id")
+        .values(key)
         .annotate(
             asked=Count("data_item", distinct=True),
             repeated=Count("data_item", filter=Q(repeat=True), distinct=True),
         )
         .order_by()
     )
-    found = {r["return_form__community_id"]: _share(r["asked"], r["repeated"]) for r in rows}
+    return {r[key]: _share(r["asked"], r["repeated"]) for r in rows}
+
+
+def duplicate_share_by_community(communities, start: date, end: date) -> dict[int, Decimal | None]:
+    found = _shares_by(communities, start, end, "return_form__community_id")
     return {pk: found.get(pk) for pk in communities.values_list("pk", flat=True)}
+
+
+def duplicate_share_by_street_office(
+    communities, start: date, end: date
+) -> dict[int, Decimal | None]:
+    """The share for each street office's communities together (a data item counted once)."""
+    return _shares_by(communities, start, end, "return_form__community__street_office_id")
 
 
 def repeat_asks(communities, start: date, end: date) -> int:

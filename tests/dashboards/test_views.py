@@ -174,22 +174,63 @@ class TestDistrictDashboard:
     def url(self, district):
         return reverse("dashboards:district", args=[district.pk])
 
-    def test_it_shows_each_street_office_at_its_worst(
+    def test_each_street_office_shows_its_own_totals_the_worst_first(
         self, as_user, world, district_officer, fake_metrics
     ):
-        world.community_a2.residents = 6200
-        world.community_a2.save()
-        world.community_b.residents = 1000
+        # The stand-in figure is residents / 10,000 summed over the communities given.
+        for community, residents in ((world.community_a, 1000), (world.community_a2, 3000)):
+            community.residents = residents
+            community.save()
+        world.community_b.residents = 6200
         world.community_b.save()
         response = as_user(district_officer).get(self.url(world.district))
         rows = list(response.context["table"].rows)
-        assert [r.record["name"] for r in rows] == ["甲街道", "乙街道"]
-        admin = rows[0].record["flags"][FlagKind.ADMIN_SHARE]
-        assert admin.value == Decimal("0.62")
-        assert rows[0].record["notes"][FlagKind.ADMIN_SHARE] == "甲二社区"
-        assert reverse("dashboards:street_office", args=[world.street_a.pk]) in (
-            response.content.decode()
-        )
+        # 乙街道 at 62 % has six reds, 甲街道 at 40 % (1,000 + 3,000) five: 乙 first.
+        assert [r.record["name"] for r in rows] == ["乙街道", "甲街道"]
+        a = rows[1].record["flags"]
+        assert a[FlagKind.ADMIN_SHARE].value == Decimal("0.4")  # not its worst community's 30 %
+        assert a[FlagKind.ADMIN_SHARE].severity.name == "AMBER"
+        page = response.content.decode()
+        for office in (world.street_a, world.street_b):
+            assert reverse("dashboards:street_office", args=[office.pk]) + "?" in page
+
+    def test_the_worst_communities_of_the_district_are_listed_beneath(
+        self, as_user, world, district_officer, fake_metrics
+    ):
+        for community, residents in (
+            (world.community_a, 1000),  # five reds
+            (world.community_a2, 3000),  # five reds and two ambers
+            (world.community_b, 6200),  # six reds
+        ):
+            community.residents = residents
+            community.save()
+        response = as_user(district_officer).get(self.url(world.district))
+        listed = [r.record for r in response.context["worst_table"].rows]
+        assert [r["name"] for r in listed] == ["乙社区", "甲二社区", "甲社区"]
+        assert [r["street_office"] for r in listed] == ["乙街道", "甲街道", "甲街道"]
+        page = response.content.decode()
+        assert reverse("dashboards:community", args=[world.community_a2.pk]) + "?" in page
+
+    def test_only_twenty_communities_are_listed(
+        self, as_user, world, district_officer, fake_metrics
+    ):
+        CommunityFactory.create_batch(20, street_office=world.street_b)
+        response = as_user(district_officer).get(self.url(world.district))
+        assert len(response.context["worst_table"].rows) == 20
+
+    def test_street_offices_come_twenty_to_a_page(
+        self, as_user, world, district_officer, fake_metrics
+    ):
+        offices = StreetOfficeFactory.create_batch(21, district=world.district)
+        client = as_user(district_officer)
+        first = client.get(self.url(world.district))
+        second = client.get(self.url(world.district) + "?page=2")
+        names = [r.record["name"] for r in first.context["table"].page.object_list]
+        names += [r.record["name"] for r in second.context["table"].page.object_list]
+        assert len(first.context["table"].page.object_list) == 20
+        assert sorted(names) == sorted([o.name for o in offices] + ["甲街道", "乙街道"])
+        assert set(names[:2]) == {"甲街道", "乙街道"}  # with communities, so colours: first
+        assert "?page=2" in first.content.decode()
 
     def test_it_is_hidden_from_officials_and_staff(self, as_user, world, official_a, staff_a):
         assert as_user(official_a).get(self.url(world.district)).status_code == 404
@@ -198,8 +239,8 @@ class TestDistrictDashboard:
     def test_anonymous_must_log_in(self, client, world):
         assert location(client.get(self.url(world.district))) == reverse("login")
 
-    def test_it_runs_the_same_queries_for_2_and_10_street_offices(
-        self, as_user, world, district_officer, django_assert_num_queries
+    def test_it_runs_the_same_queries_for_2_and_12_street_offices(
+        self, as_user, world, district_officer, django_assert_max_num_queries
     ):
         """With the apps' real metrics, and records in every community."""
         from django.db import connection
@@ -211,13 +252,16 @@ class TestDistrictDashboard:
         client.get(self.url(world.district))
         with CaptureQueriesContext(connection) as two:
             client.get(self.url(world.district))
-        for _ in range(8):
+        for _ in range(10):
             office = StreetOfficeFactory(district=world.district)
-            for community in CommunityFactory.create_batch(3, street_office=office):
+            for community in CommunityFactory.create_batch(2, street_office=office):
                 with_records(community)
-        with django_assert_num_queries(len(two.captured_queries)):
+        with django_assert_max_num_queries(len(two.captured_queries)):
             response = client.get(self.url(world.district))
-        assert len(response.context["table"].rows) == 10
+        assert len(response.context["table"].rows) == 12
+        assert len(response.context["worst_table"].rows) == 20
+        office = response.context["table"].rows[0].record
+        assert office["flags"][FlagKind.ADMIN_SHARE].value == Decimal("1")  # hours all admin
 
 
 @covers("dashboards:thresholds")

@@ -1,0 +1,104 @@
+"""A street office's row on the district page is the flags of its communities together.
+
+``flags_by_street_office`` gives, for every office at once and in a fixed number of
+queries, what ``flags`` gives for one office's communities (its own sums, shares and
+medians, not its worst community's). Held here on generated records (a year of hours,
+tasks, money, pay and a survey) plus returns asked twice and a demand without a basis,
+for a month, a year and custom dates.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from committee.models import Community
+from dashboards.flags import flags, flags_by_street_office
+from dashboards.rollups import settle_pending
+from dashboards.scale import generate
+from paperwork.models import CapKind
+from staff.models import WageBenchmark
+from tests.factories import DepartmentFactory
+from tests.paperwork.conftest import demand, departments, items, make_return  # noqa: F401
+from tests.tasks.factories import CatalogueItemFactory
+
+PERIODS = [
+    (date(2026, 5, 1), date(2026, 5, 31)),
+    (date(2026, 1, 1), date(2026, 12, 31)),
+    (date(2026, 2, 10), date(2026, 5, 20)),  # custom dates: live figures
+]
+
+
+def shown(found):
+    return [(f.kind, f.value, f.severity, f.too_few, f.url) for f in found]
+
+
+@pytest.mark.django_db
+def test_each_office_is_the_flags_of_its_communities_together(
+    world,
+    make_return,  # noqa: F811
+    demand,  # noqa: F811
+):
+    district = world.district
+    for _ in range(3):
+        DepartmentFactory(district=district)
+    CatalogueItemFactory(district=district, list="duty")
+    CatalogueItemFactory(district=district, list="assist")
+    WageBenchmark.objects.create(
+        district=district,
+        year=2026,
+        minimum_wage=Decimal("2490"),
+        average_wage=Decimal("9000"),
+        disposable_income=Decimal("6000"),
+    )
+    generate(2, 2026, district)
+    generate(1, 2026, district, seed=5)
+    # One data item asked in both communities of 甲街道: counted once for the office.
+    make_return(world.community_a, "区民政局", ["常住人口", "户数"], date(2026, 5, 4))
+    make_return(world.community_a2, "区统计局", ["常住人口"], date(2026, 5, 6))
+    make_return(world.community_a2, "区城管局", ["常住人口", "低保户"], date(2026, 5, 8))
+    demand(world.community_a, CapKind.MEETING, "创卫推进会", date(2026, 5, 9), basis="")
+    settle_pending()
+
+    communities = Community.objects.filter(street_office__district=district)
+    offices = set(communities.values_list("street_office_id", flat=True))
+    assert len(offices) == 4
+    for start, end in PERIODS:
+        by_office = flags_by_street_office(communities, start, end)
+        assert set(by_office) == offices
+        for office in offices:
+            together = flags(communities.filter(street_office=office), start, end)
+            assert shown(by_office[office]) == shown(together), (office, start, end)
+    year = flags_by_street_office(communities, *PERIODS[1])
+    generated = communities.filter(name__startswith="规模").first().street_office_id
+    figures = {f.kind: f.value for f in year[generated]}
+    for kind in ("admin_share", "usable_vs_costs", "pay_vs_minimum", "pay_vs_assistants"):
+        assert figures[kind] is not None, kind  # the comparison above compared something
+    may = flags_by_street_office(communities, *PERIODS[0])[world.street_a.pk]
+    values = {f.kind: f.value for f in may}
+    assert values["duplicate_asks"] is not None and values["over_cap"] == 1
+
+
+@pytest.mark.django_db
+def test_a_district_workbook_lists_the_street_offices_as_the_page_does(world):
+    from committee.periods import Period
+    from dashboards.workbooks import sheets
+    from tests.dashboards.test_views import with_records
+
+    with_records(world.community_b)  # 2 h, all administrative: 乙街道 is red
+    communities = Community.objects.filter(street_office__district=world.district)
+    period = Period("year", date(2026, 1, 1), date(2026, 12, 31))
+    with translation.override("en"):
+        built = sheets(communities, period)
+        found = {str(title): (columns, list(rows)) for title, columns, rows in built}
+    columns, rows = found["Street offices"]
+    assert columns[0][0] == "Street office"
+    offices = [row[0] for row in rows]
+    assert offices[0] == "乙街道" and set(offices) == {"甲街道", "乙街道"}
+    admin = {row[0]: row[2] for row in rows if row[1] == "Administrative share of staff hours"}
+    assert admin == {"乙街道": Decimal("1"), "甲街道": None}
+    one_office = Community.objects.filter(street_office=world.street_a)
+    with translation.override("en"):
+        titles = {str(title) for title, _c, _r in sheets(one_office, period)}
+    assert "Flags" in titles and "Street offices" not in titles
