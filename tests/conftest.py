@@ -161,3 +161,15 @@ def _rollup_marks_of_this_test_only():
     rollups.forget()
     yield
     rollups.forget()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: one that switched to English and did not
+    switch back must not change what the next test's `str()` of a choice reads."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
