@@ -37,11 +37,12 @@ of things on ``end``; ``start`` is not used:
 - ``latest_surveys(...) -> LatestSurveys``: each community's latest survey for the
   committee's nature and for satisfaction, to name them (2 queries).
 - ``latest_committee_nature_counts(...) -> NatureCounts``: the counts of the communities'
-  latest surveys added up (1 query); ``latest_committee_nature_counts_by_community``.
+  latest surveys added up (2 queries: the surveys, then their answers);
+  ``latest_committee_nature_counts_by_community``.
 - ``latest_representing_share(...)`` and ``latest_representing_share_by_community(...)``
-  (1 query each): residents / total of those counts.
+  (2 queries each): residents / total of those counts.
 - ``latest_average_satisfaction(...) -> Decimal | None``: mean of every rating in the
-  communities' latest satisfaction surveys (1 query).
+  communities' latest satisfaction surveys (2 queries).
 """
 
 from __future__ import annotations
@@ -249,9 +250,19 @@ def _latest(communities: QuerySet, end: date, purpose: str) -> QuerySet:
     )
 
 
+def _latest_ids(communities: QuerySet, end: date, purpose: str) -> list[int]:
+    """The ids of ``_latest``, read in a query of their own.
+
+    Nesting the ranking inside the answers' query as ``IN (subquery)`` let PostgreSQL's
+    planner, on some statistics, loop over the window once per answer for minutes; a
+    list of at most one id per community keeps each query's plan simple.
+    """
+    return list(_latest(communities, end, purpose).values_list("pk", flat=True))
+
+
 def _latest_answers(communities: QuerySet, end: date, purpose: str) -> QuerySet:
     return Answer.objects.filter(
-        _read(purpose, end), response__survey__in=_latest(communities, end, purpose).values("pk")
+        _read(purpose, end), response__survey_id__in=_latest_ids(communities, end, purpose)
     )
 
 
@@ -302,7 +313,7 @@ def latest_committee_nature_counts_by_community(
 ) -> dict[int, NatureCounts]:
     purpose = Question.Purpose.COMMITTEE_NATURE
     path = "surveys__responses__answers__"
-    latest = _latest(communities, end, purpose).values("pk")
+    latest = _latest_ids(communities, end, purpose)
     base = _read(purpose, end, path) & Q(surveys__in=latest)
 
     def count(key: str | None) -> Count:

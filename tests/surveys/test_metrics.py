@@ -193,11 +193,11 @@ class TestLatestSurvey:
         report_survey(world.community_a, 3, 1, 0)
         report_survey(world.community_b, 0, 2, 2)
         communities = Community.objects.all()
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):
             assert metrics.latest_committee_nature_counts(communities, *period) == NatureCounts(
                 3, 3, 2, 8
             )
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):
             shares = metrics.latest_representing_share_by_community(communities, *period)
         assert shares == {
             world.community_a.pk: Decimal("0.25"),
