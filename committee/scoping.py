@@ -61,7 +61,8 @@ def forget_memberships(user: AnyUser) -> None:
 
 
 def community_q(user: AnyUser, action: str = Action.VIEW) -> Q | None:
-    """A filter on Community for what the user may do; None means no limit."""
+    """A filter on Community for what the user may do; None means no limit, ``NOTHING``
+    (this very object) none."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     if user.is_superuser:
@@ -83,6 +84,8 @@ def communities(user: AnyUser, action: str = Action.VIEW) -> models.QuerySet[Com
     community_model = apps.get_model("committee", "Community")
     q = community_q(user, action)
     qs = community_model._default_manager.all()
+    if q is NOTHING:  # no membership gives the right: no query to build or run
+        return qs.none()
     return qs if q is None else qs.filter(q)
 
 
@@ -141,6 +144,8 @@ def _whole_groups(user: AnyUser, action: str, model: str, path: str) -> models.Q
     groups = group_model._default_manager.all()
     if q is None:
         return groups
+    if q is NOTHING:
+        return groups.none()
     community_model = apps.get_model("committee", "Community")
     members = community_model._default_manager.filter(**{path: OuterRef("pk")})
     return groups.filter(Exists(members), ~Exists(members.exclude(q)))
@@ -193,6 +198,8 @@ class ScopedQuerySet(models.QuerySet):
         q = community_q(user, action)
         if q is None:
             return self.all()
+        if q is NOTHING:  # no membership gives the right
+            return self.none()
         if not self.scope_path:
             return self.filter(q)
         community_model = apps.get_model("committee", "Community")

@@ -1,5 +1,6 @@
 """Shared table bases: every list page and its Excel export are drawn from one of these."""
 
+import html
 import re
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -165,10 +166,13 @@ class BaseTable(tables.Table):
         """The rows of the page shown as HTML (committee/table.html): one string built in
         Python, instead of a template variable per cell, the way the page drew 500 cells."""
         context = self._html_context()
+        # Without row_attrs a row's attributes are its even/odd class: drawn once each.
+        plain_rows = not self.row_attrs
         rows = []
         for row, cells in self.body_rows():
             tds = "".join(f"<td {td}>{_cell_html(cell, context)}</td>" for td, cell in cells)
-            rows.append(f"<tr {row.attrs.as_html()}>{tds}</tr>")
+            attrs = _PARITY[row.row_counter % 2] if plain_rows else row.attrs.as_html()
+            rows.append(f"<tr {attrs}>{tds}</tr>")
         return mark_safe("\n".join(rows))  # noqa: S308 -- every cell escaped above
 
     def header_html(self) -> str:
@@ -195,12 +199,15 @@ class BaseTable(tables.Table):
         return context
 
 
+_PARITY = ('class="even"', 'class="odd"')  # django-tables2's row classes
+
+
 def _cell_html(cell, context) -> str:
     """What ``{{ cell }}`` writes: most cells are already text, escaped or not."""
     if isinstance(cell, SafeString):
         return cell
     if type(cell) is str:
-        return escape(cell)
+        return html.escape(cell)  # what django.utils.html.escape does, without its wrappers
     return render_value_in_context(cell, context)
 
 
@@ -254,10 +261,11 @@ def _cell_drawer(table, bound_column, model):
     date = _date_format(column) if render == column.render else None
     if type(column) is tables.BooleanColumn and render == column.render and not display:
         render = _yes_no(render)
-    args, catch_all = signature(render)
+    args, catch_all = _signature(render)
     empty, default, link = column.empty_values, bound_column.default, bound_column.link
     if _plain_link(link):
         link = _absolute_url_link(name)
+    dates: dict = {}
 
     def draw(row):
         value = row.record
@@ -284,7 +292,9 @@ def _cell_drawer(table, bound_column, model):
             "table": table,
         }
         if date is not None:
-            content = date_filter(value, date) or default
+            content = dates.get(value)
+            if content is None:  # a page shows the same few days on many rows
+                content = dates[value] = date_filter(value, date) or default
         elif catch_all:
             content = render(**kwargs)
         elif all(arg in kwargs for arg in args):
@@ -294,6 +304,20 @@ def _cell_drawer(table, bound_column, model):
         return link(content, **kwargs) if link else content
 
     return draw
+
+
+_SIGNATURES: dict = {}
+
+
+def _signature(render):
+    """django-tables2's ``signature`` (inspect.signature each time), once per function."""
+    function = getattr(render, "__func__", None)  # a method: the same for every page
+    if function is None:
+        return signature(render)
+    found = _SIGNATURES.get(function)
+    if found is None:
+        found = _SIGNATURES[function] = signature(render)
+    return found
 
 
 def _yes_no(render):
@@ -324,7 +348,11 @@ def _absolute_url_link(name: str):
         if not hasattr(target, "get_absolute_url"):
             target = record
         href = target.get_absolute_url()
-        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
+        if href is None:
+            return content
+        # format_html's escaping, without its per-call wrappers (a cell per row).
+        text = content.__html__() if hasattr(content, "__html__") else html.escape(str(content))
+        return SafeString(f'<a href="{html.escape(href)}">{text}</a>')
 
     return link
 

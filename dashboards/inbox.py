@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, Func, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -154,17 +154,50 @@ def _lists(user, today: date) -> dict[str, models.QuerySet]:
 
 
 def count(user, today: date | None = None) -> int:
-    """How many things wait for this user, the sum of the inbox's lists, in one query."""
+    """How many things wait for this user, the sum of the inbox's lists, in one query.
+
+    Every page's header shows it, and building the query (a scalar subquery per list,
+    each with the user's scope) cost more than running it: the query is built once per
+    user, scope, day and database, and its SQL is run as it is after that. Everything it
+    depends on is in the key, so a cached query counts exactly what a new one would.
+    """
     today = today or timezone.localdate()
-    lists = _lists(user, today)
-    counts = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(**{f"n_{key}": _counted(qs) for key, qs in lists.items()})
-        .values(*[f"n_{key}" for key in lists])
-        .first()
+    user_model = get_user_model()
+    alias = router.db_for_read(user_model)
+    key = (alias, user.pk, user.is_active, user.is_superuser, _scope_key(user), today)
+    compiled = _COUNT_SQL.get(key)
+    if compiled is None:
+        lists = _lists(user, today)
+        counts = (
+            user_model.objects.using(alias)
+            .filter(pk=user.pk)
+            .annotate(**{f"n_{key}": _counted(qs) for key, qs in lists.items()})
+            .values(*[f"n_{key}" for key in lists])
+        )
+        compiled = counts.query.get_compiler(alias).as_sql()
+        if len(_COUNT_SQL) >= COUNT_SQL_KEPT:
+            _COUNT_SQL.clear()
+        _COUNT_SQL[key] = compiled
+    sql, params = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return sum(row) if row else 0
+
+
+# The count's SQL by (database, user, scope, day); cleared when it holds this many.
+COUNT_SQL_KEPT = 2048
+_COUNT_SQL: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _scope_key(user) -> tuple:
+    """What the count's query depends on besides the user and the day: their memberships."""
+    return tuple(
+        sorted(
+            (m.role, m.district_id or 0, m.street_office_id or 0, m.community_id or 0)
+            for m in scoping.memberships(user)
+        )
     )
-    return sum(counts.values()) if counts else 0
 
 
 def _section(key: str, title, queryset, more_url: str | None = None) -> Section:

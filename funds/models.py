@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from committee.bounds import AmountInRange, DateInRange
+from committee.links import record_url
 from committee.models import Community, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from committee.versions import Versioned
@@ -221,9 +222,7 @@ class Income(MoneyRecord):
         return f"{self.date} {self.get_kind_display()} ¥{self.amount}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("funds:income_detail", args=[self.pk])
+        return record_url("funds:income_detail", self.pk)
 
     @property
     def is_deduction(self) -> bool:
@@ -275,9 +274,7 @@ class Expense(MoneyRecord):
         return f"{self.date} {self.category} ¥{self.amount}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("funds:expense_detail", args=[self.pk])
+        return record_url("funds:expense_detail", self.pk)
 
 
 class BudgetLineQuerySet(ScopedQuerySet):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.bounds import PAY_MAX, AmountInRange, DateInRange
 from committee.crypto import EncryptedCharField
+from committee.links import record_url
 from committee.models import Community, Department, District
 from committee.numbers import cents
 from committee.periods import month_start
@@ -127,7 +128,7 @@ class StaffMember(Versioned):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("staff:staff_detail", args=[self.pk])
+        return record_url("staff:staff_detail", self.pk)
 
     def clean(self) -> None:
         errors = {}
@@ -472,7 +473,7 @@ class PayRecord(Versioned):
         return f"{self.staff_member} · {self.month:%Y-%m} · {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("staff:payrecord_edit", args=[self.pk])
+        return record_url("staff:payrecord_edit", self.pk)
 
     @property
     def individual_total(self) -> Decimal:

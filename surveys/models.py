@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
 from committee.bounds import DateInRange
+from committee.links import record_url
 from committee.models import Community, StreetOffice
 from committee.roles import Action
 from committee.versions import Versioned
@@ -171,7 +172,7 @@ class Survey(Versioned):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("surveys:survey_detail", args=[self.pk])
+        return record_url("surveys:survey_detail", self.pk)
 
     def get_public_url(self) -> str:
         return reverse("surveys:public_form", args=[self.token])

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.bounds import AmountInRange, DateInRange
+from committee.links import record_url
 from committee.models import Community, Department, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from committee.versions import Versioned
@@ -377,7 +377,7 @@ class Task(Versioned):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:task_detail", args=[self.pk])
+        return record_url("tasks:task_detail", self.pk)
 
     @property
     def is_admitted(self) -> bool:

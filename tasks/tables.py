@@ -117,19 +117,22 @@ class PickColumn(tables.CheckBoxColumn):
     def header(self):
         return _("Pick")
 
+    def render(self, value, bound_column, record):
+        # django-tables2's own render works out the attributes again for every row.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" form="bulk-decide" class="pick"'
+            ' aria-label="{}" />',
+            bound_column.name,
+            value,
+            record.title,
+        )
+
 
 class ApprovalQueueTable(HoursOnPageMixin, BaseTable):
     pick = PickColumn(
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
-        attrs={
-            "td__input": {
-                "form": "bulk-decide",
-                "class": "pick",
-                "aria-label": lambda record: record.title,
-            }
-        },
     )
     title = tables.Column(linkify=True)
     community = tables.Column(accessor="community__name", verbose_name=_("community"))

@@ -51,8 +51,13 @@ def decision_due(received_on: date) -> DueDate:
     return add_working_days(received_on, DECISION_WORKING_DAYS)
 
 
+@lru_cache(maxsize=8192)
 def working_days_left(today: date, due: date) -> tuple[int, bool]:
-    """Working days from today to the due date; negative once overdue. Also whether known."""
+    """Working days from today to the due date; negative once overdue. Also whether known.
+
+    Counted day by day, so kept: the approval queue asks it for each row, and a long
+    overdue task is hundreds of days away.
+    """
     if today == due:
         return 0, calendar_knows(today)
     step = 1 if due > today else -1

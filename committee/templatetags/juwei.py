@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from committee import charts, demo, numbers
@@ -62,3 +63,36 @@ def table(context, table):
             return template.render(context)
     finally:
         del table.context
+
+
+@register.simple_tag(takes_context=True)
+def form_fields(context, form):
+    """committee/form_fields.html written in Python, for a form without errors.
+
+    Every list page draws its filter form: two template includes per field cost more
+    than the rest of the page's header. A form with errors (the error summary, each
+    field's messages) is drawn by the template itself.
+    """
+    if form.is_bound and form.errors:
+        template = context.template.engine.get_template("committee/form_fields.html")
+        with context.push(form=form):
+            return template.render(context)
+    parts = [str(field) for field in form.hidden_fields()]
+    for field in form.visible_fields():
+        required = " required" if field.field.required else ""
+        help_text = ""
+        if field.help_text:
+            help_text = format_html(
+                '<small class="help" id="{}_helptext">{}</small>', field.auto_id, field.help_text
+            )
+        parts.append(
+            format_html(
+                '\n<div class="field{}">\n  <label for="{}">{}</label>\n  {}\n  {}\n</div>',
+                required,
+                field.id_for_label,
+                field.label,
+                field,
+                help_text,
+            )
+        )
+    return mark_safe("".join(parts) + "\n")  # noqa: S308 -- every part escaped above

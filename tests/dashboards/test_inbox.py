@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committee import scoping
+from committee.models import Membership
+from committee.roles import Role
 from dashboards import inbox, reminders
 from dashboards.models import Notification
 from tasks.models import Outcome, Status
@@ -65,6 +67,18 @@ class TestStreetOffice:
         scoping.memberships(official_a)  # read once per request, by the navigation already
         with django_assert_max_num_queries(1):
             assert inbox.count(official_a) == 5
+
+    def test_the_nav_count_counts_new_work_and_a_new_place_at_once(self, official_a, world, today):
+        TaskFactory(community=world.community_a, decision_due=today)
+        assert inbox.count(official_a) == 1
+        TaskFactory(community=world.community_a, decision_due=today)
+        assert inbox.count(official_a) == 2  # the query kept for this user and day counts anew
+        TaskFactory(community=world.community_b, decision_due=today)
+        Membership.objects.create(
+            user=official_a, role=Role.STREET_OFFICIAL, street_office=world.street_b
+        )
+        scoping.forget_memberships(official_a)
+        assert inbox.count(official_a) == 3
 
 
 class TestCommittee:
