@@ -77,6 +77,7 @@ def test_every_page_passes_csp_and_axe_and_fits_a_phone_in_both_languages(
         starts = starts_of(username) if username else public_pages()
         walk = discover(chinese, live_server.url, starts, taken)
         found += walk.problems + revisit(english, walk)
+        assert english.evaluate("document.documentElement.lang") == "en"
         for context in contexts:
             context.close()
     assert not found, f"{len(found)} problems:\n" + "\n".join(found)
