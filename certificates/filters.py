@@ -13,8 +13,9 @@ from certificates.models import (
 )
 from committee import scoping
 from committee.models import Community
+from committee.widgets import DateRangeWidget
 
-DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+DATE_RANGE = DateRangeWidget()
 
 
 class CertificateRequestFilterSet(django_filters.FilterSet):

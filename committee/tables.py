@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_tables2.columns import library
 from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import A, signature
@@ -64,6 +65,22 @@ class NumberColumn(tables.Column):
 
     def value(self, value):
         return value
+
+
+@library.register
+class IsoDateColumn(tables.DateColumn):
+    """A model's date in any list: 2026-03-01 in both languages, one date style with the
+    columns that name their format (django-tables2 would write 03/01/2026 in English,
+    2026年3月1日 in Chinese). Registered, so a table's date fields get it by default."""
+
+    def __init__(self, format="Y-m-d", *args, **kwargs):
+        super().__init__(format, *args, **kwargs)
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            return cls(**kwargs)
+        return None
 
 
 class CappedPaginator(Paginator):

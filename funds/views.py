@@ -394,6 +394,10 @@ class CommunityYearView(LoginRequiredMixin, TemplateView):
             can_change=scoping.can(user, Action.CHANGE, community),
             can_manage=scoping.can(user, Action.MANAGE, community),
             can_reopen=scoping.can(user, Action.ADMINISTER, community),
+            # A committee cannot open its street office's comparison: no link to a 404.
+            sees_street_office=StreetOffice.objects.visible_to(user)
+            .filter(pk=community.street_office_id)
+            .exists(),
             steps=(steps := waterfall_steps(figures["summary"])),
             chart=waterfall_svg(
                 _("%(community)s %(year)s: from allocation to balance")

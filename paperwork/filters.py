@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
 from committee.models import Community, Department
+from committee.widgets import DateRangeWidget
 from paperwork.models import CapKind, DataItem, Demand, ReturnForm, ReturnItem, unapproved_q
 
-DATE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+DATE = DateRangeWidget()
 
 
 class _Scoped(django_filters.FilterSet):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from committee import scoping
 from committee.models import Community, Department
 from committee.roles import Action
+from committee.widgets import DateRangeWidget
 from staff.filters import StaffSearchInput, staff_match
 from tasks.models import (
     CatalogueItem,
@@ -20,7 +21,7 @@ from tasks.models import (
     TimeEntry,
 )
 
-DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+DATE_RANGE = DateRangeWidget()
 
 
 class TaskFilterSet(django_filters.FilterSet):

@@ -1,4 +1,4 @@
-// Phones and accessibility (issue 18): the collapsible menu and the error summary.
+// Phones and accessibility (issue 18): the collapsible menu, the error summary, print buttons.
 (function () {
   "use strict";
   // The menu button: without this script it stays hidden and the whole menu shows.
@@ -25,4 +25,8 @@
     summary.setAttribute("tabindex", "-1");
     summary.focus();
   }
+  // A button marked data-print prints the page (the CSP forbids inline handlers).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();
