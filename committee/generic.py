@@ -31,6 +31,7 @@ from django_tables2 import SingleTableMixin
 
 from committee import audit, export_jobs, scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
+from committee.tables import unlink
 from committee.filters import type_communities_when_many
 from committee.roles import Action
 from committee.services import remember_columns
@@ -90,6 +91,9 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     template_name = "committee/object_list.html"
     export_title: str | None = None
     add_url_name: str | None = None
+    # The records open only on their edit page (a district's settings): their rows link
+    # to it for users who may write here, and are plain text for the others (a chair).
+    links_need_write = False
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -103,6 +107,12 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         if columns:
             kwargs["columns"] = columns
         return kwargs
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if self.links_need_write and not self.may_add():
+            unlink(table)
+        return table
 
     def get_table_pagination(self, table):
         """An export writes every row: no page, no count."""
@@ -133,12 +143,18 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["model_meta"] = self.model._meta
-        context["can_add"] = self._can_add()
+        context["can_add"] = self.may_add()
         query = self.request.GET.copy()
         query.pop("page", None)
         query["export"] = "xlsx"
         context["export_query"] = query.urlencode()
         return context
+
+    def may_add(self) -> bool:
+        """``_can_add()``, asked once a request."""
+        if not hasattr(self, "_may_add"):
+            self._may_add = self._can_add()
+        return self._may_add
 
     def _can_add(self) -> bool:
         if self.add_url_name is None:

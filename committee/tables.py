@@ -350,6 +350,12 @@ def _yes_no(render):
     return draw
 
 
+def unlink(table) -> None:
+    """Draw every cell of ``table`` as plain text, without its column's link."""
+    for bound_column in table.columns:
+        bound_column.link = None
+
+
 def _plain_link(link) -> bool:
     """``linkify=True``: a link to the cell's object (or the row's) get_absolute_url()."""
     if not isinstance(link, LinkTransform):

@@ -123,6 +123,7 @@ class CategoryListView(ObjectListView):
     template_name = "funds/category_list.html"
     add_url_name = "funds:category_add"
     write_action = Action.ADMINISTER
+    links_need_write = True
 
 
 class RecordDetailView(ObjectDetailView):

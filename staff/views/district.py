@@ -55,6 +55,7 @@ class WageBenchmarkListView(ObjectListView):
     template_name = "staff/settings_list.html"
     add_url_name = "staff:benchmark_add"
     write_action = Action.ADMINISTER
+    links_need_write = True
 
 
 class WageBenchmarkCreateView(DistrictSettingsMixin, ObjectCreateView):
@@ -79,6 +80,7 @@ class InsuranceRatesListView(ObjectListView):
     template_name = "staff/settings_list.html"
     add_url_name = "staff:insurance_add"
     write_action = Action.ADMINISTER
+    links_need_write = True
 
 
 class InsuranceRatesCreateView(DistrictSettingsMixin, ObjectCreateView):
@@ -103,6 +105,7 @@ class PayScaleListView(ObjectListView):
     template_name = "staff/settings_list.html"
     add_url_name = "staff:payscale_add"
     write_action = Action.ADMINISTER
+    links_need_write = True
 
 
 class PayScaleCreateView(DistrictSettingsMixin, ObjectCreateView):

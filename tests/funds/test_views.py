@@ -342,7 +342,9 @@ class TestCategories:
         added = Category.objects.get(district=world.district, code="fire")
         assert (added.name, added.essential) == ("消防器材", True)
 
-    def test_others_may_read_but_not_edit(self, client, as_user, world, chair_a, official_a):
+    def test_others_may_read_but_not_edit(
+        self, client, as_user, world, chair_a, official_a, district_officer
+    ):
         phone = category(world.community_a, "phone")
         url = reverse("funds:category_edit", args=[phone.pk])
         assert is_login_redirect(client.get(url))
@@ -351,6 +353,9 @@ class TestCategories:
             assert as_user(user).post(url, {"name": "x", "order": 1}).status_code == 403
             page = as_user(user).get(reverse("funds:category_list")).content.decode()
             assert "电话" in page
+            assert url not in page  # no link to the page that would refuse them
+        officers_page = as_user(district_officer).get(reverse("funds:category_list"))
+        assert url in officers_page.content.decode()
         assert as_user(chair_a).get(reverse("funds:category_add")).status_code == 403
         phone.refresh_from_db()
         assert phone.name == "电话"

@@ -294,6 +294,18 @@ class TestDistrictSettings:
             assert as_user(user).get(url).status_code == 403
         page = as_user(user).get(reverse("staff:benchmark_list")).content.decode()
         assert "¥2420.00" in page.replace(",", "")
+        # The rows they read do not lead to the edit pages they may not open.
+        assert reverse("staff:benchmark_edit", args=[benchmark.pk]) not in page
+        rates_list = as_user(user).get(reverse("staff:insurance_list")).content.decode()
+        assert reverse("staff:insurance_edit", args=[rates.pk]) not in rates_list
+
+    def test_a_district_officers_rows_lead_to_their_edit_pages(
+        self, as_user, district_officer, benchmark, rates
+    ):
+        page = as_user(district_officer).get(reverse("staff:benchmark_list")).content.decode()
+        assert reverse("staff:benchmark_edit", args=[benchmark.pk]) in page
+        rates_list = as_user(district_officer).get(reverse("staff:insurance_list"))
+        assert reverse("staff:insurance_edit", args=[rates.pk]) in rates_list.content.decode()
 
     def test_a_district_officer_enters_a_benchmark(self, as_user, district_officer, world):
         data = {
