@@ -31,10 +31,10 @@ from django_tables2 import SingleTableMixin
 
 from committee import audit, export_jobs, scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
-from committee.tables import unlink
 from committee.filters import type_communities_when_many
 from committee.roles import Action
 from committee.services import remember_columns
+from committee.tables import unlink
 from committee.widgets import fast_widgets
 
 
