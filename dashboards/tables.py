@@ -6,6 +6,7 @@ links to the records behind the figure. Rows are sortable by any flag; the worst
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.flags import Flag, sort_key
@@ -61,9 +62,9 @@ class FlagTable(tables.Table):
     """Rows are dicts: name, url, flags {kind: Flag}, keys {kind: sort key}, worst."""
 
     name = tables.Column(
-        verbose_name=_("name"), linkify=lambda record: record["url"], footer=_("Total")
+        verbose_name=capfirst(_("name")), linkify=lambda record: record["url"], footer=_("Total")
     )
-    worst = tables.Column(verbose_name=_("worst"), order_by=("worst_key",))
+    worst = tables.Column(verbose_name=capfirst(_("worst")), order_by=("worst_key",))
 
     class Meta:
         attrs = {"class": "table flag-table"}
@@ -84,7 +85,7 @@ class CommunityFlagTable(FlagTable):
     """The district's worst communities: each with its street office, in a fixed order."""
 
     street_office = tables.Column(
-        verbose_name=_("street office"),
+        verbose_name=capfirst(_("street office")),
         linkify=lambda record: record["office_url"],
         attrs={"td": {"class": "unit-name"}},
     )
