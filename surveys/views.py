@@ -13,7 +13,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -28,7 +27,7 @@ from committee.exports import xlsx_response
 from committee.generic import ObjectListView, ObjectUpdateView, scoped_object_or_404
 from committee.roles import Action
 from committee.services import writes_through
-from surveys import services
+from surveys import published, services
 from surveys.exports import responses_workbook, summary_workbook
 from surveys.filters import SurveyFilterSet
 from surveys.forms import AnswerForm, GenerateCodesForm, QuestionForm, ResultsFilterForm, SurveyForm
@@ -350,12 +349,7 @@ def _cookie_name(survey: Survey) -> str:
 @writes_through(services.allow_submission, services.submit_response)
 def public_form(request, token: str):
     """What a resident sees after scanning the QR code: no login, phone first."""
-    survey = (
-        Survey.objects.filter(token=token)
-        .select_related("community", "street_office")
-        .prefetch_related(Prefetch("questions", Question.objects.prefetch_related("choices")))
-        .first()
-    )
+    survey = Survey.objects.by_token(token)
     if survey is None:
         return render(request, "surveys/public_unavailable.html", {"survey": None}, status=404)
     if survey.accepting_reason():
@@ -372,7 +366,7 @@ def public_form(request, token: str):
             lambda: _("You have already answered this survey from this phone. Thank you!"),
             409,
         )
-    questions = survey.questions.all()
+    questions = published.questions(survey)
     form = AnswerForm(_posted(request), questions=questions, public=True, needs_code=needs_code)
     status = 200
     if request.method == "POST":
@@ -415,9 +409,10 @@ def public_form(request, token: str):
                         )
                     return response
         status = 400
-    return render(
-        request, "surveys/public_form.html", {"survey": survey, "form": form}, status=status
-    )
+    context = {"survey": survey, "form": form}
+    if not form.is_bound:
+        context["fields_html"] = published.fields_html(survey, form, translation.get_language())
+    return render(request, "surveys/public_form.html", context, status=status)
 
 
 def _unavailable(request, survey: Survey, message, status: int) -> HttpResponse:
@@ -429,7 +424,7 @@ def _unavailable(request, survey: Survey, message, status: int) -> HttpResponse:
 
 
 def public_thanks(request, token: str):
-    survey = Survey.objects.filter(token=token).select_related("community", "street_office").first()
+    survey = Survey.objects.by_token(token)
     if survey is None:
         raise Http404
     return render(request, "surveys/public_thanks.html", {"survey": survey})
