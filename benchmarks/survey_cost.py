@@ -119,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--respondents", type=int, default=300)
     parser.add_argument("--profile", metavar="FILE", help="cProfile the measured run into FILE")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cores", type=int, default=2)
     args = parser.parse_args()
     setup()
@@ -132,17 +133,23 @@ def main() -> None:
         counter = Counter()
         run(20, survey, answers, counter)  # warm: templates, translations, connections
         profile = cProfile.Profile() if args.profile else None
+        rounds = []
         with connection.execute_wrapper(counter):
             if profile:
                 profile.enable()
-            phases = run(args.respondents, survey, answers, counter, first=1000)
+            for r in range(args.rounds):
+                first = 1000 + r * args.respondents
+                rounds.append(run(args.respondents, survey, answers, counter, first=first))
             if profile:
                 profile.disable()
+        # The cheapest round: the one the other processes on the machine disturbed least.
+        phases = min(rounds, key=lambda p: sum(p.values()))
+        counter.n //= args.rounds
         saved = Response.objects.filter(survey=survey).count() - 20
         total_ms = sum(phases.values()) * 1000 / args.respondents
         print(
-            f"{connection.vendor}: {args.respondents} submissions, {saved} saved;"
-            f" per submission: {total_ms:.1f} ms CPU"
+            f"{connection.vendor}: {args.rounds} × {args.respondents} submissions, {saved} saved;"
+            f" per submission (best round): {total_ms:.1f} ms CPU"
             f" (form {phases['form'] * 1000 / args.respondents:.1f},"
             f" submit {phases['submit'] * 1000 / args.respondents:.1f},"
             f" thanks {phases['thanks'] * 1000 / args.respondents:.1f}),"

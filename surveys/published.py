@@ -3,7 +3,8 @@
 Once a survey is opened its questions and options can no longer change
 (``services.builder_refusal``), so the public form, which thousands of residents may
 open within minutes, need not read them, nor draw its fields, on every request: each
-app process keeps them, and the unbound form's HTML per language, for ``KEEP_SECONDS``.
+app process keeps them, and the pages every resident sees alike (the empty form, the
+thanks) per language, for ``KEEP_SECONDS``.
 The key is the survey's id, its public token and its version, so a copy, a recreated
 database or a changed survey is never served another's questions. A draft is always
 read afresh (its questions are still being written). A superuser's change in the
@@ -15,8 +16,8 @@ from __future__ import annotations
 import threading
 import time
 
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 from surveys.models import Question, Survey
 
@@ -27,7 +28,9 @@ MAX_KEPT = 500
 
 _lock = threading.Lock()
 _questions: dict[tuple, tuple[float, list[Question]]] = {}
-_fields_html: dict[tuple, tuple[float, SafeString]] = {}
+_pages: dict[tuple, tuple[float, str]] = {}
+# Stands for the CSRF token in a kept page (letters only: the template escapes nothing in it).
+CSRF_MARK = "juweiCsrfTokenPlaceholder"
 
 
 def _key(survey: Survey) -> tuple:
@@ -60,20 +63,37 @@ def questions(survey: Survey) -> list[Question]:
     return found
 
 
-def fields_html(survey: Survey, form, language: str) -> SafeString:
-    """The HTML of the unbound public form's fields (``form`` is that form)."""
+def page(survey: Survey, template: str, context, language: str) -> str:
+    """A public page of the survey that is the same for every resident (the empty form, the
+    thanks), drawn once per language; ``context`` is a callable giving its context.
+
+    The empty form's CSRF token differs per resident: the page holds ``CSRF_MARK`` in its
+    place, which the view replaces (``with_csrf_token``).
+    """
     if survey.state == Survey.State.DRAFT:
-        return SafeString(render_to_string("surveys/public_fields.html", {"form": form}))
-    key = (*_key(survey), survey.access, language)
-    found = _kept(_fields_html, key)
+        return _render_page(template, context())
+    owner = getattr(survey, "owner_name", None) or str(survey.owner)
+    key = (*_key(survey), survey.access, owner, template, language)
+    found = _kept(_pages, key)
     if found is None:
-        found = SafeString(render_to_string("surveys/public_fields.html", {"form": form}))
-        _keep(_fields_html, key, found)
+        found = _render_page(template, context())
+        _keep(_pages, key, found)
     return found
+
+
+def _render_page(template: str, context: dict) -> str:
+    return render_to_string(template, {**context, "csrf_token": CSRF_MARK})
+
+
+def with_csrf_token(request, html: str) -> str:
+    """The page with this request's CSRF token (and its cookie set on the response)."""
+    if CSRF_MARK not in html:
+        return html
+    return html.replace(CSRF_MARK, get_token(request))
 
 
 def forget() -> None:
     """Drop everything kept (tests)."""
     with _lock:
         _questions.clear()
-        _fields_html.clear()
+        _pages.clear()

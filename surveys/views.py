@@ -366,53 +366,59 @@ def public_form(request, token: str):
             lambda: _("You have already answered this survey from this phone. Thank you!"),
             409,
         )
-    questions = published.questions(survey)
-    form = AnswerForm(_posted(request), questions=questions, public=True, needs_code=needs_code)
-    status = 200
-    if request.method == "POST":
-        if not services.allow_submission(address=client_address(request)):
-            return _unavailable(
-                request,
-                survey,
-                lambda: _(
-                    "Too many submissions from this network. Please wait a minute and try again."
-                ),
-                429,
-            )
-        if form.is_bot():
-            # Pretend it worked: a script learns nothing; nothing is saved.
-            return redirect("surveys:public_thanks", token=survey.token)
-        if form.is_valid():
-            invitation = None
-            if needs_code:
-                invitation = services.find_invitation(survey, form.cleaned_data["code"])
-                if invitation is None:
-                    form.add_error("code", _("This invitation code is not valid for this survey."))
-            if not form.errors:
-                try:
-                    services.submit_response(
-                        survey=survey, answers=form.answers(), invitation=invitation
+    if request.method != "POST":
+        html = published.page(
+            survey,
+            "surveys/public_form.html",
+            lambda: {"survey": survey, "form": _answer_form(survey, None, needs_code)},
+            translation.get_language(),
+        )
+        return HttpResponse(published.with_csrf_token(request, html))
+    form = _answer_form(survey, request.POST, needs_code)
+    if not services.allow_submission(address=client_address(request)):
+        return _unavailable(
+            request,
+            survey,
+            lambda: _(
+                "Too many submissions from this network. Please wait a minute and try again."
+            ),
+            429,
+        )
+    if form.is_bot():
+        # Pretend it worked: a script learns nothing; nothing is saved.
+        return redirect("surveys:public_thanks", token=survey.token)
+    if form.is_valid():
+        invitation = None
+        if needs_code:
+            invitation = services.find_invitation(survey, form.cleaned_data["code"])
+            if invitation is None:
+                form.add_error("code", _("This invitation code is not valid for this survey."))
+        if not form.errors:
+            try:
+                services.submit_response(
+                    survey=survey, answers=form.answers(), invitation=invitation
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                response = redirect("surveys:public_thanks", token=survey.token)
+                if not needs_code:
+                    response.set_signed_cookie(
+                        _cookie_name(survey),
+                        timezone.now().isoformat(),
+                        salt=COOKIE_SALT,
+                        max_age=COOKIE_AGE,
+                        httponly=True,
+                        samesite="Lax",
+                        secure=request.is_secure(),
                     )
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    response = redirect("surveys:public_thanks", token=survey.token)
-                    if not needs_code:
-                        response.set_signed_cookie(
-                            _cookie_name(survey),
-                            timezone.now().isoformat(),
-                            salt=COOKIE_SALT,
-                            max_age=COOKIE_AGE,
-                            httponly=True,
-                            samesite="Lax",
-                            secure=request.is_secure(),
-                        )
-                    return response
-        status = 400
-    context = {"survey": survey, "form": form}
-    if not form.is_bound:
-        context["fields_html"] = published.fields_html(survey, form, translation.get_language())
-    return render(request, "surveys/public_form.html", context, status=status)
+                return response
+    return render(request, "surveys/public_form.html", {"survey": survey, "form": form}, status=400)
+
+
+def _answer_form(survey: Survey, data, needs_code: bool) -> AnswerForm:
+    questions = published.questions(survey)
+    return AnswerForm(data, questions=questions, public=True, needs_code=needs_code)
 
 
 def _unavailable(request, survey: Survey, message, status: int) -> HttpResponse:
@@ -427,4 +433,7 @@ def public_thanks(request, token: str):
     survey = Survey.objects.by_token(token)
     if survey is None:
         raise Http404
-    return render(request, "surveys/public_thanks.html", {"survey": survey})
+    html = published.page(
+        survey, "surveys/public_thanks.html", lambda: {"survey": survey}, translation.get_language()
+    )
+    return HttpResponse(html)
