@@ -413,6 +413,7 @@ def staff_phase(port: int, meter_for) -> dict:
     users = ["scale_district", "scale_street", "district", "street"]
     browsers = [sign_in(port, users[i % len(users)]) for i in range(STAFF_USERS)]
     times: list[float] = []
+    by_page: dict[str, list[float]] = {}
     failures = []
     lock = threading.Lock()
     deadline = time.monotonic() + SECONDS
@@ -430,6 +431,7 @@ def staff_phase(port: int, meter_for) -> dict:
             took = time.monotonic() - started
             with lock:
                 times.append(took)
+                by_page.setdefault(page, []).append(took)
                 if status != 200:
                     failures.append((page, status))
             time.sleep(THINK_SECONDS * (0.5 + random.random()))  # noqa: S311 -- not secret
@@ -451,6 +453,12 @@ def staff_phase(port: int, meter_for) -> dict:
         flush=True,
     )
     print(describe_cpu(cost, "staff page"), flush=True)
+    slowest = sorted(by_page.items(), key=lambda item: -statistics.median(item[1]))[:5]
+    print(
+        "slowest pages (median): "
+        + ", ".join(f"{page} {statistics.median(t):.2f} s" for page, t in slowest),
+        flush=True,
+    )
     return {"pages": len(times), "p95": p95, "failures": len(failures), "cpu": cost}
 
 
