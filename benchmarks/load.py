@@ -206,7 +206,7 @@ def setup_django(env) -> None:
 
 def survey_answers():
     """An open survey anyone may answer, and a complete set of answers to it."""
-    from surveys.models import Question, Survey
+    from surveys.models import Survey
 
     survey = (
         Survey.objects.filter(state=Survey.State.OPEN, access=Survey.Access.ANONYMOUS)
@@ -215,6 +215,13 @@ def survey_answers():
     )
     if survey is None:
         raise SystemExit("the demo has no open survey for anyone with the link")
+    return survey, answers_for(survey)
+
+
+def answers_for(survey) -> dict[str, object]:
+    """A complete set of answers to the survey, as its form posts them."""
+    from surveys.models import Question
+
     answers: dict[str, object] = {}
     for question in survey.questions.prefetch_related("choices"):
         choices = [str(c.pk) for c in question.choices.all()]
@@ -229,7 +236,7 @@ def survey_answers():
             answers[name] = "3"
         else:
             answers[name] = "楼道灯修好了"
-    return survey, answers
+    return answers
 
 
 # -- CPU accounting: what each side spent, read from /proc (Linux) --------------------------

@@ -50,29 +50,16 @@ def setup() -> None:
 
 
 def make_survey():
+    from load import answers_for  # benchmarks/load.py, beside this script
+
     from surveys import services
-    from surveys.models import Question
     from tests.factories import CommunityFactory
 
     survey = services.create_survey(
         by=None, template_key="committee_role", community=CommunityFactory()
     )
     services.open_survey(survey=survey)
-    answers: dict[str, object] = {}
-    for question in survey.questions.prefetch_related("choices"):
-        choices = [str(c.pk) for c in question.choices.all()]
-        name = f"q{question.pk}"
-        if question.kind == Question.Kind.SINGLE:
-            answers[name] = choices[0]
-        elif question.kind == Question.Kind.MULTIPLE:
-            answers[name] = choices[:2]
-        elif question.kind == Question.Kind.RATING:
-            answers[name] = "4"
-        elif question.kind == Question.Kind.NUMBER:
-            answers[name] = "3"
-        else:
-            answers[name] = "楼道灯修好了"
-    return survey, answers
+    return survey, answers_for(survey)
 
 
 class Counter:
