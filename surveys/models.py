@@ -69,18 +69,6 @@ class SurveyQuerySet(scoping.ScopedQuerySet):
             | Q(street_office__in=street_offices(user, action).values("pk"))
         )
 
-    def by_token(self, token: str) -> Survey | None:
-        """The survey of a public link, with its owner's name as ``owner_name``.
-
-        One plain row, no joined models: the public form reads it on every request.
-        """
-        rows = (
-            self.filter(token=token)
-            .annotate(owner_name=Coalesce("community__name", "street_office__name"))
-            .order_by()
-        )
-        return next(iter(rows[:1]), None)
-
     def with_counts(self) -> SurveyQuerySet:
         """Number of responses and questions, as subqueries (no join of one with the other)."""
         return self.annotate(

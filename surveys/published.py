@@ -16,6 +16,8 @@ from __future__ import annotations
 import threading
 import time
 
+from django.db import connection
+from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
@@ -29,6 +31,7 @@ MAX_KEPT = 500
 _lock = threading.Lock()
 _questions: dict[tuple, tuple[float, list[Question]]] = {}
 _pages: dict[tuple, tuple[float, str]] = {}
+_by_token_sql: dict[str, str] = {}
 # Stands for the CSRF token in a kept page (letters only: the template escapes nothing in it).
 CSRF_MARK = "juweiCsrfTokenPlaceholder"
 
@@ -49,6 +52,24 @@ def _keep(store: dict, key: tuple, value) -> None:
         if len(store) >= MAX_KEPT:
             store.clear()
         store[key] = (time.monotonic() + KEEP_SECONDS, value)
+
+
+def survey_by_token(token: str) -> Survey | None:
+    """The survey of a public link, with its owner's name as ``owner_name``: one plain row.
+
+    Every request of the public form starts here, so its SQL is compiled by the ORM once
+    per process and database, then run as a raw query with each token.
+    """
+    sql = _by_token_sql.get(connection.vendor)
+    if sql is None:
+        rows = (
+            Survey.objects.filter(token="")
+            .annotate(owner_name=Coalesce("community__name", "street_office__name"))
+            .order_by()[:1]
+        )
+        sql, _params = rows.query.sql_with_params()
+        _by_token_sql[connection.vendor] = sql
+    return next(iter(Survey.objects.raw(sql, [token])), None)
 
 
 def questions(survey: Survey) -> list[Question]:

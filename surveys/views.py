@@ -349,7 +349,7 @@ def _cookie_name(survey: Survey) -> str:
 @writes_through(services.allow_submission, services.submit_response)
 def public_form(request, token: str):
     """What a resident sees after scanning the QR code: no login, phone first."""
-    survey = Survey.objects.by_token(token)
+    survey = published.survey_by_token(token)
     if survey is None:
         return render(request, "surveys/public_unavailable.html", {"survey": None}, status=404)
     if survey.accepting_reason():
@@ -430,7 +430,7 @@ def _unavailable(request, survey: Survey, message, status: int) -> HttpResponse:
 
 
 def public_thanks(request, token: str):
-    survey = Survey.objects.by_token(token)
+    survey = published.survey_by_token(token)
     if survey is None:
         raise Http404
     html = published.page(
