@@ -123,12 +123,16 @@ def start_server(env, workers: int) -> tuple[subprocess.Popen, int]:
         start_new_session=True,
     )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if Browser(port).get("/health/live/")[0] == 200:
-                return server, port
-        except OSError:
-            time.sleep(0.5)
+    try:
+        while time.monotonic() < deadline:
+            try:
+                if Browser(port).get("/health/live/")[0] == 200:
+                    return server, port
+            except OSError:
+                time.sleep(0.5)
+    except BaseException:
+        stop(server)  # never leave a server behind
+        raise
     stop(server)
     raise SystemExit(f"gunicorn did not start on port {port}")
 
@@ -501,7 +505,11 @@ def main() -> int:
     prepare(env)
     setup_django(env)
     server_a, port_a = start_server(env, workers=4)
-    server_b, port_b = start_server(env, workers=1)
+    try:
+        server_b, port_b = start_server(env, workers=1)
+    except BaseException:
+        stop(server_a)
+        raise
     database = postmaster_pid()
 
     def meter_for():
