@@ -5,16 +5,21 @@ Loopback only, bounded in time and count. Production settings: DEBUG off, collec
 compressed static files, sessions and the login lockout in the database.
 
 1. Public survey: distinct respondents (each its own address, as a reverse proxy reports
-   it in X-Forwarded-For, and its own cookies) open the form and submit it. Prints the
-   rate, accepted (redirected to the thanks page) against saved (rows in the database):
-   none may be lost.
+   it in X-Forwarded-For, and its own cookies; an asyncio client, a new connection a
+   request) open the form and submit it. Prints the rate, accepted (redirected to the
+   thanks page) against saved (rows in the database): none may be lost.
 2. Staff: 50 concurrent signed-in users on a mix of list and dashboard pages at district
    scale (generate_scale), as street and district officials, each reading a page for
    LOAD_THINK_SECONDS (default 5, ±50 %) before the next; p50/p95/max.
 3. Two app servers on different ports sharing the database: a session signed in on one
    is signed in on the other, and the login lockout counts failures made on both.
 
+Each phase also prints the CPU the app servers, PostgreSQL and this client spent per
+submission or page (read from /proc), and what a quiet machine would hold from it: on a
+busy shared machine the rates say little, the CPU per request still does.
+
     make load                       # LOAD_SCALE=100 communities, LOAD_SECONDS=30 a phase
+    LOAD_PHASES=survey make load    # the survey alone (no generated communities)
 """
 
 from __future__ import annotations
