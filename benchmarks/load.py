@@ -100,7 +100,8 @@ def prepare(env) -> None:
         manage(env, "generate_scale", "--communities", str(SCALE))
     if not static_collected():
         manage(env, "collectstatic", "--noinput", "-v0")
-    print(f"prepared {SCALE} communities in {time.monotonic() - started:.0f} s", flush=True)
+    what = f"{SCALE} generated communities" if "staff" in PHASES else "the demo"
+    print(f"prepared {what} in {time.monotonic() - started:.0f} s", flush=True)
 
 
 def static_collected() -> bool:
