@@ -10,6 +10,12 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Two per core plus one: requests mostly wait on PostgreSQL.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# sync: one request at a time per worker process. On the public survey form (`make load`,
+# benchmarks/RESULTS.md) a request is CPU in Python, which threads of one process cannot share:
+# gthread with 4 threads took as many submissions a second within the noise and cost more CPU
+# each (20.3 ms against 18.0–18.3 ms). GUNICORN_WORKER_CLASS=gthread with GUNICORN_THREADS
+# suits pages that mostly wait on the database.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30

@@ -84,7 +84,14 @@ def database_from_env() -> dict:
             },
         }
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60))
+        # Connections are kept CONN_MAX_AGE seconds between requests. CONN_HEALTH_CHECKS
+        # pings a kept one before each request reuses it (one SELECT 1 a request): after a
+        # database restart no request fails on a dead connection, at that cost.
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
+        )
     except Exception as exc:  # noqa: BLE001 -- dj-database-url raises several kinds
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from None
     if not config.get("ENGINE") or not config.get("NAME"):

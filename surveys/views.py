@@ -13,7 +13,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -28,7 +27,7 @@ from committee.exports import xlsx_response
 from committee.generic import ObjectListView, ObjectUpdateView, scoped_object_or_404
 from committee.roles import Action
 from committee.services import writes_through
-from surveys import services
+from surveys import published, services
 from surveys.exports import responses_workbook, summary_workbook
 from surveys.filters import SurveyFilterSet
 from surveys.forms import AnswerForm, GenerateCodesForm, QuestionForm, ResultsFilterForm, SurveyForm
@@ -350,12 +349,7 @@ def _cookie_name(survey: Survey) -> str:
 @writes_through(services.allow_submission, services.submit_response)
 def public_form(request, token: str):
     """What a resident sees after scanning the QR code: no login, phone first."""
-    survey = (
-        Survey.objects.filter(token=token)
-        .select_related("community", "street_office")
-        .prefetch_related(Prefetch("questions", Question.objects.prefetch_related("choices")))
-        .first()
-    )
+    survey = published.survey_by_token(token)
     if survey is None:
         return render(request, "surveys/public_unavailable.html", {"survey": None}, status=404)
     if survey.accepting_reason():
@@ -372,52 +366,59 @@ def public_form(request, token: str):
             lambda: _("You have already answered this survey from this phone. Thank you!"),
             409,
         )
-    questions = survey.questions.all()
-    form = AnswerForm(_posted(request), questions=questions, public=True, needs_code=needs_code)
-    status = 200
-    if request.method == "POST":
-        if not services.allow_submission(address=client_address(request)):
-            return _unavailable(
-                request,
-                survey,
-                lambda: _(
-                    "Too many submissions from this network. Please wait a minute and try again."
-                ),
-                429,
-            )
-        if form.is_bot():
-            # Pretend it worked: a script learns nothing; nothing is saved.
-            return redirect("surveys:public_thanks", token=survey.token)
-        if form.is_valid():
-            invitation = None
-            if needs_code:
-                invitation = services.find_invitation(survey, form.cleaned_data["code"])
-                if invitation is None:
-                    form.add_error("code", _("This invitation code is not valid for this survey."))
-            if not form.errors:
-                try:
-                    services.submit_response(
-                        survey=survey, answers=form.answers(), invitation=invitation
+    if request.method != "POST":
+        html = published.page(
+            survey,
+            "surveys/public_form.html",
+            lambda: {"survey": survey, "form": _answer_form(survey, None, needs_code)},
+            translation.get_language(),
+        )
+        return HttpResponse(published.with_csrf_token(request, html))
+    form = _answer_form(survey, request.POST, needs_code)
+    if not services.allow_submission(address=client_address(request)):
+        return _unavailable(
+            request,
+            survey,
+            lambda: _(
+                "Too many submissions from this network. Please wait a minute and try again."
+            ),
+            429,
+        )
+    if form.is_bot():
+        # Pretend it worked: a script learns nothing; nothing is saved.
+        return redirect("surveys:public_thanks", token=survey.token)
+    if form.is_valid():
+        invitation = None
+        if needs_code:
+            invitation = services.find_invitation(survey, form.cleaned_data["code"])
+            if invitation is None:
+                form.add_error("code", _("This invitation code is not valid for this survey."))
+        if not form.errors:
+            try:
+                services.submit_response(
+                    survey=survey, answers=form.answers(), invitation=invitation
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                response = redirect("surveys:public_thanks", token=survey.token)
+                if not needs_code:
+                    response.set_signed_cookie(
+                        _cookie_name(survey),
+                        timezone.now().isoformat(),
+                        salt=COOKIE_SALT,
+                        max_age=COOKIE_AGE,
+                        httponly=True,
+                        samesite="Lax",
+                        secure=request.is_secure(),
                     )
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    response = redirect("surveys:public_thanks", token=survey.token)
-                    if not needs_code:
-                        response.set_signed_cookie(
-                            _cookie_name(survey),
-                            timezone.now().isoformat(),
-                            salt=COOKIE_SALT,
-                            max_age=COOKIE_AGE,
-                            httponly=True,
-                            samesite="Lax",
-                            secure=request.is_secure(),
-                        )
-                    return response
-        status = 400
-    return render(
-        request, "surveys/public_form.html", {"survey": survey, "form": form}, status=status
-    )
+                return response
+    return render(request, "surveys/public_form.html", {"survey": survey, "form": form}, status=400)
+
+
+def _answer_form(survey: Survey, data, needs_code: bool) -> AnswerForm:
+    questions = published.questions(survey)
+    return AnswerForm(data, questions=questions, public=True, needs_code=needs_code)
 
 
 def _unavailable(request, survey: Survey, message, status: int) -> HttpResponse:
@@ -429,7 +430,10 @@ def _unavailable(request, survey: Survey, message, status: int) -> HttpResponse:
 
 
 def public_thanks(request, token: str):
-    survey = Survey.objects.filter(token=token).select_related("community", "street_office").first()
+    survey = published.survey_by_token(token)
     if survey is None:
         raise Http404
-    return render(request, "surveys/public_thanks.html", {"survey": survey})
+    html = published.page(
+        survey, "surveys/public_thanks.html", lambda: {"survey": survey}, translation.get_language()
+    )
+    return HttpResponse(html)

@@ -1,0 +1,120 @@
+"""The questions of a survey that takes answers, read once per app process.
+
+Once a survey is opened its questions and options can no longer change
+(``services.builder_refusal``), so the public form, which thousands of residents may
+open within minutes, need not read them, nor draw its fields, on every request: each
+app process keeps them, and the pages every resident sees alike (the empty form, the
+thanks) per language, for ``KEEP_SECONDS``.
+The key is the survey's id, its public token and its version, so a copy, a recreated
+database or a changed survey is never served another's questions. A draft is always
+read afresh (its questions are still being written). A superuser's change in the
+Django admin to an open survey's questions shows within ``KEEP_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from django.db import connection
+from django.db.models.functions import Coalesce
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+from surveys.models import Question, Survey
+
+KEEP_SECONDS = 300
+# Open surveys at once per process; past this the store starts again (a survey is cheap
+# to read back).
+MAX_KEPT = 500
+
+_lock = threading.Lock()
+_questions: dict[tuple, tuple[float, list[Question]]] = {}
+_pages: dict[tuple, tuple[float, str]] = {}
+_by_token_sql: dict[str, str] = {}
+# Stands for the CSRF token in a kept page (letters only: the template escapes nothing in it).
+CSRF_MARK = "juweiCsrfTokenPlaceholder"
+
+
+def _key(survey: Survey) -> tuple:
+    return (survey.pk, survey.token, survey.version)
+
+
+def _kept(store: dict, key: tuple):
+    found = store.get(key)
+    if found is not None and found[0] > time.monotonic():
+        return found[1]
+    return None
+
+
+def _keep(store: dict, key: tuple, value) -> None:
+    with _lock:
+        if len(store) >= MAX_KEPT:
+            store.clear()
+        store[key] = (time.monotonic() + KEEP_SECONDS, value)
+
+
+def survey_by_token(token: str) -> Survey | None:
+    """The survey of a public link, with its owner's name as ``owner_name``: one plain row.
+
+    Every request of the public form starts here, so its SQL is compiled by the ORM once
+    per process and database, then run as a raw query with each token.
+    """
+    sql = _by_token_sql.get(connection.vendor)
+    if sql is None:
+        rows = (
+            Survey.objects.filter(token="")
+            .annotate(owner_name=Coalesce("community__name", "street_office__name"))
+            .order_by()[:1]
+        )
+        sql, _params = rows.query.sql_with_params()
+        _by_token_sql[connection.vendor] = sql
+    return next(iter(Survey.objects.raw(sql, [token])), None)
+
+
+def questions(survey: Survey) -> list[Question]:
+    """The survey's questions in order, each with its options prefetched (read-only)."""
+    if survey.state == Survey.State.DRAFT:
+        return list(survey.questions.prefetch_related("choices"))
+    key = _key(survey)
+    found = _kept(_questions, key)
+    if found is None:
+        found = list(Question.objects.filter(survey_id=survey.pk).prefetch_related("choices"))
+        _keep(_questions, key, found)
+    return found
+
+
+def page(survey: Survey, template: str, context, language: str) -> str:
+    """A public page of the survey that is the same for every resident (the empty form, the
+    thanks), drawn once per language; ``context`` is a callable giving its context.
+
+    The empty form's CSRF token differs per resident: the page holds ``CSRF_MARK`` in its
+    place, which the view replaces (``with_csrf_token``).
+    """
+    if survey.state == Survey.State.DRAFT:
+        return _render_page(template, context())
+    owner = getattr(survey, "owner_name", None) or str(survey.owner)
+    key = (*_key(survey), survey.access, owner, template, language)
+    found = _kept(_pages, key)
+    if found is None:
+        found = _render_page(template, context())
+        _keep(_pages, key, found)
+    return found
+
+
+def _render_page(template: str, context: dict) -> str:
+    return render_to_string(template, {**context, "csrf_token": CSRF_MARK})
+
+
+def with_csrf_token(request, html: str) -> str:
+    """The page with this request's CSRF token (and its cookie set on the response)."""
+    if CSRF_MARK not in html:
+        return html
+    return html.replace(CSRF_MARK, get_token(request))
+
+
+def forget() -> None:
+    """Drop everything kept (tests)."""
+    with _lock:
+        _questions.clear()
+        _pages.clear()
