@@ -16,13 +16,20 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from committee import rollups as hook
 from committee.models import Community
 from committee.numbers import cents, share
-from committee.periods import month_end, months_between
-from dashboards.models import MonthlyRollup, PayMonth, PendingDueRollup
+from committee.periods import months_between
+from dashboards.models import (
+    DepartmentMonth,
+    DepartmentPendingDue,
+    MonthlyRollup,
+    PayMonth,
+    PendingDueRollup,
+)
 from dashboards.rollups import SUMS, ZERO, settle_pending
 from funds import metrics as funds_metrics
 from funds.metrics import FundsSummary
@@ -30,14 +37,13 @@ from staff import metrics as staff_metrics
 from staff.metrics import PayRatios
 from staff.models import StaffMember
 from tasks import metrics as tasks_metrics
-from tasks.metrics import ADMINISTRATIVE, COMMUNITY, PeakMonth
+from tasks.metrics import ADMINISTRATIVE, COMMUNITY, DepartmentRow, Money, MonthCounts, PeakMonth
 
 FUNDS = ["allocated", "pooled", "contributions", "service", "task_funding", "other"]
 FUNDS += ["spent", "essential_costs"]
 
 
-def whole_months(start: date, end: date) -> bool:
-    return start.day == 1 and end == month_end(end) and start <= end
+whole_months = hook.whole_months
 
 
 def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, dict]:
@@ -179,6 +185,84 @@ def unauthorised_tasks_by_month(communities, start, end) -> dict[date, int]:
     return dict(sorted(months.items()))
 
 
+def money_promised_received(communities, start, end) -> Money:
+    f = _whole(communities, start, end)
+    return Money(f["money_promised"], f["money_received"])
+
+
+def money_promised_received_by_community(communities, start, end) -> dict[int, Money]:
+    return {
+        pk: Money(f["money_promised"], f["money_received"])
+        for pk, f in _by_community(communities, start, end).items()
+    }
+
+
+def returns_by_month(communities, start, end) -> dict[date, MonthCounts]:
+    return {
+        month: MonthCounts(f["meetings"], f["inspections"], f["returns"])
+        for month, f in _by_month(communities, start, end).items()
+        if f["tasks"]
+    }
+
+
+def tasks_by_department(communities, start, end) -> list[DepartmentRow]:
+    """Per department with tasks in the period, from the department rollups (2 queries)."""
+    settle_pending()
+    where = {
+        "community__in": communities.order_by().values("pk"),
+        "month__range": (start, end),
+    }
+    overdue = {
+        pk: (unworked, in_time)
+        for pk, unworked, in_time in DepartmentPendingDue.objects.filter(
+            **where, due__lt=timezone.localdate()
+        )
+        .values("department_id")
+        .annotate(u=Sum("unworked"), t=Sum("in_time"))
+        .order_by()
+        .values_list("department_id", "u", "t")
+    }
+    rows = (
+        DepartmentMonth.objects.filter(**where)
+        .values("department_id")
+        .annotate(
+            name=F("department__name"),
+            n=Sum("tasks"),
+            worked=Sum("worked_pending"),
+            refused_=Sum("refused"),
+            late=Sum("decided_late"),
+            hours_=Sum("hours"),
+            promised=Sum("money_promised"),
+            received=Sum("money_received"),
+        )
+        .order_by("department__name")
+    )
+    found = []
+    for r in rows:
+        unworked, in_time = overdue.get(r["department_id"], (0, 0))
+        found.append(
+            DepartmentRow(
+                department_id=r["department_id"],
+                name=r["name"],
+                tasks=r["n"],
+                unauthorised=r["worked"] + unworked,
+                refused=r["refused_"],
+                overdue=r["late"] + in_time,
+                hours=cents(r["hours_"] or ZERO),
+                money_promised=cents(r["promised"] or ZERO),
+                money_received=cents(r["received"] or ZERO),
+            )
+        )
+    return found
+
+
+def department_league(communities, start, end) -> list[DepartmentRow]:
+    return sorted(
+        tasks_by_department(communities, start, end),
+        key=lambda row: (-row.tasks, -row.hours, row.name),
+    )
+
+
 # --- funds ------------------------------------------------------------------------------
 
 
@@ -260,6 +344,53 @@ def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
     return result
 
 
+def _pay_summaries(communities, start, end, group: tuple[str, ...]) -> dict:
+    return staff_metrics._summaries(
+        _pay_months(communities, start, end), group, person="staff_member_id"
+    )
+
+
+def net_pay_summary(communities, start, end) -> dict[str, staff_metrics.PaySummary]:
+    found = _pay_summaries(communities, start, end, ("kind",))
+    return {k: found.get((k,), staff_metrics.PaySummary()) for k in (FULLTIME, ASSISTANT)}
+
+
+def net_pay_summary_by_community(communities, start, end) -> dict[int, dict]:
+    return staff_metrics._nested(_pay_summaries(communities, start, end, ("community_id", "kind")))
+
+
+def net_pay_summary_by_street_office(communities, start, end) -> dict[int, dict]:
+    group = ("community__street_office_id", "kind")
+    return staff_metrics._nested(_pay_summaries(communities, start, end, group))
+
+
+def median_net_pay_by_month(communities, start, end) -> dict[date, dict[str, Decimal | None]]:
+    found = staff_metrics._medians(_pay_months(communities, start, end), ("month", "kind"))
+    months = sorted({month for month, _kind in found})
+    return {m: {k: found.get((m, k)) for k in (FULLTIME, ASSISTANT)} for m in months}
+
+
+def pay_ratios_by_month(communities, start, end) -> dict[date, PayRatios]:
+    medians = median_net_pay_by_month(communities, start, end)
+    return staff_metrics.ratios_by_month(medians, communities, end)
+
+
+def months_without_employer_insurance(communities, start, end) -> int:
+    return _pay_months(communities, start, end).filter(uninsured=True).count()
+
+
+def months_without_employer_insurance_by_community(communities, start, end) -> dict[int, int]:
+    found = dict(
+        _pay_months(communities, start, end)
+        .filter(uninsured=True)
+        .values("community_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("community_id", "n")
+    )
+    return {pk: found.get(pk, 0) for pk in communities.order_by().values_list("pk", flat=True)}
+
+
 INSTEAD: dict[Callable, Callable] = {
     tasks_metrics.administrative_share: administrative_share,
     tasks_metrics.administrative_share_by_community: administrative_share_by_community,
@@ -281,16 +412,30 @@ INSTEAD: dict[Callable, Callable] = {
     funds_metrics.pooled_share_by_community: pooled_share_by_community,
     staff_metrics.pay_ratios: pay_ratios,
     staff_metrics.pay_ratios_by_community: pay_ratios_by_community,
+    tasks_metrics.money_promised_received: money_promised_received,
+    tasks_metrics.money_promised_received_by_community: money_promised_received_by_community,
+    tasks_metrics.returns_by_month: returns_by_month,
+    tasks_metrics.tasks_by_department: tasks_by_department,
+    tasks_metrics.department_league: department_league,
+    staff_metrics.net_pay_summary: net_pay_summary,
+    staff_metrics.net_pay_summary_by_community: net_pay_summary_by_community,
+    staff_metrics.net_pay_summary_by_street_office: net_pay_summary_by_street_office,
+    staff_metrics.median_net_pay_by_month: median_net_pay_by_month,
+    staff_metrics.pay_ratios_by_month: pay_ratios_by_month,
+    staff_metrics.months_without_employer_insurance: months_without_employer_insurance,
+    staff_metrics.months_without_employer_insurance_by_community: (
+        months_without_employer_insurance_by_community
+    ),
 }
 
 
-def instead_of(metric: Callable, start: date, end: date) -> Callable:
-    """The rollup version of a live metric for this period, or the metric itself."""
-    if whole_months(start, end):
-        return INSTEAD.get(metric, metric)
-    return metric
+# The rollup version of a live metric for a period of whole months, or the metric itself;
+# `read` calls it. They live in committee/rollups.py so the lower apps' pages read through
+# them too; `install` hands them INSTEAD.
+instead_of = hook.instead_of
+read = hook.read
 
 
-def read(metric: Callable, communities, start: date, end: date):
-    """Call the rollup version of `metric` for whole months, the metric itself otherwise."""
-    return instead_of(metric, start, end)(communities, start, end)
+def install() -> None:
+    """Let the lower apps' pages read these too (committee.rollups.read)."""
+    hook.register_instead(INSTEAD)

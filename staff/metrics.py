@@ -161,13 +161,16 @@ def _medians(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, Decimal]:
     return {key: cents(sum(values) / len(values)) for key, values in found.items()}
 
 
-def _summaries(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, PaySummary]:
+def _summaries(
+    records: QuerySet, group: tuple[str, ...], person: str = "staff_member"
+) -> dict[tuple, PaySummary]:
+    """PaySummary per group; `person` names the field telling people apart."""
     medians = _medians(records, group)
     ranges = records.values(*group).annotate(
         lowest=Min("net"),
         highest=Max("net"),
         months=Count("pk"),
-        people=Count("staff_member", distinct=True),
+        people=Count(person, distinct=True),
     )
     result = {}
     for row in ranges:
@@ -269,7 +272,11 @@ def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
 
 
 def pay_ratios_by_month(communities, start, end) -> dict[date, PayRatios]:
-    medians = median_net_pay_by_month(communities, start, end)
+    return ratios_by_month(median_net_pay_by_month(communities, start, end), communities, end)
+
+
+def ratios_by_month(medians: dict[date, dict], communities, end) -> dict[date, PayRatios]:
+    """Each month's medians against the benchmarks in force in its year (one query)."""
     rows = WageBenchmark.objects.filter(
         district_id__in=communities.values("street_office__district_id"), year__lte=end.year
     ).order_by("district_id", "year")
