@@ -140,11 +140,26 @@ def rollups(vendor: str) -> list[str]:
     )
     sums = ", ".join(
         f"SUM({name})"
-        for name in (
-            "hours hours_admin hours_while_pending tasks tasks_refused tasks_assist"
-            " tasks_assist_funded tasks_negative_worked money_promised money_received allocated"
-            " pooled contributions service task_funding other spent essential_costs"
-        ).split()
+        for name in [
+            "hours",
+            "hours_admin",
+            "hours_while_pending",
+            "tasks",
+            "tasks_refused",
+            "tasks_assist",
+            "tasks_assist_funded",
+            "tasks_negative_worked",
+            "money_promised",
+            "money_received",
+            "allocated",
+            "pooled",
+            "contributions",
+            "service",
+            "task_funding",
+            "other",
+            "spent",
+            "essential_costs",
+        ]
     )
     return [
         # every per-community figure but pay and the unauthorised months

@@ -63,9 +63,7 @@ def main() -> None:
     office = StreetOffice.objects.filter(code__startswith="S").order_by("code").first()
     if office is None:
         sys.exit("No generated street office: run generate_scale first.")
-    year = (
-        MonthlyRollup.objects.filter(community__street_office=office).latest("month").month.year
-    )
+    year = MonthlyRollup.objects.filter(community__street_office=office).latest("month").month.year
     query = f"?period=year&at={year}"
     pages = [
         ("street office", "scale_street", "dashboards:street_office", office.pk),

@@ -12,10 +12,15 @@ live metric; the figure tests (tests/dashboards/test_*figures*.py) run through t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
+from functools import wraps
+from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -46,6 +51,40 @@ FUNDS += ["spent", "essential_costs"]
 whole_months = hook.whole_months
 
 
+_shared: ContextVar[dict | None] = ContextVar("juwei_rollup_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block, a page's flags and panels asking for the same communities'
+    rollup sums for the same period share one read (a district page asks six times)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _once(read: Callable[[QuerySet, date, date], Any]) -> Callable[[QuerySet, date, date], Any]:
+    """`read`, remembered inside `shared_reads` for the same communities and period."""
+
+    @wraps(read)
+    def remembered(communities: QuerySet, start: date, end: date):
+        memo = _shared.get()
+        if memo is None:
+            return read(communities, start, end)
+        try:
+            key = (read.__name__, str(communities.order_by().values("pk").query), start, end)
+        except EmptyResultSet:
+            return read(communities, start, end)
+        if key not in memo:
+            memo[key] = read(communities, start, end)
+        return memo[key]
+
+    return remembered
+
+
+@_once
 def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, dict]:
     """Every rollup figure summed per community over the months (every community given)."""
     settle_pending()
@@ -59,6 +98,7 @@ def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, di
     return {row.pop("pk"): _clean(row) for row in rows}
 
 
+@_once
 def _whole(communities: QuerySet, start: date, end: date) -> dict:
     settle_pending()
     row = MonthlyRollup.objects.filter(
@@ -148,6 +188,7 @@ def unauthorised_peak_month_by_community(communities, start, end) -> dict[int, P
     return {pk: tasks_metrics._peak(months.get(pk, [])) for pk in ids}
 
 
+@_once
 def _by_month(communities, start, end) -> dict[date, dict]:
     """Every rollup figure summed per month over the communities (months with a row)."""
     settle_pending()
