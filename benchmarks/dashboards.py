@@ -1,13 +1,17 @@
-"""The dashboards at a district's scale: read from the monthly rollups, and from the records.
+"""The dashboards at a district's scale, against hand-written SQL floors (issue 15, point 5).
 
-    make bench-dashboards SCALE=100        # the database benchmarks/scale.py filled
+    make bench SCALE=100                          # SQLite, the database benchmarks/scale.py filled
+    DATABASE_URL=postgres://… python benchmarks/dashboards.py --scale 2000
 
 Fetches, in interleaved rounds, the street-office dashboard (as `scale_street`) and the
-district dashboard (as `scale_district`) for the year, once as they run (whole-month
-periods read the rollups) and once with every figure computed live from the records
-(``dashboards.flags.instead_of``, ``dashboards.flags.grouped`` (the district's street-office
-rows) and ``dashboards.panels.read`` bypassed), and a rebuild of
-one community-year of rollups. Prints medians, query counts and the ratio.
+district dashboard (as `scale_district`) for the latest year with rollups, and runs in the
+same rounds the two floors of benchmarks/dashboard_floors.py for the same communities and
+year: (a) about ten hand-written queries computing the figures from the records, (b) the
+same figures from the rollup tables. Prints medians, query counts and the ratios the
+acceptance of issue 15 names (floor a ÷ page: at least 10×; page ÷ floor b: at most 1.5×),
+the query count of the demo street office's dashboard (3 communities) next to the generated
+one's (10), and the time a rebuild of one community-year of rollups takes.
+``--live`` also times the pages with every figure computed from the records.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--live", action="store_true", help="also time the pages from records")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         data = ROOT / "benchmarks" / ".data" / f"scale-{args.scale}.sqlite3"
@@ -43,9 +48,12 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
+    from django.utils import timezone
 
+    from benchmarks import dashboard_floors as floors
     from committee.models import Community, StreetOffice
     from dashboards import flags, panels, rollups
+    from dashboards.models import MonthlyRollup
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.STORAGES = {
@@ -55,22 +63,17 @@ def main() -> None:
     office = StreetOffice.objects.filter(code__startswith="S").order_by("code").first()
     if office is None:
         sys.exit("No generated street office: run generate_scale first.")
-    query = "?period=year&at=" + str(
-        Community.objects.filter(street_office=office)
-        .first()
-        .monthly_rollups.latest("month")
-        .month.year
-    )
+    year = MonthlyRollup.objects.filter(community__street_office=office).latest("month").month.year
+    query = f"?period=year&at={year}"
     pages = [
-        ("street office", "scale_street", reverse("dashboards:street_office", args=[office.pk])),
-        ("district", "scale_district", reverse("dashboards:district", args=[office.district_id])),
+        ("street office", "scale_street", "dashboards:street_office", office.pk),
+        ("district", "scale_district", "dashboards:district", office.district_id),
     ]
     users = get_user_model().objects
-    live_of = {"instead_of": lambda metric, start, end: metric}
     originals = {"flags": flags.instead_of, "panels": panels.read, "grouped": flags.grouped}
 
-    def fetch(username: str, url: str, live: bool) -> tuple[float, int]:
-        flags.instead_of = live_of["instead_of"] if live else originals["flags"]
+    def fetch(username: str, url: str, live: bool = False) -> tuple[float, int]:
+        flags.instead_of = (lambda metric, start, end: metric) if live else originals["flags"]
         panels.read = (lambda m, c, s, e: m(c, s, e)) if live else originals["panels"]
         flags.grouped = (lambda metric, figures: None) if live else originals["grouped"]
         client = Client()
@@ -82,22 +85,56 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
         return seconds, len(queries)
 
-    print(f"dashboards, {connection.vendor}, {Community.objects.count()} communities")
-    for name, username, url in pages:
-        fetch(username, url, False)
-        found: dict[bool, list[float]] = {False: [], True: []}
-        counts = {}
+    def floor(sql: list[str], unit: str, unit_id: int) -> tuple[float, int]:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            floors.run(cursor, sql, unit, unit_id, year, timezone.localdate())
+        return time.perf_counter() - started, len(sql)
+
+    base, rolled = floors.base(connection.vendor), floors.rollups(connection.vendor)
+    print(
+        f"dashboards, {connection.vendor}, {Community.objects.count()} communities, {year}, "
+        f"medians of {args.rounds} interleaved rounds"
+    )
+    found_rows = []
+    for name, username, url_name, unit_id in pages:
+        url = reverse(url_name, args=[unit_id])
+        runs = {
+            "page": lambda u=username, x=url: fetch(u, x),
+            "floor a": lambda n=name, i=unit_id: floor(base, n, i),
+            "floor b": lambda n=name, i=unit_id: floor(rolled, n, i),
+        }
+        if args.live:
+            runs["live"] = lambda u=username, x=url: fetch(u, x, live=True)
+        for run in runs.values():  # warm the caches once
+            run()
+        times: dict[str, list[float]] = {key: [] for key in runs}
+        counts: dict[str, int] = {}
         for _round in range(args.rounds):
-            for live in (False, True):
-                seconds, counts[live] = fetch(username, url, live)
-                found[live].append(seconds)
-        rolled, live = statistics.median(found[False]), statistics.median(found[True])
+            for key, run in runs.items():
+                seconds, counts[key] = run()
+                times[key].append(seconds)
+        median = {key: statistics.median(values) for key, values in times.items()}
+        found_rows.append((name, median, counts))
         print(
-            f"  {name:14} rollups {rolled:6.2f} s ({counts[False]} queries) · "
-            f"live {live:6.2f} s ({counts[True]} queries) · live ÷ rollups {live / rolled:4.1f}×"
+            f"  {name:14} page {median['page']:6.3f} s ({counts['page']} queries) · "
+            f"floor a {median['floor a']:6.3f} s ({counts['floor a']} queries) · "
+            f"floor b {median['floor b']:6.3f} s ({counts['floor b']} queries) · "
+            f"a ÷ page {median['floor a'] / median['page']:5.1f}× · "
+            f"page ÷ b {median['page'] / median['floor b']:5.2f}×"
+            + (
+                f" · live {median['live']:6.2f} s ({counts['live']} queries)"
+                if "live" in median
+                else ""
+            )
         )
+    demo = StreetOffice.objects.exclude(code__startswith="S").order_by("code").first()
+    if demo is not None and users.filter(username="street").exists():
+        small = Community.objects.filter(street_office=demo).count()
+        _seconds, n = fetch("street", reverse("dashboards:street_office", args=[demo.pk]))
+        big = found_rows[0][2]["page"]
+        print(f"  queries: street office of {small} communities {n}, of 10 communities {big}")
     community = Community.objects.filter(street_office=office).first()
-    year = int(query.rsplit("=", 1)[1])
     started = time.perf_counter()
     rollups.rebuild_rollups(communities=Community.objects.filter(pk=community.pk), year=year)
     print(f"  rebuild of one community-year: {time.perf_counter() - started:.2f} s")

@@ -23,11 +23,15 @@ from datetime import date
 
 from django.db import transaction
 
+from committee.periods import month_end
+
 Key = tuple[int, date]  # (community id, first day of the month)
+Metric = Callable  # (communities, start, end) -> a figure
 
 _marks: ContextVar[set[Key] | None] = ContextVar("juwei_rollup_marks", default=None)
 _refreshers: list[Callable[[set[Key]], None]] = []
 _settlers: list[Callable[[], None]] = []
+_instead: dict[Metric, Metric] = {}
 
 
 def register(refresher: Callable[[set[Key]], None]) -> None:
@@ -96,3 +100,31 @@ def tell_services_by(check: Callable[[], bool]) -> None:
     """How to tell that a service is running (committee/services.py sets it)."""
     global _in_service
     _in_service = check
+
+
+# --- reading: a live metric, or its stand-in over the rollups ----------------------------
+
+
+def register_instead(stand_ins: dict[Metric, Metric]) -> None:
+    """Say which live metric has a stand-in over the rollups (the dashboards, at start-up).
+
+    A page of a lower app (the department league, pay by community) then reads through
+    ``read`` without knowing the dashboards' tables.
+    """
+    _instead.update(stand_ins)
+
+
+def whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and end == month_end(end) and start <= end
+
+
+def instead_of(metric: Metric, start: date, end: date) -> Metric:
+    """The rollup stand-in of a live metric for a period of whole months, else the metric."""
+    if whole_months(start, end):
+        return _instead.get(metric, metric)
+    return metric
+
+
+def read(metric: Metric, communities, start: date, end: date):
+    """Call the stand-in of `metric` over the rollups for whole months, the metric otherwise."""
+    return instead_of(metric, start, end)(communities, start, end)

@@ -13,13 +13,15 @@ fixed number whatever the number of communities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -44,20 +46,45 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Flag:
-    """One flag's verdict for a set of communities and a period."""
+    """One flag's verdict for a set of communities and a period.
+
+    Its words and link (``label``, ``value_text``, ``threshold_text``, ``explanation``,
+    ``url``) are worked out on first use: a district page judges every flag of every
+    community to find the worst, and shows a few.
+    """
 
     kind: str
-    label: str
     severity: Severity
     value: Decimal | None
-    value_text: str
     amber: Decimal | None
     red: Decimal
-    threshold_text: str
-    explanation: str
-    url: str | None
     # Answers the figure rests on, when too few to give it a colour (样本不足).
     too_few: int | None = None
+    words: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def _words(self) -> dict[str, Any]:
+        return self.words() if self.words else {}
+
+    @property
+    def label(self) -> str:
+        return self._words["label"]
+
+    @property
+    def value_text(self) -> str:
+        return self._words["value_text"]
+
+    @property
+    def threshold_text(self) -> str:
+        return self._words["threshold_text"]
+
+    @property
+    def explanation(self) -> str:
+        return self._words["explanation"]
+
+    @property
+    def url(self) -> str | None:
+        return self._words["url"]
 
     @property
     def status_label(self) -> str:
@@ -96,7 +123,6 @@ def _verdict(
 ) -> Flag:
     value = spec.figure.read(found)
     month = spec.month(found) if spec.month else None
-    url = spec.link(community_ids, *_within(start, end, month))
     amber, red, min_sample = limits
     severity = spec.severity(value, amber, red)
     too_few = None
@@ -104,6 +130,29 @@ def _verdict(
         answers = spec.sample(found) or 0
         if answers < (min_sample if min_sample is not None else spec.min_sample or 0):
             severity, too_few = Severity.NONE, answers
+    language = translation.get_language()
+
+    def words() -> dict[str, Any]:
+        with translation.override(language):
+            return _words(
+                spec, value, month, amber, red, min_sample, too_few, community_ids, start, end
+            )
+
+    return Flag(
+        kind=spec.kind,
+        severity=severity,
+        value=value,
+        amber=amber,
+        red=red,
+        too_few=too_few,
+        words=words,
+    )
+
+
+def _words(
+    spec: FlagSpec, value, month, amber, red, min_sample, too_few, ids, start, end
+) -> dict[str, Any]:
+    """A flag's words and link, in the language active when it was judged."""
     op = spec.operator()
     threshold_text = (
         f"{_('amber')} {op} {spec.format(amber)} · {_('red')} {op} {spec.format(red)}"
@@ -130,19 +179,13 @@ def _verdict(
             "red": spec.format(red),
             "month": f"{month:%Y-%m}" if month else "",
         }
-    return Flag(
-        kind=spec.kind,
-        label=spec.label,
-        severity=severity,
-        value=value,
-        value_text=spec.format(value),
-        amber=amber,
-        red=red,
-        threshold_text=threshold_text,
-        explanation=explanation,
-        url=url,
-        too_few=too_few,
-    )
+    return {
+        "label": spec.label,
+        "value_text": spec.format(value),
+        "threshold_text": threshold_text,
+        "explanation": explanation,
+        "url": spec.link(ids, *_within(start, end, month)),
+    }
 
 
 def _district_of(communities: models.QuerySet) -> int | None:

@@ -14,12 +14,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committee.models import Community, District
+from committee.models import Community, Department, District
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from committee.versions import Versioned
 from dashboards.specs import SPECS, FlagKind
 
 __all__ = [
+    "DepartmentMonth",
+    "DepartmentPendingDue",
     "FlagKind",
     "MonthlyRollup",
     "Notification",
@@ -187,6 +189,8 @@ class PayMonth(models.Model):
     kind = models.CharField(_("kind"), max_length=20)
     staff_member_id = models.PositiveIntegerField()
     net = models.DecimalField(_("net pay"), max_digits=12, decimal_places=2)
+    # Paid without the employer's pension or medical contribution.
+    uninsured = models.BooleanField(_("without employer insurance"), default=False)
 
     objects = RollupQuerySet.as_manager()
 
@@ -197,6 +201,69 @@ class PayMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_member_id} {self.month:%Y-%m}"
+
+
+class DepartmentMonth(models.Model):
+    """The tasks one department pushed down on one community, received in one month.
+
+    What the department league reads: tasks, those worked on while pending, refused and
+    decided late, every hour logged on them (whenever logged, so a task's whole cost stays
+    with the month it came in) and the money promised and received with them.
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="department_months"
+    )
+    month = models.DateField(_("month"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    tasks = models.PositiveIntegerField(_("tasks"), default=0)
+    worked_pending = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    decided_late = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(_("hours"), **_MONEY)
+    money_promised = models.DecimalField(**_MONEY)
+    money_received = models.DecimalField(**_MONEY)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tasks of a department in a month")
+        verbose_name_plural = _("tasks of a department in a month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "month", "department"], name="department_month_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month:%Y-%m} {self.department_id}"
+
+
+class DepartmentPendingDue(models.Model):
+    """A department's pending tasks of a month by decision date (overdue depends on today).
+
+    ``unworked``: pending, not worked on (unauthorised once the date passes);
+    ``in_time``: pending, not decided late (overdue once the date passes).
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="department_pending_dues"
+    )
+    month = models.DateField(_("month"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    due = models.DateField(_("decision due"))
+    unworked = models.PositiveIntegerField(default=0)
+    in_time = models.PositiveIntegerField(default=0)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending tasks of a department by decision date")
+        verbose_name_plural = _("pending tasks of a department by decision date")
+        indexes = [models.Index(fields=["community", "month"], name="deptpendingdue_month")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month:%Y-%m} {self.department_id} → {self.due}"
 
 
 class Notification(models.Model):

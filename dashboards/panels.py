@@ -149,7 +149,7 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
 
 def department_panel(communities, period: Period) -> Panel:
     """Question 2: which departments push the most work, unauthorised, and with what money."""
-    rows = tasks_metrics.department_league(communities, period.start, period.end)
+    rows = read(tasks_metrics.department_league, communities, period.start, period.end)
     ids = _ids(communities)
     window = {
         "community": ids,

@@ -12,17 +12,29 @@ live metric; the figure tests (tests/dashboards/test_*figures*.py) run through t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
+from functools import wraps
+from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from committee import rollups as hook
 from committee.models import Community
 from committee.numbers import cents, share
-from committee.periods import month_end, months_between
-from dashboards.models import MonthlyRollup, PayMonth, PendingDueRollup
+from committee.periods import months_between
+from dashboards.models import (
+    DepartmentMonth,
+    DepartmentPendingDue,
+    MonthlyRollup,
+    PayMonth,
+    PendingDueRollup,
+)
 from dashboards.rollups import SUMS, ZERO, settle_pending
 from funds import metrics as funds_metrics
 from funds.metrics import FundsSummary
@@ -30,16 +42,49 @@ from staff import metrics as staff_metrics
 from staff.metrics import PayRatios
 from staff.models import StaffMember
 from tasks import metrics as tasks_metrics
-from tasks.metrics import ADMINISTRATIVE, COMMUNITY, PeakMonth
+from tasks.metrics import ADMINISTRATIVE, COMMUNITY, DepartmentRow, Money, MonthCounts, PeakMonth
 
 FUNDS = ["allocated", "pooled", "contributions", "service", "task_funding", "other"]
 FUNDS += ["spent", "essential_costs"]
 
 
-def whole_months(start: date, end: date) -> bool:
-    return start.day == 1 and end == month_end(end) and start <= end
+whole_months = hook.whole_months
 
 
+_shared: ContextVar[dict | None] = ContextVar("juwei_rollup_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block, a page's flags and panels asking for the same communities'
+    rollup sums for the same period share one read (a district page asks six times)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _once(read: Callable[[QuerySet, date, date], Any]) -> Callable[[QuerySet, date, date], Any]:
+    """`read`, remembered inside `shared_reads` for the same communities and period."""
+
+    @wraps(read)
+    def remembered(communities: QuerySet, start: date, end: date):
+        memo = _shared.get()
+        if memo is None:
+            return read(communities, start, end)
+        try:
+            key = (read.__name__, str(communities.order_by().values("pk").query), start, end)
+        except EmptyResultSet:
+            return read(communities, start, end)
+        if key not in memo:
+            memo[key] = read(communities, start, end)
+        return memo[key]
+
+    return remembered
+
+
+@_once
 def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, dict]:
     """Every rollup figure summed per community over the months (every community given)."""
     settle_pending()
@@ -53,6 +98,7 @@ def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, di
     return {row.pop("pk"): _clean(row) for row in rows}
 
 
+@_once
 def _whole(communities: QuerySet, start: date, end: date) -> dict:
     settle_pending()
     row = MonthlyRollup.objects.filter(
@@ -142,6 +188,7 @@ def unauthorised_peak_month_by_community(communities, start, end) -> dict[int, P
     return {pk: tasks_metrics._peak(months.get(pk, [])) for pk in ids}
 
 
+@_once
 def _by_month(communities, start, end) -> dict[date, dict]:
     """Every rollup figure summed per month over the communities (months with a row)."""
     settle_pending()
@@ -177,6 +224,84 @@ def unauthorised_tasks_by_month(communities, start, end) -> dict[date, int]:
         if n:
             months[month] = months.get(month, 0) + n
     return dict(sorted(months.items()))
+
+
+def money_promised_received(communities, start, end) -> Money:
+    f = _whole(communities, start, end)
+    return Money(f["money_promised"], f["money_received"])
+
+
+def money_promised_received_by_community(communities, start, end) -> dict[int, Money]:
+    return {
+        pk: Money(f["money_promised"], f["money_received"])
+        for pk, f in _by_community(communities, start, end).items()
+    }
+
+
+def returns_by_month(communities, start, end) -> dict[date, MonthCounts]:
+    return {
+        month: MonthCounts(f["meetings"], f["inspections"], f["returns"])
+        for month, f in _by_month(communities, start, end).items()
+        if f["tasks"]
+    }
+
+
+def tasks_by_department(communities, start, end) -> list[DepartmentRow]:
+    """Per department with tasks in the period, from the department rollups (2 queries)."""
+    settle_pending()
+    where = {
+        "community__in": communities.order_by().values("pk"),
+        "month__range": (start, end),
+    }
+    overdue = {
+        pk: (unworked, in_time)
+        for pk, unworked, in_time in DepartmentPendingDue.objects.filter(
+            **where, due__lt=timezone.localdate()
+        )
+        .values("department_id")
+        .annotate(u=Sum("unworked"), t=Sum("in_time"))
+        .order_by()
+        .values_list("department_id", "u", "t")
+    }
+    rows = (
+        DepartmentMonth.objects.filter(**where)
+        .values("department_id")
+        .annotate(
+            name=F("department__name"),
+            n=Sum("tasks"),
+            worked=Sum("worked_pending"),
+            refused_=Sum("refused"),
+            late=Sum("decided_late"),
+            hours_=Sum("hours"),
+            promised=Sum("money_promised"),
+            received=Sum("money_received"),
+        )
+        .order_by("department__name")
+    )
+    found = []
+    for r in rows:
+        unworked, in_time = overdue.get(r["department_id"], (0, 0))
+        found.append(
+            DepartmentRow(
+                department_id=r["department_id"],
+                name=r["name"],
+                tasks=r["n"],
+                unauthorised=r["worked"] + unworked,
+                refused=r["refused_"],
+                overdue=r["late"] + in_time,
+                hours=cents(r["hours_"] or ZERO),
+                money_promised=cents(r["promised"] or ZERO),
+                money_received=cents(r["received"] or ZERO),
+            )
+        )
+    return found
+
+
+def department_league(communities, start, end) -> list[DepartmentRow]:
+    return sorted(
+        tasks_by_department(communities, start, end),
+        key=lambda row: (-row.tasks, -row.hours, row.name),
+    )
 
 
 # --- funds ------------------------------------------------------------------------------
@@ -260,6 +385,53 @@ def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
     return result
 
 
+def _pay_summaries(communities, start, end, group: tuple[str, ...]) -> dict:
+    return staff_metrics._summaries(
+        _pay_months(communities, start, end), group, person="staff_member_id"
+    )
+
+
+def net_pay_summary(communities, start, end) -> dict[str, staff_metrics.PaySummary]:
+    found = _pay_summaries(communities, start, end, ("kind",))
+    return {k: found.get((k,), staff_metrics.PaySummary()) for k in (FULLTIME, ASSISTANT)}
+
+
+def net_pay_summary_by_community(communities, start, end) -> dict[int, dict]:
+    return staff_metrics._nested(_pay_summaries(communities, start, end, ("community_id", "kind")))
+
+
+def net_pay_summary_by_street_office(communities, start, end) -> dict[int, dict]:
+    group = ("community__street_office_id", "kind")
+    return staff_metrics._nested(_pay_summaries(communities, start, end, group))
+
+
+def median_net_pay_by_month(communities, start, end) -> dict[date, dict[str, Decimal | None]]:
+    found = staff_metrics._medians(_pay_months(communities, start, end), ("month", "kind"))
+    months = sorted({month for month, _kind in found})
+    return {m: {k: found.get((m, k)) for k in (FULLTIME, ASSISTANT)} for m in months}
+
+
+def pay_ratios_by_month(communities, start, end) -> dict[date, PayRatios]:
+    medians = median_net_pay_by_month(communities, start, end)
+    return staff_metrics.ratios_by_month(medians, communities, end)
+
+
+def months_without_employer_insurance(communities, start, end) -> int:
+    return _pay_months(communities, start, end).filter(uninsured=True).count()
+
+
+def months_without_employer_insurance_by_community(communities, start, end) -> dict[int, int]:
+    found = dict(
+        _pay_months(communities, start, end)
+        .filter(uninsured=True)
+        .values("community_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("community_id", "n")
+    )
+    return {pk: found.get(pk, 0) for pk in communities.order_by().values_list("pk", flat=True)}
+
+
 INSTEAD: dict[Callable, Callable] = {
     tasks_metrics.administrative_share: administrative_share,
     tasks_metrics.administrative_share_by_community: administrative_share_by_community,
@@ -281,16 +453,30 @@ INSTEAD: dict[Callable, Callable] = {
     funds_metrics.pooled_share_by_community: pooled_share_by_community,
     staff_metrics.pay_ratios: pay_ratios,
     staff_metrics.pay_ratios_by_community: pay_ratios_by_community,
+    tasks_metrics.money_promised_received: money_promised_received,
+    tasks_metrics.money_promised_received_by_community: money_promised_received_by_community,
+    tasks_metrics.returns_by_month: returns_by_month,
+    tasks_metrics.tasks_by_department: tasks_by_department,
+    tasks_metrics.department_league: department_league,
+    staff_metrics.net_pay_summary: net_pay_summary,
+    staff_metrics.net_pay_summary_by_community: net_pay_summary_by_community,
+    staff_metrics.net_pay_summary_by_street_office: net_pay_summary_by_street_office,
+    staff_metrics.median_net_pay_by_month: median_net_pay_by_month,
+    staff_metrics.pay_ratios_by_month: pay_ratios_by_month,
+    staff_metrics.months_without_employer_insurance: months_without_employer_insurance,
+    staff_metrics.months_without_employer_insurance_by_community: (
+        months_without_employer_insurance_by_community
+    ),
 }
 
 
-def instead_of(metric: Callable, start: date, end: date) -> Callable:
-    """The rollup version of a live metric for this period, or the metric itself."""
-    if whole_months(start, end):
-        return INSTEAD.get(metric, metric)
-    return metric
+# The rollup version of a live metric for a period of whole months, or the metric itself;
+# `read` calls it. They live in committee/rollups.py so the lower apps' pages read through
+# them too; `install` hands them INSTEAD.
+instead_of = hook.instead_of
+read = hook.read
 
 
-def read(metric: Callable, communities, start: date, end: date):
-    """Call the rollup version of `metric` for whole months, the metric itself otherwise."""
-    return instead_of(metric, start, end)(communities, start, end)
+def install() -> None:
+    """Let the lower apps' pages read these too (committee.rollups.read)."""
+    hook.register_instead(INSTEAD)

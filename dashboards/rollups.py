@@ -28,7 +28,9 @@ from committee.models import Community
 from committee.numbers import cents
 from committee.periods import month_end
 from committee.services import in_service, service
-from dashboards.models import MonthlyRollup, PayMonth, PendingDueRollup
+from dashboards import department_rollups
+from dashboards.department_rollups import DepartmentCounts
+from dashboards.models import DepartmentMonth, MonthlyRollup, PayMonth, PendingDueRollup
 from funds.models import Category as ExpenseCategory
 from funds.models import Expense, Income
 from staff.models import PayRecord, StaffMember
@@ -61,7 +63,8 @@ class Counted:
 
     months: dict[tuple[int, date], dict] = field(default_factory=dict)
     pending_due: dict[tuple[int, date, date], int] = field(default_factory=dict)
-    pay: set[tuple[int, date, str, int, Decimal]] = field(default_factory=set)
+    pay: set[tuple[int, date, str, int, Decimal, bool]] = field(default_factory=set)
+    departments: DepartmentCounts = field(default_factory=DepartmentCounts)
 
 
 def _month(value) -> date:
@@ -78,7 +81,7 @@ def _add(found: Counted, rows, community: str, month: str) -> None:
 
 
 def compute(community_ids: Iterable[int], start: date, end: date) -> Counted:
-    """Every rollup figure of these communities for the months of [start, end] (6 queries)."""
+    """Every rollup figure of these communities for the months of [start, end] (9 queries)."""
     ids = list(community_ids)
     start, end = start.replace(day=1), month_end(end)
     found = Counted()
@@ -164,6 +167,7 @@ def compute(community_ids: Iterable[int], start: date, end: date) -> Counted:
         "community_id",
         "m",
     )
+    uninsured = Q(pension_employer=0) | Q(medical_employer=0)
     pay = (
         PayRecord.objects.monthly()
         .filter(
@@ -171,11 +175,24 @@ def compute(community_ids: Iterable[int], start: date, end: date) -> Counted:
             staff_member__kind__in=KINDS,
             month__range=(start, end),
         )
+        .annotate(
+            uninsured=models.Case(
+                models.When(uninsured, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
         .values_list(
-            "staff_member__community_id", "month", "staff_member__kind", "staff_member_id", "net"
+            "staff_member__community_id",
+            "month",
+            "staff_member__kind",
+            "staff_member_id",
+            "net",
+            "uninsured",
         )
     )
-    found.pay = {(c, _month(m), k, s, cents(n)) for c, m, k, s, n in pay}
+    found.pay = {(c, _month(m), k, s, cents(n), bool(u)) for c, m, k, s, n, u in pay}
+    found.departments = department_rollups.compute(ids, start, end)
     for values in found.months.values():
         for name in SUMS:
             value = values.get(name)
@@ -202,9 +219,10 @@ def _stored(community_ids: list[int], start: date, end: date) -> Counted:
     }
     found.pay = set(
         PayMonth.objects.filter(**where).values_list(
-            "community_id", "month", "kind", "staff_member_id", "net"
+            "community_id", "month", "kind", "staff_member_id", "net", "uninsured"
         )
     )
+    found.departments = department_rollups.stored(community_ids, start, end)
     return found
 
 
@@ -232,11 +250,12 @@ def rebuild(community_ids: Iterable[int], start: date, end: date) -> Counted:
     )
     PayMonth.objects.bulk_create(
         (
-            PayMonth(community_id=c, month=m, kind=k, staff_member_id=s, net=n)
-            for c, m, k, s, n in counted.pay
+            PayMonth(community_id=c, month=m, kind=k, staff_member_id=s, net=n, uninsured=u)
+            for c, m, k, s, n, u in counted.pay
         ),
         batch_size=500,
     )
+    department_rollups.replace(ids, first, last, counted.departments)
     return counted
 
 
@@ -274,10 +293,34 @@ def fill_after_migrate(*, using: str = "default", **_kwargs) -> None:
     Only when no rollup is there yet: later, every write keeps them current, and
     `manage.py rollups check` reports drift.
     """
-    if using != "default" or MonthlyRollup.objects.exists():
+    if using != "default":
+        return
+    # Rollups from before the department rows and the insurance mark are counted once more.
+    if MonthlyRollup.objects.exists() and (
+        DepartmentMonth.objects.exists() or not Task.objects.exists()
+    ):
         return
     if Task.objects.exists() or Income.objects.exists() or PayRecord.objects.exists():
-        rebuild_rollups()
+        rebuild_everything()
+
+
+@service
+def rebuild_everything(batch: int = 100) -> None:
+    """Rebuild every community's rollups over the whole span of records, 100 at a time
+    (a first `migrate` of a filled database: per community it would take much longer)."""
+    bounds = []
+    for model, day in ((TimeEntry, "date"), (Task, "received_on"), (Income, "date")):
+        row = model.objects.aggregate(lo=models.Min(day), hi=models.Max(day))
+        bounds += [row["lo"], row["hi"]]
+    for model, day in ((Expense, "date"), (PayRecord, "month"), (MonthlyRollup, "month")):
+        row = model.objects.aggregate(lo=models.Min(day), hi=models.Max(day))
+        bounds += [row["lo"], row["hi"]]
+    days = [day for day in bounds if day is not None]
+    if not days:
+        return
+    ids = list(Community.objects.order_by("pk").values_list("pk", flat=True))
+    for first in range(0, len(ids), batch):
+        rebuild(ids[first : first + batch], min(days), max(days))
 
 
 def _span(community_id: int, year: int | None) -> tuple[date | None, date | None]:
@@ -318,6 +361,7 @@ def drift(communities=None, year: int | None = None) -> list[str]:
             found.append(f"community {community_id}: pending tasks by decision date")
         if fresh.pay != stored.pay:
             found.append(f"community {community_id}: pay person-months")
+        found += department_rollups.differences(community_id, fresh.departments, stored.departments)
     return found
 
 

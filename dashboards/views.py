@@ -30,6 +30,7 @@ from dashboards.flags import (
 )
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
+from dashboards.rollup_metrics import shared_reads
 from dashboards.tables import CommunityFlagTable, FlagTable, rows_for, worst_rows
 
 
@@ -64,6 +65,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_period(self) -> Period:
         return Period.from_query(self.request.GET, timezone.localdate())
+
+    def get(self, request, *args, **kwargs):
+        # The page's flags and panels share their reads of the rollups (same communities,
+        # same period): a district page would otherwise read them once per figure.
+        with shared_reads():
+            context = self.get_context_data(**kwargs)
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

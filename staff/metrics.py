@@ -40,7 +40,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     DecimalField,
@@ -144,8 +146,28 @@ def _records(communities: QuerySet, start: date, end: date) -> QuerySet:
     )
 
 
+class _Middle(Aggregate):
+    """PostgreSQL: a group's lower middle value (ascending), or its upper one (descending)."""
+
+    function = "percentile_disc"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s %(direction)s)"
+    output_field = MONEY_FIELD
+
+
 def _medians(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, Decimal]:
-    """Median net per group: rank in the database, keep the one or two middle rows."""
+    """Median net per group: the mean of the one or two middle values.
+
+    PostgreSQL gives them with an ordered-set aggregate (one sort per group); elsewhere
+    the rows are ranked with a window and the middle ones kept.
+    """
+    if connections[records.db].vendor == "postgresql":
+        rows = (
+            records.order_by()
+            .values(*group)
+            .annotate(_low=_Middle("net", direction="ASC"), _high=_Middle("net", direction="DESC"))
+            .values_list(*group, "_low", "_high")
+        )
+        return {tuple(key): cents((low + high) / 2) for *key, low, high in rows}
     partition = [F(g) for g in group]
     middle = (
         records.annotate(
@@ -161,13 +183,16 @@ def _medians(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, Decimal]:
     return {key: cents(sum(values) / len(values)) for key, values in found.items()}
 
 
-def _summaries(records: QuerySet, group: tuple[str, ...]) -> dict[tuple, PaySummary]:
+def _summaries(
+    records: QuerySet, group: tuple[str, ...], person: str = "staff_member"
+) -> dict[tuple, PaySummary]:
+    """PaySummary per group; `person` names the field telling people apart."""
     medians = _medians(records, group)
     ranges = records.values(*group).annotate(
         lowest=Min("net"),
         highest=Max("net"),
         months=Count("pk"),
-        people=Count("staff_member", distinct=True),
+        people=Count(person, distinct=True),
     )
     result = {}
     for row in ranges:
@@ -269,7 +294,11 @@ def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
 
 
 def pay_ratios_by_month(communities, start, end) -> dict[date, PayRatios]:
-    medians = median_net_pay_by_month(communities, start, end)
+    return ratios_by_month(median_net_pay_by_month(communities, start, end), communities, end)
+
+
+def ratios_by_month(medians: dict[date, dict], communities, end) -> dict[date, PayRatios]:
+    """Each month's medians against the benchmarks in force in its year (one query)."""
     rows = WageBenchmark.objects.filter(
         district_id__in=communities.values("street_office__district_id"), year__lte=end.year
     ).order_by("district_id", "year")

@@ -48,13 +48,15 @@ of things on ``end``; ``start`` is not used:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
+from django.utils import timezone
 
 from committee.numbers import round_half_up, share
+from committee.periods import month_end, months_between
 from surveys.models import Answer, Choice, Question, Response, Survey
 
 
@@ -72,12 +74,25 @@ class NatureCounts:
         return share(self.residents, self.total)
 
 
+def _from(day: date) -> datetime:
+    """The first moment of a local day: submissions on days [start, end] are those from
+    ``_from(start)`` and before ``_from(end + 1 day)``, a range the index answers (a
+    ``__date`` lookup converts every row's time first, in Python on SQLite)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _submitted(path: str, start: date | None, end: date) -> dict:
+    found = {f"{path}submitted_at__lt": _from(end + timedelta(days=1))}
+    if start is not None:
+        found[f"{path}submitted_at__gte"] = _from(start)
+    return found
+
+
 def _answers(communities: QuerySet, start: date, end: date, purpose: str) -> QuerySet:
     return Answer.objects.filter(
         question__purpose=purpose,
         response__survey__community__in=communities.values("pk"),
-        response__submitted_at__date__gte=start,
-        response__submitted_at__date__lte=end,
+        **_submitted("response__", start, end),
     )
 
 
@@ -101,11 +116,7 @@ def committee_nature_counts(communities, start: date, end: date) -> NatureCounts
 
 def _in_period(prefix: str, start: date, end: date, purpose: str) -> Q:
     return Q(
-        **{
-            f"{prefix}question__purpose": purpose,
-            f"{prefix}response__submitted_at__date__gte": start,
-            f"{prefix}response__submitted_at__date__lte": end,
-        }
+        **{f"{prefix}question__purpose": purpose}, **_submitted(f"{prefix}response__", start, end)
     )
 
 
@@ -146,14 +157,16 @@ def representing_share_by_community(
 
 
 def representing_share_by_month(communities, start: date, end: date) -> dict[date, Decimal | None]:
-    rows = (
-        _nature(communities, start, end)
-        .annotate(month=TruncMonth("response__submitted_at"))
-        .values("month")
-        .annotate(residents=_NATURE_AGGREGATES["residents"], total=Count("pk"))
-        .order_by("month")
-    )
-    return {_month(row["month"]): share(row["residents"], row["total"]) for row in rows}
+    """Per month with answers: one count per month over submission ranges (the index
+    answers a range; truncating every answer's time to its month is slow on SQLite)."""
+    months = months_between(start, end)
+    counts = {}
+    for i, month in enumerate(months):
+        within = Q(**_submitted("response__", max(month, start), min(month_end(month), end)))
+        counts[f"r{i}"] = Count("pk", filter=within & Q(choice__key=Choice.RESIDENTS))
+        counts[f"t{i}"] = Count("pk", filter=within)
+    row = _nature(communities, start, end).aggregate(**counts)
+    return {m: share(row[f"r{i}"], row[f"t{i}"]) for i, m in enumerate(months) if row[f"t{i}"]}
 
 
 def _satisfaction(communities, start, end) -> QuerySet:
@@ -192,9 +205,7 @@ def average_satisfaction_by_month(
 
 def _responses(communities, start, end) -> QuerySet:
     return Response.objects.filter(
-        survey__community__in=communities.values("pk"),
-        submitted_at__date__gte=start,
-        submitted_at__date__lte=end,
+        survey__community__in=communities.values("pk"), **_submitted("", start, end)
     )
 
 
@@ -204,9 +215,7 @@ def response_count(communities, start: date, end: date) -> int:
 
 def response_count_by_community(communities, start: date, end: date) -> dict[int, int]:
     path = "surveys__responses__"
-    in_period = Q(
-        **{f"{path}submitted_at__date__gte": start, f"{path}submitted_at__date__lte": end}
-    )
+    in_period = Q(**_submitted(path, start, end))
     rows = communities.order_by().annotate(n=Count(path + "pk", filter=in_period))
     return {c.pk: c.n for c in rows}
 
@@ -216,7 +225,7 @@ def response_count_by_community(communities, start: date, end: date) -> dict[int
 
 def _read(purpose: str, end: date, prefix: str = "") -> Q:
     """The answers a figure reads, submitted on or before ``end`` (paths from ``prefix``)."""
-    fields = {"question__purpose": purpose, "response__submitted_at__date__lte": end}
+    fields = {"question__purpose": purpose, **_submitted("response__", None, end)}
     if purpose == Question.Purpose.COMMITTEE_NATURE:
         fields["choice__isnull"] = False
     else:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from committee import scoping, versions
+from committee import rollups, scoping, versions
 from committee.charts import bar_chart, line_chart
 from committee.generic import (
     ObjectCreateView,
@@ -193,9 +193,10 @@ class PayOverviewView(PeriodMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         communities = scoping.communities(self.request.user).select_related("street_office")
-        ratios = metrics.pay_ratios_by_community(communities, self.start, self.end)
-        gaps = metrics.months_without_employer_insurance_by_community(
-            communities, self.start, self.end
+        period = (self.start, self.end)
+        ratios = rollups.read(metrics.pay_ratios_by_community, communities, *period)
+        gaps = rollups.read(
+            metrics.months_without_employer_insurance_by_community, communities, *period
         )
         writable = set(
             scoping.communities(self.request.user, Action.PAY).values_list("pk", flat=True)
@@ -209,8 +210,8 @@ class PayOverviewView(PeriodMixin, TemplateView):
             }
             for c in communities
         ]
-        context["total"] = metrics.pay_ratios(communities, self.start, self.end)
-        by_office = metrics.net_pay_summary_by_street_office(communities, self.start, self.end)
+        context["total"] = rollups.read(metrics.pay_ratios, communities, *period)
+        by_office = rollups.read(metrics.net_pay_summary_by_street_office, communities, *period)
         offices = {c.street_office_id: c.street_office for c in communities}
         context["offices"] = [
             (offices[pk], summary["fulltime"], summary["assistant"])
@@ -233,10 +234,10 @@ class CommunityPayView(PeriodMixin, TemplateView):
         )
         only = Community.objects.filter(pk=community.pk)
         start, end = self.start, self.end
-        summary = metrics.net_pay_summary(only, start, end)
-        ratios = metrics.pay_ratios(only, start, end)
+        summary = rollups.read(metrics.net_pay_summary, only, start, end)
+        ratios = rollups.read(metrics.pay_ratios, only, start, end)
         bench = metrics.benchmarks(only, start, end)
-        by_month = metrics.median_net_pay_by_month(only, start, end)
+        by_month = rollups.read(metrics.median_net_pay_by_month, only, start, end)
         share = _share_asked(self.request.GET.get("share"))
         fulltime, assistant = StaffMember.Kind.FULLTIME, StaffMember.Kind.ASSISTANT
         labels = [str(StaffMember.Kind(fulltime).label), str(StaffMember.Kind(assistant).label)]
@@ -253,7 +254,7 @@ class CommunityPayView(PeriodMixin, TemplateView):
             share=share,
             share_percent=round_half_up(share * 100, WHOLE),
             lift_cost=metrics.cost_to_lift_fulltime(only, start, end, share),
-            gaps=metrics.months_without_employer_insurance(only, start, end),
+            gaps=rollups.read(metrics.months_without_employer_insurance, only, start, end),
             staffing=metrics.staffing(only, start, end),
             can_change=scoping.can(self.request.user, Action.PAY, community),
             comparison_chart=bar_chart(

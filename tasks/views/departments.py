@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from committee import scoping
+from committee import rollups, scoping
 from committee.charts import bar_chart
 from committee.exports import table_to_workbook_file, xlsx_response
+from committee.periods import month_end
 from committee.tables import NumberColumn
 from tasks import league, metrics
 from tasks.tables import (
@@ -23,13 +24,18 @@ from tasks.views.common import date_param
 
 
 class DepartmentLeagueView(LoginRequiredMixin, TemplateView):
-    """Which departments push the most work, unauthorised, and with how much money."""
+    """Which departments push the most work, unauthorised, and with how much money.
+
+    The default period, the months from a year ago to the end of this one, is whole months,
+    so the figures come from the monthly rollups (committee.rollups.read); custom dates
+    are counted from the records.
+    """
 
     template_name = "tasks/department_league.html"
 
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()
-        end = date_param(request.GET.get("end")) or today
+        end = date_param(request.GET.get("end")) or month_end(today)
         start = date_param(request.GET.get("start")) or date(end.year - 1, end.month, 1)
         if start > end:
             start, end = end, start
@@ -38,7 +44,10 @@ class DepartmentLeagueView(LoginRequiredMixin, TemplateView):
         if wanted.isdigit():
             communities = communities.filter(pk=wanted)
         rows = metrics.with_league_columns(
-            metrics.department_league(communities, start, end), communities, start, end
+            rollups.read(metrics.department_league, communities, start, end),
+            communities,
+            start,
+            end,
         )
         table = DepartmentLeagueTable(
             rows,
@@ -73,8 +82,8 @@ class DepartmentLeagueView(LoginRequiredMixin, TemplateView):
                 "communities": scoping.communities(request.user),
                 "community": wanted or "",
                 "export_query": query.urlencode(),
-                "returns": metrics.returns_by_month(communities, start, end),
-                "money": metrics.money_promised_received(communities, start, end),
-                "share": metrics.administrative_share(communities, start, end),
+                "returns": rollups.read(metrics.returns_by_month, communities, start, end),
+                "money": rollups.read(metrics.money_promised_received, communities, start, end),
+                "share": rollups.read(metrics.administrative_share, communities, start, end),
             }
         )

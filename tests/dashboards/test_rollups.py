@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from committee.models import Community
@@ -39,12 +39,14 @@ records = st.lists(
     st.fixed_dictionaries(
         {
             "community": st.integers(0, 1),
+            "department": st.integers(0, 1),
             "day": days,
             "moved_to": st.one_of(st.none(), days),
             "nature": st.sampled_from(Nature.values),
             "outcome": st.sampled_from(Outcome.values),
             "worked": st.booleans(),
             "due": st.one_of(st.none(), days),
+            "decided": st.one_of(st.none(), days),
             "negative": st.booleans(),
             "promised": money,
             "hours": st.integers(1, 16).map(lambda q: Decimal(q) / 4),
@@ -52,6 +54,7 @@ records = st.lists(
             "amount": money.map(lambda m: m + 1),
             "net": st.integers(200_000, 900_000).map(lambda c: Decimal(c) / 100),
             "assistant": st.booleans(),
+            "insured": st.booleans(),
             "deleted": st.booleans(),
         }
     ),
@@ -65,6 +68,7 @@ def write(world, specs) -> None:
     communities = [world.community_a, world.community_a2]
     negative = CatalogueItemFactory(district=world.district, list=CatalogueList.NEGATIVE)
     bureau = DepartmentFactory(district=world.district)
+    departments = [bureau, DepartmentFactory(district=world.district)]
     for s in specs:
         community = communities[s["community"]]
         kind = StaffMember.Kind.ASSISTANT if s["assistant"] else StaffMember.Kind.FULLTIME
@@ -78,7 +82,9 @@ def write(world, specs) -> None:
             outcome=s["outcome"],
             worked_while_pending=s["worked"],
             decision_due=s["due"],
+            decided_on=s["decided"],
             catalogue_item=negative if s["negative"] else None,
+            department=departments[s["department"]],
             money_promised=s["promised"],
         )
         on_task = TimeEntryFactory(
@@ -94,9 +100,13 @@ def write(world, specs) -> None:
             task=task if funding else None,
         )
         ExpenseFactory(community=community, date=s["day"], amount=s["amount"])
-        make_pay(member, s["day"].replace(day=1), s["net"])
+        pay = make_pay(member, s["day"].replace(day=1), s["net"])
+        if s["insured"]:  # the employer paid both contributions (make_pay leaves them out)
+            pay.pension_employer = pay.medical_employer = Decimal("100.00")
+            pay.save()
         if s["moved_to"]:  # a change moves figures out of one month into another
             task.received_on = s["moved_to"]
+            task.department = departments[1 - s["department"]]
             task.nature = (
                 Nature.COMMUNITY if s["nature"] == Nature.ADMINISTRATIVE else Nature.ADMINISTRATIVE
             )
@@ -121,6 +131,7 @@ def assert_rollups_equal_live(communities) -> None:
 @pytest.mark.django_db
 @settings(
     max_examples=5,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

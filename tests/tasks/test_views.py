@@ -405,6 +405,31 @@ class TestDepartmentLeague:
         sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
         assert list(sheet.iter_rows(values_only=True))[1][0] == "区统计局"
 
+    def test_its_default_year_reads_the_rollups_in_a_fixed_number_of_queries(
+        self, as_user, district_officer, world, department, django_assert_max_num_queries
+    ):
+        from committee.services import service
+        from tests.factories import CommunityFactory
+
+        def tasks_in(communities, n):
+            for community in communities:
+                TaskFactory.create_batch(n, community=community, department=department)
+
+        service(tasks_in)([world.community_a], 1)
+        client = as_user(district_officer)
+        page = client.get(self.URL)
+        assert (page.context["start"], page.context["end"]) == (date(2025, 6, 1), date(2026, 6, 30))
+        service(tasks_in)(CommunityFactory.create_batch(4, street_office=world.street_b), 2)
+        # 13: the session and the user's places, the rollups (the league, the unauthorised
+        # by decision date, the month totals, the hours share), the paperwork columns
+        with django_assert_max_num_queries(13) as reads:
+            page = client.get(self.URL)
+        [row] = [r.record for r in page.context["table"].rows]
+        assert (row.name, row.tasks) == ("区统计局", 9)
+        service(tasks_in)(CommunityFactory.create_batch(4, street_office=world.street_b), 1)
+        with django_assert_max_num_queries(len(reads.captured_queries)):
+            client.get(self.URL)
+
 
 class TestHoursList:
     def test_it_shows_only_hours_in_scope(self, client, as_user, staff_a, member_a, member_b):
