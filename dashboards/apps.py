@@ -20,10 +20,12 @@ class DashboardsConfig(AppConfig):
             certificate_panels,
             jobs,  # noqa: F401 -- registers the report job kinds
             paperwork_panels,
+            report_changes,
             rollups,
         )
 
         rollups.install()
+        report_changes.install()
         post_migrate.connect(rollups.fill_after_migrate, sender=self)
 
         certificate_panels.register()
