@@ -279,7 +279,9 @@ class ReportChange(models.Model):
     keeps the tokens it was drawn from; a different token is a correction since.
     """
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    # A plain id, not a foreign key: a community's records deleted with it still mark it,
+    # after the cascade has run, and a row of a deleted community is merely never read.
+    community_id = models.PositiveIntegerField()
     month = models.DateField(_("month"))
     token = models.CharField(max_length=32)
 
@@ -287,7 +289,7 @@ class ReportChange(models.Model):
         verbose_name = _("report data change")
         verbose_name_plural = _("report data changes")
         constraints = [
-            models.UniqueConstraint(fields=["community", "month"], name="reportchange_unique")
+            models.UniqueConstraint(fields=["community_id", "month"], name="reportchange_unique")
         ]
 
     def __str__(self) -> str:

@@ -82,7 +82,7 @@ def mark(community_ids: Iterable[int], months: Iterable[date]) -> None:
             rows,
             batch_size=500,
             update_conflicts=True,
-            unique_fields=["community", "month"],
+            unique_fields=["community_id", "month"],
             update_fields=["token"],
         )
 
@@ -94,7 +94,7 @@ def mark_span(community_ids: Iterable[int], first: date, last: date) -> None:
 def stamp(community_ids: list[int], start: date, end: date) -> str:
     """The tokens of these communities for the months of [start, end], as one digest."""
     found = (
-        ReportChange.objects.filter(community__in=community_ids)
+        ReportChange.objects.filter(community_id__in=community_ids)
         .filter(Q(month__range=(start.replace(day=1), end)) | Q(month=EVERY_MONTH))
         .order_by("community_id", "month")
         .values_list("community_id", "month", "token")
