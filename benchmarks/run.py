@@ -114,11 +114,44 @@ def bench(folder: str, runs: int) -> int:
             timed(lambda: b"".join(client.get(workbook).streaming_content), runs),
         )
         certificates = certificate_pdfs(aiguo, client, runs)
+        floor_comparison(aiguo, year, runs)
     verdict = "within" if total < LIMIT_SECONDS else "OVER"
     print(f"community-year PDF: {total:.2f} s median, {verdict} the {LIMIT_SECONDS:.0f} s limit")
     verdict = "within" if certificates < CERTIFICATE_LIMIT_SECONDS else "OVER"
     print(f"certificate desk PDFs: {certificates:.2f} s median at most, {verdict} the 1 s limit")
     return 0
+
+
+def floor_comparison(community, year: int, runs: int) -> None:
+    """爱国社区's and its street office's yearly PDF against WeasyPrint's plain floor."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from benchmarks import pdf_floor
+
+    print("\nagainst WeasyPrint on a plain document of the same pages and fonts:")
+    client = Client()
+    client.force_login(pdf_floor.superuser(get_user_model()))
+    office = community.street_office
+    ours, theirs = pdf_floor.report_fetchers(client, community, office, year)
+    found = [
+        pdf_floor.compare(f"{community.name} {year} PDF", ours, runs),
+        pdf_floor.compare(f"{office.name} {year} PDF", theirs, runs),
+    ]
+    ours, theirs = pdf_floor.report_fetchers(client, community, office, year - 1)
+    stored = [
+        (name, pdf_floor.stored_again(name, fetch, runs))
+        for name, fetch in (
+            (f"{community.name} {year - 1} PDF", ours),
+            (f"{office.name} {year - 1} PDF", theirs),
+        )
+    ]
+    pdf_floor.write_results(
+        "the demo",
+        "`make bench` (benchmarks/run.py) on the demo (6 communities, SQLite).",
+        found,
+        stored,
+    )
 
 
 def certificate_pdfs(community, client, runs: int) -> float:

@@ -10,6 +10,7 @@ needs colour to be read. Templates put the numbers in a table beside each chart 
 well (for screen readers and copying).
 """
 
+import base64
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -218,3 +219,62 @@ def waterfall(
     values = [_plain(v) or 0.0 for _, v in steps]
     chart.add("", values)
     return _render(chart, _describe(chart.x_labels, [("", values)], formatter))
+
+
+# What only an interactive chart needs: hover and tooltip rules, transitions, and the
+# rules of chart kinds drawn nowhere here. A PDF's renderer matches every rule against
+# every node, so its charts carry the rest only.
+_INTERACTIVE = (
+    ":hover",
+    ".tooltip",
+    "a:visited",
+    ".active",
+    "map-element",
+    "gauge",
+    ".ci",
+    ".showable",
+    ".bound",
+    ".max-value",
+    "bg-lines",
+)
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+# pygal's per-value <desc> elements feed its tooltips; a printed chart prints the values.
+_VALUE_DESC = re.compile(r'<desc class="[^"]*">.*?</desc>', re.S)
+_HEAD = re.compile(r"<title>(.*?)</title><desc>(.*?)</desc>", re.S)
+
+
+@cache
+def print_css() -> str:
+    """chart_css() without what only a chart on screen uses."""
+    kept = []
+    for selectors, body in _RULE.findall(chart_css()):
+        chosen = [s for s in selectors.split(",") if not any(x in s for x in _INTERACTIVE)]
+        declarations = [
+            d for d in body.split(";") if d.strip() and not d.strip().startswith(_SCREEN_ONLY)
+        ]
+        if chosen and declarations:
+            kept.append(f"{','.join(chosen)}{{{';'.join(declarations)}}}")
+    return "".join(kept)
+
+
+_SCREEN_ONLY = ("-webkit-", "-moz-", "transition")
+
+
+def as_image(svg: str) -> SafeString:
+    """A chart as an <img> of a standalone SVG carrying its own stylesheet, for PDFs.
+
+    WeasyPrint applies the HTML document's stylesheet to the HTML only: an inline chart
+    lost pygal's fills and printed as a black box. As an image the chart is drawn by
+    WeasyPrint's SVG renderer with its own (print) stylesheet, and its nodes stay out of
+    the HTML's style cascade.
+    """
+    found = _HEAD.search(str(svg))
+    css = f"<style><![CDATA[{print_css()}]]></style>"
+    standalone = _VALUE_DESC.sub("", str(svg))
+    standalone = re.sub(r"^(<svg\b[^>]*>)", lambda m: m.group(1) + css, standalone, count=1)
+    data = base64.b64encode(standalone.encode()).decode("ascii")
+    # The title and description were escaped when the chart was drawn (_render).
+    alt = f"{found.group(1)}: {found.group(2)}" if found else ""
+    return mark_safe(  # noqa: S308 -- the alt text was escaped by _render, the rest is base64
+        f'<img class="chart-image" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+    )

@@ -20,12 +20,14 @@ class DashboardsConfig(AppConfig):
             certificate_panels,
             jobs,  # noqa: F401 -- registers the report job kinds
             paperwork_panels,
+            report_changes,
             rollup_metrics,
             rollups,
         )
 
         rollups.install()
         rollup_metrics.install()
+        report_changes.install()
         post_migrate.connect(rollups.fill_after_migrate, sender=self)
 
         certificate_panels.register()

@@ -23,6 +23,7 @@ from committee.periods import Period
 from committee.routers import replica_reads
 from committee.services import service
 from dashboards import workbooks
+from dashboards.reports import stored
 from dashboards.reports.content import street_office_report
 
 STREET_OFFICE_REPORT = "dashboards.street_office_report"
@@ -70,17 +71,25 @@ def street_office_pdf(job: Job, progress: Progress) -> Result:
     office = StreetOffice.objects.select_related("district").get(pk=job.params["pk"])
     period = _period(job)
     progress.set_total(2)
-    with translation.override(job.params.get("language")), replica_reads():
-        context = street_office_report(office, period) | {
-            "heading": _("%(name)s: report on its communities %(period)s")
-            % {"name": office.name, "period": period.label},
-            "subheading": str(office.district),
-            "today": timezone.localdate(),
-        }
-        progress.advance()
-        data = render_pdf("dashboards/reports/report.html", context)
+    filename = f"{office.name}-{period.at}.pdf"
+
+    def draw() -> bytes:
+        with replica_reads():
+            context = street_office_report(office, period) | {
+                "heading": _("%(name)s: report on its communities %(period)s")
+                % {"name": office.name, "period": period.label},
+                "subheading": str(office.district),
+                "today": timezone.localdate(),
+            }
+            progress.advance()
+            return render_pdf("dashboards/reports/report.html", context)
+
+    with translation.override(job.params.get("language")):
+        data = stored.report_pdf(
+            stored.STREET_OFFICE, office.pk, list(job.community_ids), period, filename, draw
+        )
     progress.advance()
-    return Result(f"{office.name}-{period.at}.pdf", PDF_CONTENT_TYPE, data)
+    return Result(filename, PDF_CONTENT_TYPE, data)
 
 
 # What the reports page may ask for, by name.

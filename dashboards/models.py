@@ -5,6 +5,7 @@ created from them on first use (``Threshold.objects.ensure_for``), so no distric
 needs a manual step before its dashboards show colours.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,8 @@ __all__ = [
     "Notification",
     "PayMonth",
     "PendingDueRollup",
+    "ReportChange",
+    "StoredReport",
     "Threshold",
 ]
 
@@ -326,3 +329,66 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task or self.community} · {self.get_kind_display()}"
+
+
+# --- finished reports of ended periods (dashboards/reports/stored.py) ------------------
+
+# The month of a ReportChange that stands for every month: a record that is no month's
+# (a survey, a cap, a threshold) changed, so every report of the community is stale.
+EVERY_MONTH = date(1, 1, 1)
+
+
+class ReportChange(models.Model):
+    """The last change to the figures of one community-month, as a random token.
+
+    Written in the transaction of the write that changed them (the rollup hook for hours,
+    tasks, money and pay; a signal for what the reports read besides). A stored report
+    keeps the tokens it was drawn from; a different token is a correction since.
+    """
+
+    # A plain id, not a foreign key: a community's records deleted with it still mark it,
+    # after the cascade has run, and a row of a deleted community is merely never read.
+    community_id = models.PositiveIntegerField()
+    month = models.DateField(_("month"))
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("report data change")
+        verbose_name_plural = _("report data changes")
+        constraints = [
+            models.UniqueConstraint(fields=["community_id", "month"], name="reportchange_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month:%Y-%m} {self.token}"
+
+
+class StoredReport(models.Model):
+    """A finished PDF report of an ended period, kept so that it is drawn once.
+
+    In the database, not on a disk: the app servers are stateless. Served while the
+    figures it was drawn from are unchanged (``stamp``) and no pending task of the
+    period has fallen overdue since (``fresh_through``).
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.PositiveIntegerField()
+    period = models.CharField(_("period"), max_length=40)
+    language = models.CharField(_("language"), max_length=10)
+    stamp = models.CharField(max_length=64)
+    fresh_through = models.DateField(null=True, blank=True)
+    filename = models.CharField(max_length=200)
+    pdf = models.BinaryField()
+    drawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored report")
+        verbose_name_plural = _("stored reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "period", "language"], name="storedreport_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.period} {self.language}"

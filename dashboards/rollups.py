@@ -28,7 +28,7 @@ from committee.models import Community
 from committee.numbers import cents
 from committee.periods import month_end
 from committee.services import in_service, service
-from dashboards import department_rollups
+from dashboards import department_rollups, report_changes
 from dashboards.department_rollups import DepartmentCounts
 from dashboards.models import DepartmentMonth, MonthlyRollup, PayMonth, PendingDueRollup
 from funds.models import Category as ExpenseCategory
@@ -232,6 +232,7 @@ def rebuild(community_ids: Iterable[int], start: date, end: date) -> Counted:
     counted = compute(ids, start, end)
     first, last = start.replace(day=1), month_end(end)
     where = {"community__in": ids, "month__range": (first, last)}
+    report_changes.mark_span(ids, first, last)  # a stored report of these months is stale
     for model in (MonthlyRollup, PendingDueRollup, PayMonth):
         model.objects.filter(**where).delete()
     MonthlyRollup.objects.bulk_create(

@@ -1,8 +1,9 @@
-"""Writes of the dashboards app: a district's thresholds."""
+"""Writes of the dashboards app: a district's thresholds, stored reports."""
 
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee import versions
@@ -11,7 +12,7 @@ from committee.roles import Action
 from committee.scoping import district_ids
 from committee.services import service
 from dashboards.flags import SPECS
-from dashboards.models import Threshold
+from dashboards.models import StoredReport, Threshold
 
 
 def check_district(user, district: District) -> None:
@@ -65,3 +66,32 @@ def reset_thresholds(*, district: District, kinds: list[str], user=None) -> None
         limits={kind: (SPECS[kind].amber, SPECS[kind].red) for kind in kinds if kind in SPECS},
         min_samples={kind: SPECS[kind].min_sample for kind in kinds if kind in SPECS},
     )
+
+
+@service
+def store_report(
+    *,
+    kind: str,
+    object_id: int,
+    period: str,
+    language: str,
+    stamp: str,
+    fresh_through,
+    filename: str,
+    pdf: bytes,
+) -> StoredReport:
+    """Keep a finished report of an ended period (the system's write: nobody's edit)."""
+    stored, _created = StoredReport.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        period=period,
+        language=language,
+        defaults={
+            "stamp": stamp,
+            "fresh_through": fresh_through,
+            "filename": filename,
+            "pdf": pdf,
+            "drawn_at": timezone.now(),
+        },
+    )
+    return stored

@@ -42,10 +42,10 @@ def percent(value) -> str:
     return numbers.percent(value)
 
 
-@register.simple_tag
-def chart_css() -> str:
-    """The charts' stylesheet, for PDFs (pages link static/css/charts.css)."""
-    return mark_safe(charts.chart_css())  # noqa: S308 -- pygal's own CSS, no user input
+@register.filter
+def chart_image(svg) -> str:
+    """A server-drawn chart as an image carrying its own stylesheet, for PDFs."""
+    return charts.as_image(svg)
 
 
 @register.simple_tag(takes_context=True)

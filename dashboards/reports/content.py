@@ -24,6 +24,7 @@ from committee.tables import format_money
 from dashboards import panels
 from dashboards.flags import Flag, Severity, flags, flags_by_community
 from dashboards.models import FlagKind
+from dashboards.rollup_metrics import read
 from funds import metrics as funds_metrics
 from staff import metrics as staff_metrics
 from surveys import metrics as surveys_metrics
@@ -173,15 +174,16 @@ def _figures(communities: models.QuerySet, period: Period) -> list[Figure]:
         ),
     ]
     args = (communities, period.start, period.end)
+    # Hours and money from the monthly rollups for whole months (rollup_metrics.read).
     readers = [
         (staff_metrics.staffing, _staffing),
         (tasks_metrics.department_league, _tasks_received),
-        (tasks_metrics.hours_by_nature, _hours_logged),
+        (tasks_metrics.hours_by_nature_by_month, _hours_logged),
         (funds_metrics.summary, _money_figures),
         (surveys_metrics.response_count, _responses),
     ]
-    for figure, read in readers:
-        figures.extend(read(figure(*args)))
+    for figure, shown in readers:
+        figures.extend(shown(read(figure, *args)))
     return figures
 
 
@@ -198,8 +200,8 @@ def _tasks_received(rows) -> list[Figure]:
     return [Figure(str(_("Tasks pushed down by departments")), str(sum(r.tasks for r in rows)))]
 
 
-def _hours_logged(hours: dict) -> list[Figure]:
-    total = sum(hours.values(), Decimal("0"))
+def _hours_logged(by_month: dict) -> list[Figure]:
+    total = sum((sum(h.values(), Decimal("0")) for h in by_month.values()), Decimal("0"))
     return [Figure(str(_("Staff hours logged")), number_format(total, 2, force_grouping=True))]
 
 

@@ -30,6 +30,7 @@ from committee.periods import KINDS, Period
 from committee.roles import Action
 from dashboards import workbooks
 from dashboards.jobs import REPORT_JOBS, request_report
+from dashboards.reports import stored
 from dashboards.reports.content import community_report, street_office_report
 from tasks.models import Outcome, Task
 
@@ -51,14 +52,21 @@ class CommunityReportView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         community = _community(request, pk)
         period = _period(request)
-        context = community_report(community, period) | {
-            "heading": _("%(name)s: work report %(period)s")
-            % {"name": community.name, "period": period.label},
-            "subheading": f"{community.street_office.district} · {community.street_office}",
-            "today": timezone.localdate(),
-        }
-        data = render_pdf("dashboards/reports/report.html", context, request=request)
-        return pdf_response(data, f"{community.name}-{period.at}.pdf")
+
+        def draw() -> bytes:
+            context = community_report(community, period) | {
+                "heading": _("%(name)s: work report %(period)s")
+                % {"name": community.name, "period": period.label},
+                "subheading": f"{community.street_office.district} · {community.street_office}",
+                "today": timezone.localdate(),
+            }
+            return render_pdf("dashboards/reports/report.html", context, request=request)
+
+        filename = f"{community.name}-{period.at}.pdf"
+        data = stored.report_pdf(
+            stored.COMMUNITY, community.pk, [community.pk], period, filename, draw
+        )
+        return pdf_response(data, filename)
 
 
 class StreetOfficeReportView(LoginRequiredMixin, View):
@@ -69,14 +77,22 @@ class StreetOfficeReportView(LoginRequiredMixin, View):
             StreetOffice.objects.visible_to(request.user).select_related("district"), pk=pk
         )
         period = _period(request)
-        context = street_office_report(office, period) | {
-            "heading": _("%(name)s: report on its communities %(period)s")
-            % {"name": office.name, "period": period.label},
-            "subheading": str(office.district),
-            "today": timezone.localdate(),
-        }
-        data = render_pdf("dashboards/reports/report.html", context, request=request)
-        return pdf_response(data, f"{office.name}-{period.at}.pdf")
+
+        def draw() -> bytes:
+            context = street_office_report(office, period) | {
+                "heading": _("%(name)s: report on its communities %(period)s")
+                % {"name": office.name, "period": period.label},
+                "subheading": str(office.district),
+                "today": timezone.localdate(),
+            }
+            return render_pdf("dashboards/reports/report.html", context, request=request)
+
+        filename = f"{office.name}-{period.at}.pdf"
+        communities = list(office.communities.values_list("pk", flat=True))
+        data = stored.report_pdf(
+            stored.STREET_OFFICE, office.pk, communities, period, filename, draw
+        )
+        return pdf_response(data, filename)
 
 
 class CommunityWorkbookView(LoginRequiredMixin, View):

@@ -1,4 +1,5 @@
 import re
+import subprocess
 from decimal import Decimal
 
 from django.conf import settings
@@ -50,12 +51,36 @@ def test_the_static_chart_stylesheet_is_pygals_own():
     assert "&gt;" not in chart_css()
 
 
-def test_pages_link_the_chart_stylesheet_and_pdfs_embed_it(as_user, staff_a):
-    from django.template.loader import render_to_string
-
+def test_pages_link_the_chart_stylesheet(as_user, staff_a):
     page = as_user(staff_a).get(reverse("committee:community_list")).content.decode()
     assert "css/charts.css" in page
-    assert "svg.pygal-chart .color-0" in render_to_string("reports/base_pdf.html", {})
+
+
+def test_a_chart_in_a_pdf_is_drawn_in_its_colours_not_as_a_black_box(tmp_path):
+    """WeasyPrint styles only the HTML with the document's stylesheet: an inline chart
+    printed as a black rectangle. The PDF's chart is an image carrying its own styles."""
+    from django.template import Context, Template
+    from PIL import Image
+
+    svg = bar_chart("工时", ["1月", "2月"], [("政务性", [3, 12])])
+    body = Template("{% load juwei %}{{ svg|chart_image }}").render(Context({"svg": svg}))
+    assert body.startswith('<img class="chart-image" alt="工时: 政务性: 1月 3, 2月 12"')
+    assert "<svg" not in body
+
+    from weasyprint import HTML
+
+    (tmp_path / "chart.pdf").write_bytes(HTML(string=f"<body>{body}</body>").write_pdf())
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-singlefile", "chart.pdf", "chart"],
+        cwd=tmp_path,
+        check=True,
+    )
+    image = Image.open(tmp_path / "chart.png").convert("RGB")
+    colours = image.getcolors(maxcolors=image.width * image.height)
+    black = sum(n for n, rgb in colours if max(rgb) < 40)
+    red = sum(n for n, (r, g, b) in colours if r > 150 and g < 110 and b < 110)  # #b3261e
+    assert black < image.width * image.height * 0.05
+    assert red > 50
 
 
 def test_a_chart_is_one_image_with_a_title_and_its_figures_described():
