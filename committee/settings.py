@@ -297,6 +297,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates read 2026-03-01 in both languages on pages, PDFs and workbooks (committee/formats).
+FORMAT_MODULE_PATH = ["committee.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

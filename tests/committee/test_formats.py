@@ -89,3 +89,27 @@ def test_the_demo_login_page_lists_the_demo_users(client, settings, world):
 def test_the_password_change_page_is_linked_from_the_header(as_user, staff_a):
     page = as_user(staff_a).get(reverse("dashboards:inbox")).content.decode()
     assert f'href="{reverse("password_change")}"' in page
+
+
+def test_dates_and_times_are_written_one_way_in_both_languages():
+    """A date a page writes without naming a format, and a table's date-time column, read
+    as the lists, PDFs and workbooks do: 2026-03-01, 2026-03-01 09:30."""
+    from datetime import date, datetime
+
+    import django_tables2 as tables
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    moment = timezone.make_aware(datetime(2026, 3, 1, 9, 30))
+
+    class Timestamps(tables.Table):
+        at = tables.DateTimeColumn()
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            page = Template("{{ day }} {{ moment }}").render(
+                Context({"day": date(2026, 3, 1), "moment": moment})
+            )
+            assert page == "2026-03-01 2026-03-01 09:30", language
+            table = Timestamps([{"at": moment}])
+            assert table.rows[0].get_cell("at") == "2026-03-01 09:30", language
