@@ -178,7 +178,7 @@ def run_import(job: Job, progress: Progress) -> Result:
 
 
 def imported_text(count: int) -> str:
-    return _("Imported %(count)s rows. Nothing else was changed.") % {"count": count}
+    return _("Imported %(count)s rows. Nothing else was changed.") % {"count": f"{count:,}"}
 
 
 def failure_text(errors) -> str:

@@ -134,8 +134,12 @@ def _changed(sender, instance, raw=False, created=False, **kwargs) -> None:
     deleted = kwargs.get("signal") is post_delete
     if fields and (created or deleted):
         days = [getattr(instance, f, None) for f in fields]
-        months = [timezone.localdate(d) if isinstance(d, datetime) else d for d in days if d]
-        mark(_communities(instance), months)
+        days = [timezone.localdate(d) if isinstance(d, datetime) else d for d in days if d]
+        if days and min(days) >= timezone.localdate():
+            # Only reports of periods ended before today are stored: none holds this one
+            # (a resident's answer sent now costs no query here).
+            return
+        mark(_communities(instance), days)
     else:
         mark(_communities(instance), [EVERY_MONTH])
 

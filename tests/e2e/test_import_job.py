@@ -48,7 +48,7 @@ def test_a_large_import_is_a_job_with_a_moving_bar(page, live_server, demo, cash
     expect(page.locator("h2").first).to_contain_text(f"{ROWS:,} 行", timeout=60_000)
     expect(page.locator("body")).to_contain_text(f"另有 {ROWS - PREVIEW_ROWS:,} 行")
     started = time.monotonic()
-    page.get_by_role("button", name=f"确认并保存 {ROWS} 行").click()
+    page.get_by_role("button", name=f"确认并保存 {ROWS:,} 行").click()
     page.wait_for_url(re.compile(r"/jobs/\d+/$"))
     assert time.monotonic() - started < 10  # no worker yet: the page did not wait
     expect(page.locator("[data-job-field=status_label]")).to_have_text("排队中")
@@ -56,5 +56,5 @@ def test_a_large_import_is_a_job_with_a_moving_bar(page, live_server, demo, cash
     seen = run_worker_watching_the_bar(page, seconds=600)
     assert [v for v in seen if 0 < v < 100], f"the bar never moved between: {seen}"
     expect(page.locator("[data-job-field=status_label]")).to_have_text("已完成")
-    expect(page.locator("[data-job-field=message]")).to_contain_text(f"已导入 {ROWS} 行")
+    expect(page.locator("[data-job-field=message]")).to_contain_text(f"已导入 {ROWS:,} 行")
     assert Income.objects.count() == before + ROWS
