@@ -46,6 +46,20 @@ def pytest_configure(config):
     time_machine.travel(f"{TEST_TODAY.isoformat()} 10:00 +08:00", tick=True).start()
 
 
+# Files that take minutes on one worker: started first, so the other worker takes the many
+# short files meanwhile instead of waiting for them at the end (the walk of every page).
+LONGEST_FIRST = ("tests/e2e/test_every_page.py", "tests/e2e/")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        found = [i for i, start in enumerate(LONGEST_FIRST) if path.startswith(start)]
+        return found[0] if found else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each file keeps its tests in order
+
+
 @dataclass
 class World:
     district: District
