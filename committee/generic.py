@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import models, router
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -265,10 +266,13 @@ class ObjectCreateView(ServiceFormMixin, ScopedMixin, generic.CreateView):
 
 class ObjectUpdateView(ServiceFormMixin, ScopedMixin, generic.UpdateView):
     template_name = "committee/object_form.html"
+    delete_url_name: str | None = None  # the record's delete page, linked from its form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = audit.history_of(self.object, self.request.user)
+        if self.delete_url_name:
+            context["delete_url"] = reverse(self.delete_url_name, args=[self.object.pk])
         return context
 
     def get_object(self, queryset=None):

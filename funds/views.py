@@ -262,6 +262,7 @@ class BudgetLineUpdateView(ServiceFormMixin, ObjectUpdateView):
     form_title = gettext_lazy("Edit a budget line")
     model = BudgetLine
     form_class = BudgetLineChangeForm
+    delete_url_name = "funds:budget_delete"
 
     def save(self, form):
         return services.save_budget_line(

@@ -26,13 +26,70 @@ def login(page, base: str, username: str) -> None:
     assert "/login/" not in page.url, f"{username} could not log in"
 
 
+def records_the_demo_lacks() -> list[str]:
+    """What a clerk's day makes and the demo does not: an export job, an imported file,
+    a deleted task (to restore), a draft survey (to add questions to); all 爱国社区's.
+    Returns the pages no link leads to (an import's page is reached from its import)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from committee import export_jobs
+    from committee.models import AuditEntry, Community, ImportBatch
+    from surveys.models import Question, Survey
+    from tasks.models import Task
+    from tasks.removal import delete_task
+    from tests.surveys.factories import SurveyFactory, question
+
+    chair = get_user_model().objects.get(username="aiguo_chair")
+    aiguo = Community.objects.get(code="XX-01-01")
+    with translation.override("zh-hans"):
+        export_jobs.request_export(user=chair, path="/tasks/", query="", title="任务")
+    batch = ImportBatch.objects.create(
+        token="walk-of-every-page",
+        kind="income",
+        title="收入",
+        list_url="/funds/income/",
+        community=aiguo,
+        uploaded_by=chair,
+        filename="收入台账.xlsx",
+        data=b"",
+        imported_at=timezone.now(),
+        imported_by=chair,
+        row_count=12,
+    )
+    this_year = Task.objects.filter(community=aiguo, received_on__year=timezone.localdate().year)
+    for task in this_year.order_by("-pk")[:20]:
+        try:
+            delete_task(task=task, by=chair)
+            break
+        except ValidationError:
+            continue  # money or records point to it: the next one
+    deleted = AuditEntry.objects.filter(action=AuditEntry.Action.DELETE).latest("pk")
+    draft = SurveyFactory(community=aiguo, state=Survey.State.DRAFT, title="楼道环境（草稿）")
+    asked = question(draft, Question.Kind.SINGLE, "满意", "不满意", text="楼道是否干净？")
+    # The walk opens one page of each route, and the survey it opens may be the draft or
+    # an open one: the pages only one of them links to (the draft's questions, an open
+    # survey's paper entry) and the task's restore are started from directly.
+    open_survey = Survey.objects.filter(community=aiguo, state=Survey.State.OPEN).first()
+    return [
+        batch.get_absolute_url(),
+        reverse("surveys:paper_entry", args=[open_survey.pk]),
+        reverse("committee:audit_restore", args=[deleted.pk]),
+        reverse("surveys:question_add", args=[draft.pk]),
+        reverse("surveys:question_edit", args=[draft.pk, asked.pk]),
+    ]
+
+
 def starts_of(username: str) -> list[str]:
     """The home page; and pages no link of the demo leads this user to."""
     from funds.models import FinancialYear
 
     if username == "aiguo_chair":
         notice = FinancialYear.objects.exclude(published_at=None).order_by("pk").first()
-        return ["/", "/password/done/", f"/funds/notice/{notice.community_id}/{notice.year}/"]
+        notice_url = f"/funds/notice/{notice.community_id}/{notice.year}/"
+        return ["/", "/password/done/", notice_url, *records_the_demo_lacks()]
     if username == "district":
         return ["/", "/communities/"]
     return ["/"]

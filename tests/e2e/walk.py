@@ -65,14 +65,6 @@ NOT_PAGES = {
         ],
         FILE,
     ),
-    # Pages of records the demo does not hold (tests/committee and the apps' tests
-    # render them; a browser journey that makes one could walk it).
-    "committee:job_detail": "the demo has run no background job",
-    "committee:import_batch_detail": "the demo has imported no file",
-    "committee:audit_restore": "the demo has deleted nothing to restore",
-    "surveys:question_add": "linked from a draft survey only; the demo's are open or closed",
-    "surveys:question_edit": "linked from a draft survey only; the demo's are open or closed",
-    "funds:budget_delete": "no page links it",
 }
 
 

@@ -317,6 +317,9 @@ class TestBudget:
         assert response.status_code == 302
         line.refresh_from_db()
         assert line.planned == D("1500.50")
+        # The line's edit page leads to its delete page (no other page does).
+        edit_page = client.get(reverse("funds:budget_edit", args=[line.pk])).content.decode()
+        assert reverse("funds:budget_delete", args=[line.pk]) in edit_page
         response = client.post(reverse("funds:budget_add"), data)
         assert "该类别在这一年的预算中已有一行" in response.content.decode()
         assert BudgetLine.objects.count() == 1
