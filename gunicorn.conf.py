@@ -33,3 +33,16 @@ access_log_format = (
 )
 # Load the app before forking: workers share its memory and a bad setting stops start-up.
 preload_app = True
+
+
+def when_ready(server):
+    """In the master, after the app is loaded and before the first worker is forked: do
+    what each worker would otherwise do on its first requests (committee/warm.py)."""
+    import gc
+
+    from committee.warm import warm
+
+    server.log.info("warmed up: %d templates compiled ahead", warm())
+    # Every object made so far lives as long as the process: the workers' garbage
+    # collector need never scan them, nor touch (and so copy) the pages they share.
+    gc.freeze()

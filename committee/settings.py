@@ -170,21 +170,26 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # committee/public.py: these five pass the public pages (PUBLIC_PATH_PREFIXES) by.
+    "committee.public.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "committee.sessions.IdleTimeoutMiddleware",
+    "committee.public.AuthenticationMiddleware",
+    "committee.public.MessageMiddleware",
+    "committee.public.IdleTimeoutMiddleware",
     # Who, from where, and one group id for every change of the request (committee/audit.py).
-    "committee.audit.AuditMiddleware",
+    "committee.public.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the login view's failures and answers with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "committee.urls"
+# Pages residents open without signing in, hundreds a second when a survey is shared
+# widely: the survey's form and thanks. They skip the session, user, messages and history
+# middleware (committee/public.py).
+PUBLIC_PATH_PREFIXES = ("/surveys/s/",)
 
 # History of changes (committee/audit.py): our entry adds the record's community and a
 # reason; the group id is ours, never a client's header.

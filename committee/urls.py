@@ -36,6 +36,8 @@ committee_patterns = (
 )
 
 urlpatterns = [
+    # First: its public survey form is the most requested page (surveys/urls.py).
+    path("surveys/", include("surveys.urls")),
     path("", include("dashboards.home_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -62,7 +64,6 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("funds/", include("funds.urls")),
     path("staff/", include("staff.urls")),
-    path("surveys/", include("surveys.urls")),
     path("certificates/", include("certificates.urls")),
     path("paperwork/", include("paperwork.urls")),
     path("api/v1/", include("paperwork.api_urls")),

@@ -4,6 +4,10 @@ from surveys import views
 
 app_name = "surveys"
 urlpatterns = [
+    # Public: found by an unguessable token, no login. First: residents open them most,
+    # hundreds a second (committee/urls.py resolves this file first too).
+    path("s/<str:token>/", views.public_form, name="public_form"),
+    path("s/<str:token>/thanks/", views.public_thanks, name="public_thanks"),
     path("", views.SurveyListView.as_view(), name="survey_list"),
     path("new/", views.survey_create, name="survey_create"),
     path("compare/", views.compare, name="compare"),
@@ -24,7 +28,4 @@ urlpatterns = [
     path("<int:pk>/results/", views.survey_results_view, name="survey_results"),
     path("<int:pk>/results.xlsx", views.export_summary, name="export_summary"),
     path("<int:pk>/responses.xlsx", views.export_responses, name="export_responses"),
-    # Public: found by an unguessable token, no login.
-    path("s/<str:token>/", views.public_form, name="public_form"),
-    path("s/<str:token>/thanks/", views.public_thanks, name="public_thanks"),
 ]
