@@ -81,7 +81,7 @@ def environment() -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "TRUSTED_PROXIES": "127.0.0.1/32",  # the load client stands in for the reverse proxy
         "JOBS_WORKER_SEEN_SECONDS": "0",
-        "GUNICORN_ACCESS_LOG": "/dev/null",
+        "GUNICORN_ACCESS_LOG": "",  # off: the reverse proxy logs each request
         "CONN_MAX_AGE": "60",
     }
 

@@ -31,7 +31,7 @@ MAX_KEPT = 500
 _lock = threading.Lock()
 _questions: dict[tuple, tuple[float, list[Question]]] = {}
 _pages: dict[tuple, tuple[float, str]] = {}
-_by_token_sql: dict[str, str] = {}
+_by_token_sql: dict[str, tuple] = {}
 # Stands for the CSRF token in a kept page (letters only: the template escapes nothing in it).
 CSRF_MARK = "juweiCsrfTokenPlaceholder"
 
@@ -57,19 +57,44 @@ def _keep(store: dict, key: tuple, value) -> None:
 def survey_by_token(token: str) -> Survey | None:
     """The survey of a public link, with its owner's name as ``owner_name``: one plain row.
 
-    Every request of the public form starts here, so its SQL is compiled by the ORM once
-    per process and database, then run as a raw query with each token.
+    Every request of the public form starts here, so its SQL and the converters of its
+    columns are made by the ORM once per process and database, then the SQL is run with
+    each token and the row made into a Survey directly (``Model.from_db``).
     """
-    sql = _by_token_sql.get(connection.vendor)
-    if sql is None:
-        rows = (
-            Survey.objects.filter(token="")
-            .annotate(owner_name=Coalesce("community__name", "street_office__name"))
-            .order_by()[:1]
-        )
-        sql, _params = rows.query.sql_with_params()
-        _by_token_sql[connection.vendor] = sql
-    return next(iter(Survey.objects.raw(sql, [token])), None)
+    compiled = _by_token_sql.get(connection.vendor)
+    if compiled is None:
+        compiled = _compile_by_token()
+        _by_token_sql[connection.vendor] = compiled
+    sql, names, converters = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (functions, expression) in converters:
+        for function in functions:
+            values[position] = function(values[position], expression, connection)
+    survey = Survey.from_db(connection.alias, names, values[: len(names)])
+    survey.owner_name = values[len(names)]
+    return survey
+
+
+def _compile_by_token() -> tuple[str, list[str], list]:
+    rows = (
+        Survey.objects.filter(token="")
+        .annotate(owner_name=Coalesce("community__name", "street_office__name"))
+        .order_by()[:1]
+    )
+    compiler = rows.query.get_compiler(connection.alias)
+    sql, _params = compiler.as_sql()
+    names = [field.attname for field in Survey._meta.concrete_fields]
+    # Every concrete field in order, then the owner's name.
+    assert len(compiler.select) == len(names) + 1, compiler.select
+    converters = compiler.get_converters(
+        [expression for expression, _sql, _alias in compiler.select]
+    )
+    return sql, names, list(converters.items())
 
 
 def questions(survey: Survey) -> list[Question]:

@@ -10,9 +10,11 @@ import hmac
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -376,8 +378,60 @@ def allow_submission(*, address: str) -> bool:
     """
     now = timezone.now()
     key = address_hash(address)
-    attempt = SubmissionAttempt.objects.create(address_hash=key, at=now)
-    if attempt.pk % PRUNE_EVERY == 0:
+    if connection.vendor == "postgresql":
+        attempt_id, recent = _count_attempt(key, now)
+    else:
+        attempt_id = SubmissionAttempt.objects.create(address_hash=key, at=now).pk
+        recent = SubmissionAttempt.objects.filter(
+            address_hash=key, at__gt=now - RATE_WINDOW
+        ).count()
+    if attempt_id % PRUNE_EVERY == 0:
         SubmissionAttempt.objects.filter(at__lt=now - KEEP_ATTEMPTS).delete()
-    recent = SubmissionAttempt.objects.filter(address_hash=key, at__gt=now - RATE_WINDOW).count()
     return recent <= rate_limit()
+
+
+def _count_attempt(key: str, now) -> tuple[int, int]:
+    """PostgreSQL: store the attempt and count this address's attempts within the window,
+    this one included, in one statement: (the attempt's id, the count)."""
+    table = connection.ops.quote_name(SubmissionAttempt._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH new AS (INSERT INTO {table} (address_hash, at) VALUES (%s, %s) RETURNING id)"
+            f" SELECT (SELECT id FROM new),"
+            f" (SELECT count(*) FROM {table} WHERE address_hash = %s AND at > %s) + 1",
+            [key, now, key, now - RATE_WINDOW],
+        )
+        return cursor.fetchone()
+
+
+class Receipt(NamedTuple):
+    """What became of a public submission: refused by the rate limit (``allowed`` False),
+    refused by the survey (``error``), or saved (``response``)."""
+
+    allowed: bool
+    response: Response | None = None
+    error: ValidationError | None = None
+
+
+@service
+def receive_public_response(
+    *,
+    address: str,
+    survey: Survey,
+    answers: dict[Question, object],
+    invitation: InvitationCode | None = None,
+) -> Receipt:
+    """A resident's complete answers from the public form, in one transaction: the
+    attempt counted against the rate limit (``allow_submission``) and, if allowed, the
+    response saved (``submit_response``). A refusal by the survey (closed meanwhile, a
+    used code) is returned, not raised, so the attempt still counts: every check of
+    ``submit_response`` comes before its first write."""
+    if not allow_submission.__wrapped__(address=address):
+        return Receipt(allowed=False)
+    try:
+        response = submit_response.__wrapped__(
+            survey=survey, answers=answers, invitation=invitation
+        )
+    except ValidationError as error:
+        return Receipt(allowed=True, error=error)
+    return Receipt(allowed=True, response=response)

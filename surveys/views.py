@@ -346,7 +346,7 @@ def _cookie_name(survey: Survey) -> str:
     return f"jw_survey_{survey.pk}"
 
 
-@writes_through(services.allow_submission, services.submit_response)
+@writes_through(services.allow_submission, services.receive_public_response)
 def public_form(request, token: str):
     """What a resident sees after scanning the QR code: no login, phone first."""
     survey = published.survey_by_token(token)
@@ -375,7 +375,26 @@ def public_form(request, token: str):
         )
         return HttpResponse(published.with_csrf_token(request, html))
     form = _answer_form(survey, request.POST, needs_code)
-    if not services.allow_submission(address=client_address(request)):
+    invitation = None
+    complete = not form.is_bot() and form.is_valid()
+    if complete and needs_code:
+        invitation = services.find_invitation(survey, form.cleaned_data["code"])
+        if invitation is None:
+            form.add_error("code", _("This invitation code is not valid for this survey."))
+            complete = False
+    if complete:
+        # Counted and saved in one transaction.
+        receipt = services.receive_public_response(
+            address=client_address(request),
+            survey=survey,
+            answers=form.answers(),
+            invitation=invitation,
+        )
+        allowed = receipt.allowed
+    else:
+        receipt = None
+        allowed = services.allow_submission(address=client_address(request))
+    if not allowed:
         return _unavailable(
             request,
             survey,
@@ -387,32 +406,21 @@ def public_form(request, token: str):
     if form.is_bot():
         # Pretend it worked: a script learns nothing; nothing is saved.
         return redirect("surveys:public_thanks", token=survey.token)
-    if form.is_valid():
-        invitation = None
-        if needs_code:
-            invitation = services.find_invitation(survey, form.cleaned_data["code"])
-            if invitation is None:
-                form.add_error("code", _("This invitation code is not valid for this survey."))
-        if not form.errors:
-            try:
-                services.submit_response(
-                    survey=survey, answers=form.answers(), invitation=invitation
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                response = redirect("surveys:public_thanks", token=survey.token)
-                if not needs_code:
-                    response.set_signed_cookie(
-                        _cookie_name(survey),
-                        timezone.now().isoformat(),
-                        salt=COOKIE_SALT,
-                        max_age=COOKIE_AGE,
-                        httponly=True,
-                        samesite="Lax",
-                        secure=request.is_secure(),
-                    )
-                return response
+    if receipt is not None and receipt.error is not None:
+        form.add_error(None, receipt.error)
+    elif receipt is not None:
+        response = redirect("surveys:public_thanks", token=survey.token)
+        if not needs_code:
+            response.set_signed_cookie(
+                _cookie_name(survey),
+                timezone.now().isoformat(),
+                salt=COOKIE_SALT,
+                max_age=COOKIE_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+        return response
     return render(request, "surveys/public_form.html", {"survey": survey, "form": form}, status=400)
 
 

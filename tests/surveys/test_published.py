@@ -93,3 +93,23 @@ def test_it_deletes_attempts_older_than_an_hour_now_and_then(db, monkeypatch):
     assert services.allow_submission(address="10.0.0.1")
     assert not SubmissionAttempt.objects.filter(pk=old.pk).exists()
     assert SubmissionAttempt.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_survey_of_a_link_is_read_as_the_orm_reads_it(survey):
+    found = published.survey_by_token(survey.token)
+    stored = type(survey).objects.get(pk=survey.pk)
+    for field in type(survey)._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+    assert found.created_at.tzinfo is not None
+    assert found.owner_name == survey.community.name
+    assert published.survey_by_token("no-such-token") is None
+
+
+def test_a_submission_the_survey_refuses_still_counts_against_the_rate_limit(survey):
+    services.close_survey(survey=survey)  # closed after the resident opened the form
+    receipt = services.receive_public_response(address="10.0.0.9", survey=survey, answers={})
+    assert receipt.allowed
+    assert receipt.response is None
+    assert "closed" in str(receipt.error).lower() or "结束" in str(receipt.error)
+    assert SubmissionAttempt.objects.count() == 1
+    assert Response.objects.count() == 0
