@@ -31,7 +31,7 @@ MAX_KEPT = 500
 _lock = threading.Lock()
 _questions: dict[tuple, tuple[float, list[Question]]] = {}
 _pages: dict[tuple, tuple[float, str]] = {}
-_by_token_sql: dict[str, tuple] = {}
+_survey_sql: dict[tuple[str, str], tuple] = {}
 # Stands for the CSRF token in a kept page (letters only: the template escapes nothing in it).
 CSRF_MARK = "juweiCsrfTokenPlaceholder"
 
@@ -57,17 +57,29 @@ def _keep(store: dict, key: tuple, value) -> None:
 def survey_by_token(token: str) -> Survey | None:
     """The survey of a public link, with its owner's name as ``owner_name``: one plain row.
 
-    Every request of the public form starts here, so its SQL and the converters of its
-    columns are made by the ORM once per process and database, then the SQL is run with
-    each token and the row made into a Survey directly (``Model.from_db``).
+    Every request of the public form starts here, so it runs SQL compiled once
+    (``_one_survey``).
     """
-    compiled = _by_token_sql.get(connection.vendor)
+    return _one_survey("token", token)
+
+
+def locked_survey(pk: int) -> Survey | None:
+    """The survey, its row locked until the transaction ends (``select_for_update``): a
+    response is saved while nothing else may close or change it. SQL compiled once."""
+    return _one_survey("lock", pk)
+
+
+def _one_survey(kind: str, value) -> Survey | None:
+    """One survey by the query ``kind``: the SQL and the converters of its columns made by
+    the ORM once per process and database, then the SQL run with each value and the row
+    made into a Survey directly (``Model.from_db``), without a queryset each time."""
+    key = (kind, connection.vendor)
+    compiled = _survey_sql.get(key)
     if compiled is None:
-        compiled = _compile_by_token()
-        _by_token_sql[connection.vendor] = compiled
+        compiled = _survey_sql[key] = _compile(kind)
     sql, names, converters = compiled
     with connection.cursor() as cursor:
-        cursor.execute(sql, [token])
+        cursor.execute(sql, [value])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -76,21 +88,29 @@ def survey_by_token(token: str) -> Survey | None:
         for function in functions:
             values[position] = function(values[position], expression, connection)
     survey = Survey.from_db(connection.alias, names, values[: len(names)])
-    survey.owner_name = values[len(names)]
+    for name, extra in zip(_EXTRA[kind], values[len(names) :], strict=True):
+        setattr(survey, name, extra)
     return survey
 
 
-def _compile_by_token() -> tuple[str, list[str], list]:
-    rows = (
-        Survey.objects.filter(token="")
-        .annotate(owner_name=Coalesce("community__name", "street_office__name"))
-        .order_by()[:1]
-    )
+# What each query adds after the survey's own columns.
+_EXTRA = {"token": ("owner_name",), "lock": ()}
+
+
+def _compile(kind: str) -> tuple[str, list[str], list]:
+    if kind == "token":
+        rows = (
+            Survey.objects.filter(token="")
+            .annotate(owner_name=Coalesce("community__name", "street_office__name"))
+            .order_by()[:1]
+        )
+    else:
+        rows = Survey.objects.select_for_update().filter(pk=0).order_by()
     compiler = rows.query.get_compiler(connection.alias)
     sql, _params = compiler.as_sql()
     names = [field.attname for field in Survey._meta.concrete_fields]
-    # Every concrete field in order, then the owner's name.
-    assert len(compiler.select) == len(names) + 1, compiler.select
+    # Every concrete field in order, then the extras.
+    assert len(compiler.select) == len(names) + len(_EXTRA[kind]), compiler.select
     converters = compiler.get_converters(
         [expression for expression, _sql, _alias in compiler.select]
     )

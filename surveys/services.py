@@ -291,7 +291,9 @@ def submit_response(
     a Decimal or int (rating, number) or a str (text); empty values are skipped.
     Online answers need the survey to be accepting; paper ones need it opened once.
     """
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey = published.locked_survey(survey.pk)
+    if survey is None:
+        raise Survey.DoesNotExist
     if channel == Response.Channel.ONLINE:
         refusal = survey.accepting_reason()
         if refusal:
