@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
 from committee import rollups as hook
 from committee.models import Community
@@ -34,6 +35,8 @@ from dashboards.models import DepartmentMonth, MonthlyRollup, PayMonth, PendingD
 from funds.models import Category as ExpenseCategory
 from funds.models import Expense, Income
 from staff.models import PayRecord, StaffMember
+from surveys import tallies
+from surveys.models import Answer, Response, Tally
 from tasks.models import (
     ASSIST_OUTCOMES,
     CatalogueItem,
@@ -257,6 +260,7 @@ def rebuild(community_ids: Iterable[int], start: date, end: date) -> Counted:
         batch_size=500,
     )
     department_rollups.replace(ids, first, last, counted.departments)
+    tallies.replace(ids, first, last)
     return counted
 
 
@@ -296,13 +300,19 @@ def fill_after_migrate(*, using: str = "default", **_kwargs) -> None:
     """
     if using != "default":
         return
-    # Rollups from before the department rows and the insurance mark are counted once more.
+    # Rollups from before the department rows and the insurance mark are counted once more;
+    # so are they when the survey tallies are new (one pass fills them all).
     if MonthlyRollup.objects.exists() and (
         DepartmentMonth.objects.exists() or not Task.objects.exists()
     ):
+        if Tally.objects.exists() or not Answer.objects.exists():
+            return
+        fill_tallies()
         return
     if Task.objects.exists() or Income.objects.exists() or PayRecord.objects.exists():
         rebuild_everything()
+    elif not Tally.objects.exists() and Answer.objects.exists():
+        rebuild_everything()  # a database from before the survey tallies
 
 
 @service
@@ -316,12 +326,27 @@ def rebuild_everything(batch: int = 100) -> None:
     for model, day in ((Expense, "date"), (PayRecord, "month"), (MonthlyRollup, "month")):
         row = model.objects.aggregate(lo=models.Min(day), hi=models.Max(day))
         bounds += [row["lo"], row["hi"]]
+    row = Response.objects.aggregate(lo=models.Min("submitted_at"), hi=models.Max("submitted_at"))
+    bounds += [timezone.localdate(row[k]) for k in ("lo", "hi") if row[k] is not None]
     days = [day for day in bounds if day is not None]
     if not days:
         return
     ids = list(Community.objects.order_by("pk").values_list("pk", flat=True))
     for first in range(0, len(ids), batch):
         rebuild(ids[first : first + batch], min(days), max(days))
+
+
+@service
+def fill_tallies(batch: int = 100) -> None:
+    """Count every survey tally from the answers, 100 communities at a time (a database
+    whose rollups predate the tallies: the other figures need no second count)."""
+    row = Response.objects.aggregate(lo=models.Min("submitted_at"), hi=models.Max("submitted_at"))
+    if row["lo"] is None:
+        return
+    first, last = timezone.localdate(row["lo"]), timezone.localdate(row["hi"])
+    ids = list(Community.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        tallies.replace(ids[start : start + batch], first, last)
 
 
 def _span(community_id: int, year: int | None) -> tuple[date | None, date | None]:
@@ -343,6 +368,7 @@ def _span(community_id: int, year: int | None) -> tuple[date | None, date | None
         )
         if row["lo"] is not None:
             bounds += [row["lo"], row["hi"]]
+    bounds += tallies.span(community_id)
     return (min(bounds), max(bounds)) if bounds else (None, None)
 
 
@@ -363,6 +389,10 @@ def drift(communities=None, year: int | None = None) -> list[str]:
         if fresh.pay != stored.pay:
             found.append(f"community {community_id}: pay person-months")
         found += department_rollups.differences(community_id, fresh.departments, stored.departments)
+        if tallies.compute([community_id], start, end) != tallies.stored(
+            [community_id], start, end
+        ):
+            found.append(f"community {community_id}: survey tallies")
     return found
 
 
@@ -396,6 +426,8 @@ def _keys(instance) -> list[tuple[int | None, date | None]]:
             .first()
         )
         return [(community, instance.month)]
+    if isinstance(instance, Answer | Response):
+        return [tallies.month_of(instance)]
     return []
 
 
@@ -421,6 +453,7 @@ def _dependents(instance) -> list[tuple[int | None, date | None]]:
 
 
 WATCHED = (TimeEntry, Task, Income, Expense, PayRecord, StaffMember, ExpenseCategory, CatalogueItem)
+WATCHED += (Answer, Response)
 
 
 def _before(sender, instance, raw=False, **kwargs) -> None:
@@ -433,9 +466,10 @@ def _before(sender, instance, raw=False, **kwargs) -> None:
         hook.touch_all(_dependents(old))
 
 
-def _after(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        hook.touch_all(_keys(instance))
+def _after(sender, instance, raw=False, created=False, **kwargs) -> None:
+    if raw or (created and sender is Response):  # a new response has no answer yet
+        return
+    hook.touch_all(_keys(instance))
 
 
 def _deleted(sender, instance, **kwargs) -> None:
