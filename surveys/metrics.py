@@ -349,18 +349,15 @@ def _tally_sum(key: str | None, path: str = "", base: Q | None = None) -> Coales
     return Coalesce(Sum(f"{path}answers", filter=(base or Q()) & picked), 0)
 
 
-def _nature_counts(rows) -> dict[int, NatureCounts]:
-    """Communities annotated ``n_government`` … ``n_total``, as counts per community id."""
-    return {
-        c.pk: NatureCounts(
-            government=c.n_government, residents=c.n_residents, unknown=c.n_unknown, total=c.n_total
-        )
-        for c in rows
-    }
-
-
 _NATURES = {"government": Choice.GOVERNMENT, "residents": Choice.RESIDENTS}
 _NATURES |= {"unknown": Choice.UNKNOWN, "total": None}
+
+
+def _nature_counts(rows: QuerySet) -> dict[int, NatureCounts]:
+    """Communities annotated ``n_government`` … ``n_total``, as counts per community id
+    (read as plain values: 2,000 model instances took most of a second)."""
+    names = [f"n_{name}" for name in _NATURES]
+    return {pk: NatureCounts(*counts) for pk, *counts in rows.values_list("pk", *names)}
 
 
 def latest_committee_nature_counts(communities: QuerySet, start: date, end: date) -> NatureCounts:
