@@ -150,8 +150,10 @@ def assistance_funded_share_by_community(communities, start, end):
     return {pk: _funded_share(f) for pk, f in _by_community(communities, start, end).items()}
 
 
+@_once
 def _unauthorised_months(communities, start, end) -> dict[tuple[int, date], int]:
-    """(community, month) → tasks worked on while pending or pending past due (2 queries)."""
+    """(community, month) → tasks worked on while pending or pending past due (2 queries;
+    a district page's flags, offices and panel share them). Not to be changed by callers."""
     settle_pending()
     where = {
         "community__in": communities.order_by().values("pk"),

@@ -14,6 +14,7 @@ the outermost service refreshes them before its transaction commits (``refresh``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -229,8 +230,9 @@ def _stored(community_ids: list[int], start: date, end: date) -> Counted:
     return found
 
 
-def rebuild(community_ids: Iterable[int], start: date, end: date) -> Counted:
-    """Replace the stored rollups of these communities for the months of [start, end]."""
+def rebuild(community_ids: Iterable[int], start: date, end: date, surveys: bool = True) -> Counted:
+    """Replace the stored rollups of these communities for the months of [start, end]
+    (and their survey tallies, unless ``surveys`` is False)."""
     ids = list(community_ids)
     counted = compute(ids, start, end)
     first, last = start.replace(day=1), month_end(end)
@@ -260,8 +262,23 @@ def rebuild(community_ids: Iterable[int], start: date, end: date) -> Counted:
         batch_size=500,
     )
     department_rollups.replace(ids, first, last, counted.departments)
-    tallies.replace(ids, first, last)
+    if surveys:
+        tallies.replace(ids, first, last)
     return counted
+
+
+# The communities whose answers changed: only their survey tallies are counted again (a pay
+# record's write does not pay for them).
+_answered: ContextVar[set[int] | None] = ContextVar("juwei_rollup_answered", default=None)
+
+
+def _mark_answered(keys: list[tuple[int | None, date | None]]) -> list:
+    found = _answered.get()
+    if found is None:
+        found = set()
+        _answered.set(found)
+    found.update(community_id for community_id, _day in keys if community_id is not None)
+    return keys
 
 
 def refresh(keys: set[tuple[int, date]]) -> None:
@@ -269,8 +286,11 @@ def refresh(keys: set[tuple[int, date]]) -> None:
     months: dict[int, list[date]] = {}
     for community_id, month in keys:
         months.setdefault(community_id, []).append(month)
+    answered = _answered.get() or set()
     for community_id, touched in months.items():
-        rebuild([community_id], min(touched), max(touched))
+        surveys = community_id in answered
+        rebuild([community_id], min(touched), max(touched), surveys=surveys)
+        answered.discard(community_id)
 
 
 @service
@@ -427,7 +447,7 @@ def _keys(instance) -> list[tuple[int | None, date | None]]:
         )
         return [(community, instance.month)]
     if isinstance(instance, Answer | Response):
-        return [tallies.month_of(instance)]
+        return _mark_answered([tallies.month_of(instance)])
     return []
 
 
