@@ -38,9 +38,9 @@ class TestEachResident:
         with django_assert_max_num_queries(1):
             page = phone.get(url(survey))
         answers = filled(survey, csrfmiddlewaretoken=TOKEN.search(page.content.decode()).group(1))
-        # The survey, the rate limit (add and count), the survey locked, the response and its
-        # answers, and the test's savepoints around each service.
-        with django_assert_max_num_queries(10):
+        # The survey, the rate limit (add and count), the survey locked, the response, its
+        # answers and their tallies (one upsert), and the test's savepoints around each service.
+        with django_assert_max_num_queries(11):
             sent = phone.post(url(survey), answers)
         assert sent.status_code == 302
         with django_assert_max_num_queries(1):
