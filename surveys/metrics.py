@@ -37,12 +37,17 @@ of things on ``end``; ``start`` is not used:
 - ``latest_surveys(...) -> LatestSurveys``: each community's latest survey for the
   committee's nature and for satisfaction, to name them (2 queries).
 - ``latest_committee_nature_counts(...) -> NatureCounts``: the counts of the communities'
-  latest surveys added up (2 queries: the surveys, then their answers);
+  latest surveys added up (2 queries: the surveys, then their tallies);
   ``latest_committee_nature_counts_by_community``.
 - ``latest_representing_share(...)`` and ``latest_representing_share_by_community(...)``
   (2 queries each): residents / total of those counts.
 - ``latest_average_satisfaction(...) -> Decimal | None``: mean of every rating in the
   communities' latest satisfaction surveys (2 queries).
+
+These latest-survey figures and ``representing_share_by_month`` read the survey tallies
+(``surveys/tallies.py``: answers per question, option and day, kept with every answer), not
+the answers; the ``…_from_answers`` functions count the same from every answer, and
+tests/surveys/test_tallies.py holds the two equal.
 """
 
 from __future__ import annotations
