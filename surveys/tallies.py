@@ -142,12 +142,10 @@ def month_of(answer_or_response) -> tuple[int | None, date | None]:
     response_id = getattr(answer_or_response, "response_id", None)
     if response_id is None:
         response = answer_or_response
-        survey_id, at = response.survey_id, response.submitted_at
+        community = Survey.objects.filter(pk=response.survey_id).values_list("community_id")
+        row = (community.first() or (None,))[0], response.submitted_at
     else:
-        found = Response.objects.filter(pk=response_id).values_list("survey_id", "submitted_at")
-        row = found.first()
-        if row is None:
-            return None, None
-        survey_id, at = row
-    community = Survey.objects.filter(pk=survey_id).values_list("community_id", flat=True)
-    return community.first(), (timezone.localdate(at) if at else None)
+        found = Response.objects.filter(pk=response_id)
+        row = found.values_list("survey__community_id", "submitted_at").first() or (None, None)
+    community_id, at = row
+    return community_id, (timezone.localdate(at) if at else None)
