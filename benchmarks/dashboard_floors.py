@@ -4,8 +4,9 @@
 (hours and their administrative share, task counts and money, unauthorised tasks by month,
 negative-list work, income by kind, spending, pay medians, the department league, the
 twelve-month trends, the survey answers) straight from the records. ``ROLLUPS``: the same
-figures from the rollup tables. Both run on SQLite and PostgreSQL; the communities are
-those of one street office or one district; the period is a calendar year.
+figures from the rollup tables (the survey answers from their tallies). Both run on SQLite
+and PostgreSQL; the communities are those of one street office or one district; the period
+is a calendar year.
 """
 
 from __future__ import annotations
@@ -45,6 +46,16 @@ JOIN surveys_question q ON q.id = a.question_id
 LEFT JOIN surveys_choice ch ON ch.id = a.choice_id
 WHERE q.purpose = 'committee_nature' AND sv.community_id IN ({c})
   AND r.submitted_at < '{after}'
+GROUP BY sv.community_id, ch.key
+"""
+
+SURVEY_TALLIES = """
+SELECT sv.community_id, ch.key, SUM(t.answers) FROM surveys_tally t
+JOIN surveys_survey sv ON sv.id = t.survey_id
+JOIN surveys_question q ON q.id = t.question_id
+LEFT JOIN surveys_choice ch ON ch.id = t.choice_id
+WHERE q.purpose = 'committee_nature' AND sv.community_id IN ({c})
+  AND t.day <= '{end}'
 GROUP BY sv.community_id, ch.key
 """
 
@@ -191,7 +202,7 @@ def rollups(vendor: str) -> list[str]:
            WHERE community_id IN ({{c}}) AND month BETWEEN '{{start}}' AND '{{end}}'
            GROUP BY month""",
         _median(pay, "month, kind"),
-        SURVEY,
+        SURVEY_TALLIES,
     ]
 
 

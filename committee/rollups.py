@@ -128,3 +128,10 @@ def instead_of(metric: Metric, start: date, end: date) -> Metric:
 def read(metric: Metric, communities, start: date, end: date):
     """Call the stand-in of `metric` over the rollups for whole months, the metric otherwise."""
     return instead_of(metric, start, end)(communities, start, end)
+
+
+def settle() -> None:
+    """Before reading a kept figure: refresh what writes outside any service touched."""
+    if pending():
+        for settler in _settlers:
+            settler()

@@ -119,7 +119,13 @@ def _within(start: date, end: date, month: date | None) -> tuple[date, date]:
 
 
 def _verdict(
-    spec: FlagSpec, found: Any, limits, community_ids: list[int], start: date, end: date
+    spec: FlagSpec,
+    found: Any,
+    limits,
+    community_ids: list[int],
+    start: date,
+    end: date,
+    language: str | None = None,
 ) -> Flag:
     value = spec.figure.read(found)
     month = spec.month(found) if spec.month else None
@@ -130,7 +136,7 @@ def _verdict(
         answers = spec.sample(found) or 0
         if answers < (min_sample if min_sample is not None else spec.min_sample or 0):
             severity, too_few = Severity.NONE, answers
-    language = translation.get_language()
+    language = language or translation.get_language()  # a district judges 24,299 flags
 
     def words() -> dict[str, Any]:
         with translation.override(language):
@@ -228,20 +234,17 @@ def flags_by_community(
     limits = limits_for({district_id for _pk, district_id in rows})
     cache: dict[Any, dict] = {}
     result: dict[int, list[Flag]] = {pk: [] for pk, _district in rows}
+    language = translation.get_language()
+    districts = {district_id for _pk, district_id in rows}
     for spec in SPECS.values():
         metric = instead_of(spec.figure.by_community, start, end)
         if metric not in cache:
             cache[metric] = metric(communities, start, end)
+        found = cache[metric]
+        drawn = {d: limits.get((d, spec.kind), _defaults(spec)) for d in districts}
         for pk, district_id in rows:
             result[pk].append(
-                _verdict(
-                    spec,
-                    cache[metric].get(pk),
-                    limits.get((district_id, spec.kind), _defaults(spec)),
-                    [pk],
-                    start,
-                    end,
-                )
+                _verdict(spec, found.get(pk), drawn[district_id], [pk], start, end, language)
             )
     return result
 

@@ -150,8 +150,10 @@ def assistance_funded_share_by_community(communities, start, end):
     return {pk: _funded_share(f) for pk, f in _by_community(communities, start, end).items()}
 
 
+@_once
 def _unauthorised_months(communities, start, end) -> dict[tuple[int, date], int]:
-    """(community, month) → tasks worked on while pending or pending past due (2 queries)."""
+    """(community, month) → tasks worked on while pending or pending past due (2 queries;
+    a district page's flags, offices and panel share them). Not to be changed by callers."""
     settle_pending()
     where = {
         "community__in": communities.order_by().values("pk"),
@@ -358,8 +360,14 @@ def _pay_months(communities, start, end) -> QuerySet:
     )
 
 
+@_once
+def _medians_by_kind(communities, start, end) -> dict[tuple, Decimal]:
+    """The medians of the communities together (the flag and the panel share one read)."""
+    return staff_metrics._medians(_pay_months(communities, start, end), ("kind",))
+
+
 def pay_ratios(communities, start, end) -> PayRatios:
-    medians = staff_metrics._medians(_pay_months(communities, start, end), ("kind",))
+    medians = _medians_by_kind(communities, start, end)
     bench = staff_metrics.benchmarks(communities, start, end)
     return PayRatios(
         fulltime_median=medians.get((FULLTIME,)),
@@ -392,7 +400,12 @@ def _pay_summaries(communities, start, end, group: tuple[str, ...]) -> dict:
 
 
 def net_pay_summary(communities, start, end) -> dict[str, staff_metrics.PaySummary]:
-    found = _pay_summaries(communities, start, end, ("kind",))
+    found = staff_metrics._summaries(
+        _pay_months(communities, start, end),
+        ("kind",),
+        person="staff_member_id",
+        medians=_medians_by_kind(communities, start, end),
+    )
     return {k: found.get((k,), staff_metrics.PaySummary()) for k in (FULLTIME, ASSISTANT)}
 
 

@@ -14,6 +14,7 @@ the outermost service refreshes them before its transaction commits (``refresh``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
 from committee import rollups as hook
 from committee.models import Community
@@ -34,6 +36,8 @@ from dashboards.models import DepartmentMonth, MonthlyRollup, PayMonth, PendingD
 from funds.models import Category as ExpenseCategory
 from funds.models import Expense, Income
 from staff.models import PayRecord, StaffMember
+from surveys import tallies
+from surveys.models import Answer, Response, Tally
 from tasks.models import (
     ASSIST_OUTCOMES,
     CatalogueItem,
@@ -226,8 +230,9 @@ def _stored(community_ids: list[int], start: date, end: date) -> Counted:
     return found
 
 
-def rebuild(community_ids: Iterable[int], start: date, end: date) -> Counted:
-    """Replace the stored rollups of these communities for the months of [start, end]."""
+def rebuild(community_ids: Iterable[int], start: date, end: date, surveys: bool = True) -> Counted:
+    """Replace the stored rollups of these communities for the months of [start, end]
+    (and their survey tallies, unless ``surveys`` is False)."""
     ids = list(community_ids)
     counted = compute(ids, start, end)
     first, last = start.replace(day=1), month_end(end)
@@ -257,7 +262,23 @@ def rebuild(community_ids: Iterable[int], start: date, end: date) -> Counted:
         batch_size=500,
     )
     department_rollups.replace(ids, first, last, counted.departments)
+    if surveys:
+        tallies.replace(ids, first, last)
     return counted
+
+
+# The communities whose answers changed: only their survey tallies are counted again (a pay
+# record's write does not pay for them).
+_answered: ContextVar[set[int] | None] = ContextVar("juwei_rollup_answered", default=None)
+
+
+def _mark_answered(keys: list[tuple[int | None, date | None]]) -> list:
+    found = _answered.get()
+    if found is None:
+        found = set()
+        _answered.set(found)
+    found.update(community_id for community_id, _day in keys if community_id is not None)
+    return keys
 
 
 def refresh(keys: set[tuple[int, date]]) -> None:
@@ -265,8 +286,11 @@ def refresh(keys: set[tuple[int, date]]) -> None:
     months: dict[int, list[date]] = {}
     for community_id, month in keys:
         months.setdefault(community_id, []).append(month)
+    answered = _answered.get() or set()
     for community_id, touched in months.items():
-        rebuild([community_id], min(touched), max(touched))
+        surveys = community_id in answered
+        rebuild([community_id], min(touched), max(touched), surveys=surveys)
+        answered.discard(community_id)
 
 
 @service
@@ -296,13 +320,19 @@ def fill_after_migrate(*, using: str = "default", **_kwargs) -> None:
     """
     if using != "default":
         return
-    # Rollups from before the department rows and the insurance mark are counted once more.
+    # Rollups from before the department rows and the insurance mark are counted once more;
+    # so are they when the survey tallies are new (one pass fills them all).
     if MonthlyRollup.objects.exists() and (
         DepartmentMonth.objects.exists() or not Task.objects.exists()
     ):
+        if Tally.objects.exists() or not Answer.objects.exists():
+            return
+        fill_tallies()
         return
     if Task.objects.exists() or Income.objects.exists() or PayRecord.objects.exists():
         rebuild_everything()
+    elif not Tally.objects.exists() and Answer.objects.exists():
+        rebuild_everything()  # a database from before the survey tallies
 
 
 @service
@@ -316,12 +346,27 @@ def rebuild_everything(batch: int = 100) -> None:
     for model, day in ((Expense, "date"), (PayRecord, "month"), (MonthlyRollup, "month")):
         row = model.objects.aggregate(lo=models.Min(day), hi=models.Max(day))
         bounds += [row["lo"], row["hi"]]
+    row = Response.objects.aggregate(lo=models.Min("submitted_at"), hi=models.Max("submitted_at"))
+    bounds += [timezone.localdate(row[k]) for k in ("lo", "hi") if row[k] is not None]
     days = [day for day in bounds if day is not None]
     if not days:
         return
     ids = list(Community.objects.order_by("pk").values_list("pk", flat=True))
     for first in range(0, len(ids), batch):
         rebuild(ids[first : first + batch], min(days), max(days))
+
+
+@service
+def fill_tallies(batch: int = 100) -> None:
+    """Count every survey tally from the answers, 100 communities at a time (a database
+    whose rollups predate the tallies: the other figures need no second count)."""
+    row = Response.objects.aggregate(lo=models.Min("submitted_at"), hi=models.Max("submitted_at"))
+    if row["lo"] is None:
+        return
+    first, last = timezone.localdate(row["lo"]), timezone.localdate(row["hi"])
+    ids = list(Community.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        tallies.replace(ids[start : start + batch], first, last)
 
 
 def _span(community_id: int, year: int | None) -> tuple[date | None, date | None]:
@@ -343,6 +388,7 @@ def _span(community_id: int, year: int | None) -> tuple[date | None, date | None
         )
         if row["lo"] is not None:
             bounds += [row["lo"], row["hi"]]
+    bounds += tallies.span(community_id)
     return (min(bounds), max(bounds)) if bounds else (None, None)
 
 
@@ -363,6 +409,10 @@ def drift(communities=None, year: int | None = None) -> list[str]:
         if fresh.pay != stored.pay:
             found.append(f"community {community_id}: pay person-months")
         found += department_rollups.differences(community_id, fresh.departments, stored.departments)
+        if tallies.compute([community_id], start, end) != tallies.stored(
+            [community_id], start, end
+        ):
+            found.append(f"community {community_id}: survey tallies")
     return found
 
 
@@ -396,6 +446,8 @@ def _keys(instance) -> list[tuple[int | None, date | None]]:
             .first()
         )
         return [(community, instance.month)]
+    if isinstance(instance, Answer | Response):
+        return _mark_answered([tallies.month_of(instance)])
     return []
 
 
@@ -421,6 +473,7 @@ def _dependents(instance) -> list[tuple[int | None, date | None]]:
 
 
 WATCHED = (TimeEntry, Task, Income, Expense, PayRecord, StaffMember, ExpenseCategory, CatalogueItem)
+WATCHED += (Answer, Response)
 
 
 def _before(sender, instance, raw=False, **kwargs) -> None:
@@ -433,9 +486,10 @@ def _before(sender, instance, raw=False, **kwargs) -> None:
         hook.touch_all(_dependents(old))
 
 
-def _after(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        hook.touch_all(_keys(instance))
+def _after(sender, instance, raw=False, created=False, **kwargs) -> None:
+    if raw or (created and sender is Response):  # a new response has no answer yet
+        return
+    hook.touch_all(_keys(instance))
 
 
 def _deleted(sender, instance, **kwargs) -> None:

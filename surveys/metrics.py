@@ -37,12 +37,17 @@ of things on ``end``; ``start`` is not used:
 - ``latest_surveys(...) -> LatestSurveys``: each community's latest survey for the
   committee's nature and for satisfaction, to name them (2 queries).
 - ``latest_committee_nature_counts(...) -> NatureCounts``: the counts of the communities'
-  latest surveys added up (2 queries: the surveys, then their answers);
+  latest surveys added up (2 queries: the surveys, then their tallies);
   ``latest_committee_nature_counts_by_community``.
 - ``latest_representing_share(...)`` and ``latest_representing_share_by_community(...)``
   (2 queries each): residents / total of those counts.
 - ``latest_average_satisfaction(...) -> Decimal | None``: mean of every rating in the
   communities' latest satisfaction surveys (2 queries).
+
+These latest-survey figures and ``representing_share_by_month`` read the survey tallies
+(``surveys/tallies.py``: answers per question, option and day, kept with every answer), not
+the answers; the ``…_from_answers`` functions count the same from every answer, and
+tests/surveys/test_tallies.py holds the two equal.
 """
 
 from __future__ import annotations
@@ -51,13 +56,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
 
+from committee import rollups as hook
 from committee.numbers import round_half_up, share
 from committee.periods import month_end, months_between
-from surveys.models import Answer, Choice, Question, Response, Survey
+from surveys.models import Answer, Choice, Question, Response, Survey, Tally
 
 
 @dataclass(frozen=True)
@@ -135,12 +141,7 @@ def committee_nature_counts_by_community(
         n_unknown=Count(path + "pk", filter=base & Q(**{f"{path}choice__key": Choice.UNKNOWN})),
         n_total=Count(path + "pk", filter=base),
     )
-    return {
-        c.pk: NatureCounts(
-            government=c.n_government, residents=c.n_residents, unknown=c.n_unknown, total=c.n_total
-        )
-        for c in rows
-    }
+    return _nature_counts(rows)
 
 
 def representing_share(communities, start: date, end: date) -> Decimal | None:
@@ -157,6 +158,25 @@ def representing_share_by_community(
 
 
 def representing_share_by_month(communities, start: date, end: date) -> dict[date, Decimal | None]:
+    """Per month with answers, from the tallies (one query): equal to ``…_from_answers``."""
+    hook.settle()
+    months = months_between(start, end)
+    counts = {}
+    for i, month in enumerate(months):
+        within = Q(day__range=(max(month, start), min(month_end(month), end)))
+        counts[f"r{i}"] = Sum("answers", filter=within & Q(choice__key=Choice.RESIDENTS))
+        counts[f"t{i}"] = Sum("answers", filter=within)
+    row = Tally.objects.filter(
+        _read(Question.Purpose.COMMITTEE_NATURE, end, tallied=True),
+        survey__community__in=communities.values("pk"),
+        day__gte=start,
+    ).aggregate(**counts)
+    return {m: share(row[f"r{i}"] or 0, row[f"t{i}"]) for i, m in enumerate(months) if row[f"t{i}"]}
+
+
+def representing_share_by_month_from_answers(
+    communities, start: date, end: date
+) -> dict[date, Decimal | None]:
     """Per month with answers: one count per month over submission ranges (the index
     answers a range; truncating every answer's time to its month is slow on SQLite)."""
     months = months_between(start, end)
@@ -223,11 +243,18 @@ def response_count_by_community(communities, start: date, end: date) -> dict[int
 # --- each community's latest survey ---------------------------------------------------
 
 
-def _read(purpose: str, end: date, prefix: str = "") -> Q:
-    """The answers a figure reads, submitted on or before ``end`` (paths from ``prefix``)."""
-    fields = {"question__purpose": purpose, **_submitted("response__", None, end)}
+def _read(purpose: str, end: date, prefix: str = "", tallied: bool = False) -> Q:
+    """The answers a figure reads, submitted on or before ``end`` (paths from ``prefix``);
+    ``tallied``: their tallies (surveys/tallies.py) instead."""
+    fields = {"question__purpose": purpose}
+    if tallied:
+        fields["day__lte"] = end
+    else:
+        fields |= _submitted("response__", None, end)
     if purpose == Question.Purpose.COMMITTEE_NATURE:
         fields["choice__isnull"] = False
+    elif tallied:
+        fields |= {"question__kind": Question.Kind.RATING, "choice__isnull": True}
     else:
         fields |= {"question__kind": Question.Kind.RATING, "number__isnull": False}
     return Q(**{prefix + name: value for name, value in fields.items()})
@@ -238,13 +265,19 @@ def _survey_day() -> Coalesce:
     return Coalesce("opens", TruncDate("created_at"))
 
 
-def _latest(communities: QuerySet, end: date, purpose: str) -> QuerySet:
+def _latest(communities: QuerySet, end: date, purpose: str, tallied: bool = True) -> QuerySet:
     """Each community's latest survey for ``purpose`` as of ``end`` (module docstring).
 
     Ranked with a window over the candidate surveys rather than a subquery per survey: a
     correlated subquery nested in another let PostgreSQL pick a plan that ran for minutes.
     """
-    asking = Exists(Answer.objects.filter(_read(purpose, end), response__survey=OuterRef("pk")))
+    if tallied:
+        hook.settle()
+        asking = Exists(
+            Tally.objects.filter(_read(purpose, end, tallied=True), survey=OuterRef("pk"))
+        )
+    else:
+        asking = Exists(Answer.objects.filter(_read(purpose, end), response__survey=OuterRef("pk")))
     return (
         Survey.objects.filter(asking, community__in=communities.order_by().values("pk"))
         .annotate(
@@ -259,19 +292,25 @@ def _latest(communities: QuerySet, end: date, purpose: str) -> QuerySet:
     )
 
 
-def _latest_ids(communities: QuerySet, end: date, purpose: str) -> list[int]:
+def _latest_ids(communities: QuerySet, end: date, purpose: str, tallied: bool = True) -> list[int]:
     """The ids of ``_latest``, read in a query of their own.
 
     Nesting the ranking inside the answers' query as ``IN (subquery)`` let PostgreSQL's
     planner, on some statistics, loop over the window once per answer for minutes; a
     list of at most one id per community keeps each query's plan simple.
     """
-    return list(_latest(communities, end, purpose).values_list("pk", flat=True))
+    return list(_latest(communities, end, purpose, tallied).values_list("pk", flat=True))
 
 
 def _latest_answers(communities: QuerySet, end: date, purpose: str) -> QuerySet:
     return Answer.objects.filter(
-        _read(purpose, end), response__survey_id__in=_latest_ids(communities, end, purpose)
+        _read(purpose, end), response__survey_id__in=_latest_ids(communities, end, purpose, False)
+    )
+
+
+def _latest_tallies(communities: QuerySet, end: date, purpose: str) -> QuerySet:
+    return Tally.objects.filter(
+        _read(purpose, end, tallied=True), survey_id__in=_latest_ids(communities, end, purpose)
     )
 
 
@@ -293,9 +332,9 @@ class LatestSurveys:
     satisfaction: list[SurveyRef]
 
 
-def _refs(communities: QuerySet, end: date, purpose: str) -> list[SurveyRef]:
+def _refs(communities: QuerySet, end: date, purpose: str, tallied: bool = True) -> list[SurveyRef]:
     rows = (
-        _latest(communities, end, purpose)
+        _latest(communities, end, purpose, tallied)
         .annotate(day=_survey_day())
         .order_by("community_id")
         .values_list("pk", "community_id", "title", "day")
@@ -310,9 +349,26 @@ def latest_surveys(communities: QuerySet, start: date, end: date) -> LatestSurve
     )
 
 
+def _tally_sum(key: str | None, path: str = "", base: Q | None = None) -> Coalesce:
+    picked = Q(**{f"{path}choice__key": key}) if key else Q()
+    return Coalesce(Sum(f"{path}answers", filter=(base or Q()) & picked), 0)
+
+
+_NATURES = {"government": Choice.GOVERNMENT, "residents": Choice.RESIDENTS}
+_NATURES |= {"unknown": Choice.UNKNOWN, "total": None}
+
+
+def _nature_counts(rows: QuerySet) -> dict[int, NatureCounts]:
+    """Communities annotated ``n_government`` … ``n_total``, as counts per community id
+    (read as plain values: 2,000 model instances took most of a second)."""
+    names = [f"n_{name}" for name in _NATURES]
+    return {pk: NatureCounts(*counts) for pk, *counts in rows.values_list("pk", *names)}
+
+
 def latest_committee_nature_counts(communities: QuerySet, start: date, end: date) -> NatureCounts:
-    found = _latest_answers(communities, end, Question.Purpose.COMMITTEE_NATURE).aggregate(
-        **_NATURE_AGGREGATES
+    """The communities' latest surveys' counts, from the tallies (2 queries)."""
+    found = _latest_tallies(communities, end, Question.Purpose.COMMITTEE_NATURE).aggregate(
+        **{name: _tally_sum(key) for name, key in _NATURES.items()}
     )
     return NatureCounts(**found)
 
@@ -320,27 +376,15 @@ def latest_committee_nature_counts(communities: QuerySet, start: date, end: date
 def latest_committee_nature_counts_by_community(
     communities: QuerySet, start: date, end: date
 ) -> dict[int, NatureCounts]:
+    """Per community (every one given), from the tallies (2 queries)."""
     purpose = Question.Purpose.COMMITTEE_NATURE
-    path = "surveys__responses__answers__"
+    path = "surveys__tallies__"
     latest = _latest_ids(communities, end, purpose)
-    base = _read(purpose, end, path) & Q(surveys__in=latest)
-
-    def count(key: str | None) -> Count:
-        picked = Q(**{f"{path}choice__key": key}) if key else Q()
-        return Count(path + "pk", filter=base & picked)
-
+    base = _read(purpose, end, path, tallied=True) & Q(surveys__in=latest)
     rows = communities.order_by().annotate(
-        n_government=count(Choice.GOVERNMENT),
-        n_residents=count(Choice.RESIDENTS),
-        n_unknown=count(Choice.UNKNOWN),
-        n_total=count(None),
+        **{f"n_{name}": _tally_sum(key, path, base) for name, key in _NATURES.items()}
     )
-    return {
-        c.pk: NatureCounts(
-            government=c.n_government, residents=c.n_residents, unknown=c.n_unknown, total=c.n_total
-        )
-        for c in rows
-    }
+    return _nature_counts(rows)
 
 
 def latest_representing_share(communities: QuerySet, start: date, end: date) -> Decimal | None:
@@ -355,6 +399,55 @@ def latest_representing_share_by_community(
 
 
 def latest_average_satisfaction(communities: QuerySet, start: date, end: date) -> Decimal | None:
+    """The mean rating of the latest satisfaction surveys, from the tallies (2 queries)."""
+    found = _latest_tallies(communities, end, Question.Purpose.SATISFACTION).aggregate(
+        n=Sum("answers"), stars=Sum("total")
+    )
+    if not found["n"]:
+        return None
+    return round_half_up(Decimal(found["stars"]) / Decimal(found["n"]))
+
+
+# --- the same from every answer: what the tallies must equal (tests, benchmarks) -----------
+
+
+def latest_surveys_from_answers(communities: QuerySet, start: date, end: date) -> LatestSurveys:
+    return LatestSurveys(
+        nature=_refs(communities, end, Question.Purpose.COMMITTEE_NATURE, tallied=False),
+        satisfaction=_refs(communities, end, Question.Purpose.SATISFACTION, tallied=False),
+    )
+
+
+def latest_committee_nature_counts_from_answers(
+    communities: QuerySet, start: date, end: date
+) -> NatureCounts:
+    found = _latest_answers(communities, end, Question.Purpose.COMMITTEE_NATURE).aggregate(
+        **_NATURE_AGGREGATES
+    )
+    return NatureCounts(**found)
+
+
+def latest_committee_nature_counts_by_community_from_answers(
+    communities: QuerySet, start: date, end: date
+) -> dict[int, NatureCounts]:
+    purpose = Question.Purpose.COMMITTEE_NATURE
+    path = "surveys__responses__answers__"
+    latest = _latest_ids(communities, end, purpose, tallied=False)
+    base = _read(purpose, end, path) & Q(surveys__in=latest)
+
+    def count(key: str | None) -> Count:
+        picked = Q(**{f"{path}choice__key": key}) if key else Q()
+        return Count(path + "pk", filter=base & picked)
+
+    rows = communities.order_by().annotate(
+        **{f"n_{name}": count(key) for name, key in _NATURES.items()}
+    )
+    return _nature_counts(rows)
+
+
+def latest_average_satisfaction_from_answers(
+    communities: QuerySet, start: date, end: date
+) -> Decimal | None:
     answers = _latest_answers(communities, end, Question.Purpose.SATISFACTION)
     return round_half_up(answers.aggregate(v=Avg("number"))["v"])
 

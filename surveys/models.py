@@ -381,6 +381,36 @@ class Answer(models.Model):
         return str(self.choice or self.number or self.text)
 
 
+class Tally(models.Model):
+    """How many answers one question of a community's survey got on one day, per option.
+
+    A picked option counts in its option's row; a rating (1–5) counts in the question's
+    row with ``choice`` empty, ``total`` adding the stars up. Text and number answers are
+    not tallied, nor a street office's own surveys (the dashboards read neither).
+    ``surveys/tallies.py`` keeps the rows current with every answer and rebuilds them;
+    the dashboards read them instead of every answer (``surveys/metrics.py``).
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tallies")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, null=True, related_name="+")
+    # The option's id, 0 for a rating: the key an answer's upsert meets its row on (an
+    # empty ``choice`` would never meet itself in a unique constraint).
+    slot = models.PositiveIntegerField()
+    day = models.DateField()  # the local day the questionnaire was submitted
+    answers = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "slot", "day"], name="survey_tally_once")
+        ]
+        indexes = [models.Index(fields=["survey", "day"], name="surveys_tally_survey_day")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.slot} {self.day}: {self.answers}"
+
+
 class SubmissionAttempt(models.Model):
     """A public-form submission seen from one address, counted for the rate limit.
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from committee import audit, scoping, versions
 from committee.roles import Action
 from committee.services import service
-from surveys import published
+from surveys import published, tallies
 from surveys.models import (
     Answer,
     Choice,
@@ -327,6 +327,7 @@ def submit_response(
     for row in rows:
         row.response = response
     Answer.objects.bulk_create(rows)
+    tallies.add(survey, response.submitted_at, rows)
     return response
 
 

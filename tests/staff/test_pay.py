@@ -172,6 +172,25 @@ class TestPayOverview:
         with django_assert_max_num_queries(18):
             client.get(reverse("staff:pay_overview"))
 
+    def test_it_shows_fifty_communities_a_page_and_totals_them_all(
+        self, as_user, world, district_officer, pay_a, pay_b, benchmark
+    ):
+        from tests.factories import CommunityFactory
+
+        CommunityFactory.create_batch(50, street_office=world.street_b)
+        client = as_user(district_officer)
+        period = {"start": "2026-05", "end": "2026-05"}
+        first = client.get(reverse("staff:pay_overview"), period)
+        second = client.get(reverse("staff:pay_overview"), {**period, "page": 2})
+        shown = [row["community"].pk for row in first.context["rows"]]
+        rest = [row["community"].pk for row in second.context["rows"]]
+        assert len(shown) == 50 and len(rest) == 3 and not set(shown) & set(rest)
+        assert 'class="pagination"' in first.content.decode()
+        # the totals and the street offices still cover every community, on every page
+        assert first.context["total"] == second.context["total"]
+        assert first.context["total"].fulltime_median is not None
+        assert {office.name for office, *_ in second.context["offices"]} == {"甲街道", "乙街道"}
+
 
 def grid_post(response_or_rows, **override):
     """The grid's POST data as the page rendered it, with some fields changed."""

@@ -128,7 +128,9 @@ def opened(survey, day: date, answered: date | None = None) -> None:
     Survey.objects.filter(pk=survey.pk).update(opens=day)
     if answered:
         at = timezone.make_aware(timezone.datetime(answered.year, answered.month, answered.day, 10))
-        Response.objects.filter(survey=survey).update(submitted_at=at)
+        for response in Response.objects.filter(survey=survey):  # saved: as an edit would
+            response.submitted_at = at
+            response.save()
 
 
 class TestLatestSurvey:

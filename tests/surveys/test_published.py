@@ -40,9 +40,9 @@ class TestEachResident:
             page = phone.get(url(survey))
         answers = filled(survey, csrfmiddlewaretoken=TOKEN.search(page.content.decode()).group(1))
         # The survey, the rate limit (add and count: one statement on PostgreSQL), the
-        # survey locked, the response and its answers, in one service (the test's savepoint
-        # and its release around it).
-        with django_assert_max_num_queries(7 if connection.vendor == "postgresql" else 8):
+        # survey locked, the response, its answers and their tallies (one upsert), in one
+        # service (the test's savepoint and its release around it).
+        with django_assert_max_num_queries(8 if connection.vendor == "postgresql" else 9):
             sent = phone.post(url(survey), answers)
         assert sent.status_code == 302
         with django_assert_max_num_queries(1):
