@@ -1,5 +1,6 @@
 """Shared table bases: every list page and its Excel export are drawn from one of these."""
 
+import copy
 import html
 import re
 from decimal import Decimal
@@ -131,6 +132,9 @@ class BaseTable(tables.Table):
         template_name = "committee/table.html"
 
     def __init__(self, *args, columns: list[str] | None = None, **kwargs):
+        cls = type(self)
+        if type(cls.__dict__.get("base_columns")) is not _CopiedColumns:
+            cls.base_columns = _CopiedColumns(cls.base_columns)
         super().__init__(*args, **kwargs)
         shown = columns or self.default_columns
         if shown:
@@ -219,6 +223,18 @@ class BaseTable(tables.Table):
         if context is None:
             context = Context({"request": getattr(self, "request", None)})
         return context
+
+
+class _CopiedColumns(dict):
+    """A table class's columns, copied for each table one by one instead of deep-copied.
+
+    django-tables2 deep-copies a table's columns (their attributes, links, lazy names)
+    each time a table is made; a table only sets attributes of its own copy of a column
+    (``visible``) and never changes what they hold, so a copy of each column will do.
+    """
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(column) for name, column in self.items()}
 
 
 _PARITY = ('class="even"', 'class="odd"')  # django-tables2's row classes
