@@ -208,3 +208,24 @@ def test_the_hours_export_names_the_task_and_the_resident_work_as_the_list_does(
         assert exported["task"] == (str(task) if task else None)
         assert exported["resident_work"] == (row.get_cell_value("resident_work") or None)
         assert exported["staff_member"] == row.record.staff_member.name
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        # session, user, memberships, communities offered, columns kept, count, the page's
+        # rows with their hours (one query), the 待办 count, departments offered
+        ("tasks:task_list", 9),
+        ("dashboards:tasks", 9),
+        # no columns kept; the overdue count and the refusal form's catalogue items
+        ("tasks:approval_queue", 10),
+    ],
+)
+def test_a_street_officials_task_pages_run_a_fixed_few_queries(
+    as_user, official_a, world, django_assert_num_queries, url, expected
+):
+    fill(world, 3)
+    client = as_user(official_a)
+    client.get(reverse(url))
+    with django_assert_num_queries(expected):
+        assert client.get(reverse(url)).status_code == 200
