@@ -271,19 +271,37 @@ def _ready_rows(table, columns, cells: ReusedCells) -> Iterator[list]:
     data = getattr(table.data, "data", None)
     if isinstance(data, models.QuerySet):
         queryset = table.export_queryset(data) if hasattr(table, "export_queryset") else data
-        found = [_field_plan(table, queryset, column) for column in columns]
-        if all(plan is not None and len(plan) == 3 for plan in found):
-            paths = list(dict.fromkeys(path for path, _convert, _kind in found))
+        plans = [_plan(table, queryset, column) for column in columns]
+        if all(plan is not None for plan in plans):
+            # Kinds of the columns read from one field; a computed column's is asked per value.
+            kinds = [
+                None
+                if len(fields) > 1 or column.name in getattr(table, "export_values", {})
+                else (_field_plan(table, queryset, column) or (None, None, None))[2]
+                for (fields, _convert), column in zip(plans, columns, strict=True)
+            ]
+            paths = list(dict.fromkeys(path for fields, _convert in plans for path in fields))
             place = {path: index for index, path in enumerate(paths)}
             picks = [
-                (place[path], cells.writer(index, convert, kind))
-                for index, (path, convert, kind) in enumerate(found)
+                (place[fields[0]], cells.writer(index, convert, kind))
+                if len(fields) == 1
+                else (-1, _computed(cells, index, convert, [place[path] for path in fields]))
+                for index, ((fields, convert), kind) in enumerate(zip(plans, kinds, strict=True))
             ]
             for values in queryset.values_list(*paths).iterator(chunk_size=CHUNK):
-                yield [write(values[at]) for at, write in picks]
+                yield [write(values[at] if at >= 0 else values) for at, write in picks]
             return
     for values in export_rows(table, columns):
         yield cells.row(values)
+
+
+def _computed(cells: ReusedCells, index: int, convert, indexes: list[int]):
+    """A column computed from several fields (``export_values``), given the whole row."""
+
+    def write(values):
+        return cells.value(index, convert(*[values[i] for i in indexes]))
+
+    return write
 
 
 def _plan(table, queryset, bound_column):
