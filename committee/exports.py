@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
 from django.http import FileResponse
 from django.utils import timezone
@@ -75,6 +75,21 @@ def _cells_without_retries(ws) -> None:
     ws._values_to_row = values_to_row
 
 
+class _StyledCell(Cell):
+    """A reused cell whose style never changes after it is made: its style's index in the
+    workbook is looked up once, not hashed again for every value it carries."""
+
+    __slots__ = ("_style_index",)
+
+    @property
+    def style_id(self):
+        try:
+            return self._style_index
+        except AttributeError:
+            self._style_index = super().style_id
+            return self._style_index
+
+
 class ReusedCells:
     """``safe_cell`` for a whole export, without a new cell object for every value.
 
@@ -87,41 +102,86 @@ class ReusedCells:
         _cells_without_retries(ws)
         self.ws = ws
         self.formats = formats
-        self.cells: dict[tuple[int, str], WriteOnlyCell] = {}
+        self.cells: dict[tuple[int, str], Cell] = {}
 
-    def _cell(self, index: int, kind: str, number_format: str | None) -> WriteOnlyCell:
+    def _cell(self, index: int, kind: str, number_format: str | None) -> Cell:
         cell = self.cells.get((index, kind))
         if cell is None:
-            cell = self.cells[(index, kind)] = WriteOnlyCell(self.ws)
+            cell = self.cells[(index, kind)] = _StyledCell(self.ws, row=1, column=1)
             if number_format:
                 cell.number_format = number_format
         return cell
 
     def row(self, values) -> list:
-        out = []
-        for index, value in enumerate(values):
-            kind = type(value)
-            if value is None or kind is bool:
-                out.append(value)
-            elif kind is str:
-                if value.startswith(FORMULA_PREFIXES):
-                    cell = self._cell(index, "text", None)
-                    cell.value = value
-                    cell.data_type = "s"
-                    value = cell
-                out.append(value)
-            elif kind is int or kind is Decimal or kind is float:
-                number_format = self.formats[index]
-                if number_format:
-                    cell = self._cell(index, "number", number_format)
-                    cell.value = value
-                    value = cell
-                out.append(value)
-            elif kind is date:
-                out.append(value)  # openpyxl gives a plain date the format yyyy-mm-dd itself
-            else:
-                out.append(safe_cell(self.ws, value, self.formats[index]))
-        return out
+        return [self.value(index, value) for index, value in enumerate(values)]
+
+    def value(self, index: int, value):
+        """What ``ws.append`` takes for the value of column ``index``."""
+        kind = type(value)
+        if value is None or kind is bool:
+            return value
+        if kind is str:
+            if value.startswith(FORMULA_PREFIXES):
+                cell = self._cell(index, "text", None)
+                cell.value = value
+                cell.data_type = "s"
+                return cell
+            return value
+        if kind is int or kind is Decimal or kind is float:
+            number_format = self.formats[index]
+            if number_format:
+                cell = self._cell(index, "number", number_format)
+                cell.value = value
+                return cell
+            return value
+        if kind is date:
+            return value  # openpyxl gives a plain date the format yyyy-mm-dd itself
+        return safe_cell(self.ws, value, self.formats[index])
+
+    def writer(self, index: int, convert, kind: str | None):
+        """``value(index, convert(v))`` as one function, chosen once for the column.
+
+        ``kind`` is what ``convert`` gives besides None: "text" (str), "number" (int,
+        Decimal or float), "date" (a date, not a datetime), or None (unknown: asked per
+        value).
+        """
+        if kind == "text":
+            if convert is _empty_to_none:
+
+                def text(value):
+                    if not value:
+                        return None
+                    if value.startswith(FORMULA_PREFIXES):
+                        return self.value(index, value)
+                    return value
+
+                return text
+
+            def converted_text(value):
+                value = convert(value)
+                if value and value.startswith(FORMULA_PREFIXES):
+                    return self.value(index, value)
+                return value
+
+            return converted_text
+        if kind in ("number", "date") and convert is _empty_to_none:
+            number_format = self.formats[index] if kind == "number" else None
+            if not number_format:
+                return _same
+            cell = self._cell(index, "number", number_format)
+
+            def number(value):
+                if value is None:
+                    return None
+                cell.value = value
+                return cell
+
+            return number
+        return lambda value: self.value(index, convert(value))
+
+
+def _same(value):
+    return value
 
 
 def table_to_workbook_file(table, title: str, progress=None):
@@ -145,12 +205,12 @@ def table_to_workbook_file(table, title: str, progress=None):
         header.append(cell)
     ws.append(header)
     cells = ReusedCells(ws, [getattr(c.column, "excel_number_format", None) for c in columns])
-    rows = export_rows(table, columns)
+    rows = export_rows(table, columns, cells)
     if progress is not None:
         progress.set_total(len(table.data))
         rows = progress.count(rows)
     for values in rows:
-        ws.append(cells.row(values))
+        ws.append(values)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
     wb.save(handle)
     handle.seek(0)
@@ -160,8 +220,11 @@ def table_to_workbook_file(table, title: str, progress=None):
 CHUNK = 2000
 
 
-def export_rows(table, columns) -> Iterator[list]:
+def export_rows(table, columns, cells: ReusedCells | None = None) -> Iterator[list]:
     """The cell values of every row, as ``row.get_cell_value`` would give them, but fast.
+
+    With ``cells``, each row comes ready for the sheet (``cells.row`` of the values), a
+    column's conversion and its cell chosen once for the whole export.
 
     A column whose value is a field of the model (or of a related one, or an annotation)
     is read with ``values_list``, choices shown by their label; a table computes other
@@ -170,6 +233,9 @@ def export_rows(table, columns) -> Iterator[list]:
     the model instance, in chunks. Tables not built on a queryset use their own rows.
     """
     data = getattr(table.data, "data", None)
+    if cells is not None:
+        yield from _ready_rows(table, columns, cells)
+        return
     if not isinstance(data, models.QuerySet):
         for row in table.rows:
             yield [row.get_cell_value(column.name) for column in columns]
@@ -201,6 +267,43 @@ def export_rows(table, columns) -> Iterator[list]:
         yield [get(record) for get in getters]
 
 
+def _ready_rows(table, columns, cells: ReusedCells) -> Iterator[list]:
+    data = getattr(table.data, "data", None)
+    if isinstance(data, models.QuerySet):
+        queryset = table.export_queryset(data) if hasattr(table, "export_queryset") else data
+        plans = [_plan(table, queryset, column) for column in columns]
+        if all(plan is not None for plan in plans):
+            # Kinds of the columns read from one field; a computed column's is asked per value.
+            kinds = [
+                None
+                if len(fields) > 1 or column.name in getattr(table, "export_values", {})
+                else (_field_plan(table, queryset, column) or (None, None, None))[2]
+                for (fields, _convert), column in zip(plans, columns, strict=True)
+            ]
+            paths = list(dict.fromkeys(path for fields, _convert in plans for path in fields))
+            place = {path: index for index, path in enumerate(paths)}
+            picks = [
+                (place[fields[0]], cells.writer(index, convert, kind))
+                if len(fields) == 1
+                else (-1, _computed(cells, index, convert, [place[path] for path in fields]))
+                for index, ((fields, convert), kind) in enumerate(zip(plans, kinds, strict=True))
+            ]
+            for values in queryset.values_list(*paths).iterator(chunk_size=CHUNK):
+                yield [write(values[at] if at >= 0 else values) for at, write in picks]
+            return
+    for values in export_rows(table, columns):
+        yield cells.row(values)
+
+
+def _computed(cells: ReusedCells, index: int, convert, indexes: list[int]):
+    """A column computed from several fields (``export_values``), given the whole row."""
+
+    def write(values):
+        return cells.value(index, convert(*[values[i] for i in indexes]))
+
+    return write
+
+
 def _plan(table, queryset, bound_column):
     """((values paths), converter) for a column read from the database, else None."""
     computed = getattr(table, "export_values", {}).get(bound_column.name)
@@ -211,6 +314,10 @@ def _plan(table, queryset, bound_column):
 
 
 def _field_plan(table, queryset, bound_column):
+    """(values path, converter, kind of the converted values) of a column read straight
+    from the database, else None; kind as ``ReusedCells.writer`` takes it."""
+    if bound_column.name in getattr(table, "export_values", {}):
+        return None
     column = bound_column.column
     name = bound_column.name
     if getattr(table, f"value_{name}", None) or not _plain(column):
@@ -218,7 +325,11 @@ def _field_plan(table, queryset, bound_column):
     path = getattr(table, "export_accessors", {}).get(name) or str(bound_column.accessor)
     path = path.replace(".", "__")
     if path in queryset.query.annotations:
-        return path, _empty_to_none
+        try:
+            output = queryset.query.annotations[path].output_field
+        except (AttributeError, FieldError):  # an expression of mixed types
+            output = None
+        return path, _empty_to_none, _kind(output)
     model = queryset.model
     field = None
     for part in path.split("__"):
@@ -234,12 +345,28 @@ def _field_plan(table, queryset, bound_column):
         return None
     if field.choices:
         labels = {key: force_str(label) for key, label in field.flatchoices}  # translated once
-        return path, lambda v: None if v in (None, "") else labels.get(v, v)
+        text = isinstance(field, models.CharField | models.TextField)
+        return path, lambda v: None if v in (None, "") else labels.get(v, v), _text(text)
     if isinstance(column, tables.BooleanColumn):
-        return path, lambda value: None if value is None else str(bool(value))
+        return path, lambda value: None if value is None else str(bool(value)), "text"
     if isinstance(column, tables.DateColumn) and not getattr(column, "export_raw", False):
-        return path, lambda value: None if value is None else value.isoformat()
-    return path, _empty_to_none
+        return path, lambda value: None if value is None else value.isoformat(), "text"
+    return path, _empty_to_none, _kind(field)
+
+
+def _text(text: bool) -> str | None:
+    return "text" if text else None
+
+
+def _kind(field) -> str | None:
+    """What a field's values are, as ``ReusedCells.writer`` takes it."""
+    if isinstance(field, models.CharField | models.TextField):
+        return "text"
+    if isinstance(field, models.DecimalField | models.IntegerField | models.FloatField):
+        return "number"
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        return "date"
+    return None
 
 
 def _plain(column) -> bool:

@@ -1,3 +1,5 @@
+import copy
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,31 @@ class CommunitySearchFilter(django_filters.CharFilter):
         else:
             found = self.communities.filter(Q(name__icontains=value) | Q(code__icontains=value))
         return qs.filter(**{f"{self.field_name}__in": found.values("pk")})
+
+
+class _CopiedFilters(dict):
+    """A filter set class's filters, copied for each filter set one by one instead of
+    deep-copied (django-filter deep-copies every filter, its choices, widget and lazy
+    label, on each request). A filter set only sets attributes of its own copies (their
+    queryset, parent, model); the one dict a filter fills in (``extra``) is copied too,
+    and a filter with a ``method`` gets its own bound to the copy."""
+
+    def __deepcopy__(self, memo):
+        copied = {}
+        for name, original in self.items():
+            one = copy.copy(original)
+            one.extra = dict(original.extra)
+            one.__dict__.pop("_field", None)
+            if original.method is not None:
+                one.method = original.method  # a FilterMethod bound to this copy
+            copied[name] = one
+        return copied
+
+
+def copy_filters_one_by_one(filterset_class) -> None:
+    """Let ``filterset_class`` copy its filters for each request as ``_CopiedFilters`` does."""
+    if type(filterset_class.__dict__.get("base_filters")) is not _CopiedFilters:
+        filterset_class.base_filters = _CopiedFilters(filterset_class.base_filters)
 
 
 def type_communities_when_many(filterset) -> None:

@@ -1,5 +1,6 @@
 """Shared table bases: every list page and its Excel export are drawn from one of these."""
 
+import copy
 import html
 import re
 from decimal import Decimal
@@ -131,6 +132,9 @@ class BaseTable(tables.Table):
         template_name = "committee/table.html"
 
     def __init__(self, *args, columns: list[str] | None = None, **kwargs):
+        cls = type(self)
+        if type(cls.__dict__.get("base_columns")) is not _CopiedColumns:
+            cls.base_columns = _CopiedColumns(cls.base_columns)
         super().__init__(*args, **kwargs)
         shown = columns or self.default_columns
         if shown:
@@ -150,7 +154,7 @@ class BaseTable(tables.Table):
         super().paginate(*args, **kwargs)
         rows = self.page.object_list
         if isinstance(rows.data, models.QuerySet):
-            rows.data = page_records(rows.data)
+            rows.data = page_records(rows.data, self.page_queryset)
             models.prefetch_related_objects(rows.data, *self.shown_prefetches())
             self.annotate_page(rows.data)
         return self
@@ -162,6 +166,11 @@ class BaseTable(tables.Table):
     def export_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         """The rows an export writes (committee/exports.py): with what the shown columns need."""
         return queryset.prefetch_related(*self.shown_prefetches())
+
+    def page_queryset(self, rows: models.QuerySet) -> models.QuerySet:
+        """The query that loads the page's rows (and only them): a table may add figures
+        to it, computed for those rows alone, in the same query (see ``page_records``)."""
+        return rows
 
     def annotate_page(self, records: list) -> None:
         """Add figures to the records of the page shown (see ``paginate``)."""
@@ -216,6 +225,18 @@ class BaseTable(tables.Table):
         return context
 
 
+class _CopiedColumns(dict):
+    """A table class's columns, copied for each table one by one instead of deep-copied.
+
+    django-tables2 deep-copies a table's columns (their attributes, links, lazy names)
+    each time a table is made; a table only sets attributes of its own copy of a column
+    (``visible``) and never changes what they hold, so a copy of each column will do.
+    """
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(column) for name, column in self.items()}
+
+
 _PARITY = ('class="even"', 'class="odd"')  # django-tables2's row classes
 
 
@@ -228,27 +249,25 @@ def _cell_html(cell, context) -> str:
     return render_value_in_context(cell, context)
 
 
-def page_records(page: models.QuerySet) -> list:
-    """The records of one page (a sliced queryset) in two narrow steps.
+def page_records(page: models.QuerySet, extend=None) -> list:
+    """The records of one page (a sliced queryset) in one query of two narrow steps.
 
     Sorting a district's rows to pick 50 is cheap on the ids alone (an index often
     covers them) and dear when every column of every joined table rides along, so the
-    page's ids are picked first, then only those rows are loaded with their joins,
-    annotations and prefetches.
+    page's ids are picked first by a subquery, then only those rows are loaded with
+    their joins and annotations (and what ``extend(rows)`` adds), and sorted again
+    (50 rows) the same way.
     """
     if page.query.distinct_fields or not page.query.is_sliced:
         return list(page)
-    pks = list(page.values_list("pk", flat=True))
-    if not pks:
-        return []
     rows = page._chain()
     rows.query.clear_limits()
-    rows.query.clear_ordering(force=True)
     # The ids already passed the filters and the scope; left in, they would tempt the
     # database to read the scope's rows again instead of the 50 ids.
     rows.query.where = WhereNode()
-    found = {record.pk: record for record in rows.filter(pk__in=pks)}
-    return [found[pk] for pk in pks if pk in found]
+    if extend is not None:
+        rows = extend(rows)
+    return list(rows.filter(pk__in=page.values("pk")))
 
 
 def _cell_drawer(table, bound_column, model):

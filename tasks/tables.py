@@ -35,12 +35,20 @@ class AssigneesColumn(tables.Column):
 class HoursOnPageMixin:
     """A task table's hours: summed for the page shown; sorting by them annotates."""
 
+    def page_queryset(self, rows):
+        """The page's 50 tasks come with their hours, in the query that loads them."""
+        rows = super().page_queryset(rows)
+        return rows if "hours" in rows.query.annotations else rows.with_hours()
+
     def annotate_page(self, records: list) -> None:
         missing = [r for r in records if not hasattr(r, "hours")]
         if missing:
             hours = Task.objects.hours_by_task([r.pk for r in missing])
             for record in missing:
                 record.hours = hours.get(record.pk, ZERO)
+        for record in records:
+            if not record.hours:  # SQLite gives the subquery's 0 as Decimal("0"): shown 0.00
+                record.hours = ZERO
 
     def order_hours(self, queryset, is_descending):
         return queryset.with_hours().order_by(("-" if is_descending else "") + "hours", "-pk"), True
@@ -162,14 +170,23 @@ class ApprovalQueueTable(HoursOnPageMixin, BaseTable):
         order_by = ("decision_due",)
 
     def render_days_left(self, record):
-        left, known = workdays.working_days_left(timezone.localdate(), record.decision_due)
-        text = _("%(n)s overdue") % {"n": -left} if left < 0 else str(left)
-        css = "flag-red" if left < 0 else ("flag-amber" if left <= 3 else "flag-green")
-        note = "" if known else format_html(" <small>{}</small>", _("(calendar unknown)"))
-        return format_html('<span class="flag {}">{}</span>{}', css, text, note)
+        # The same due day draws the same flag: drawn once per page (many tasks share one).
+        drawn = self.__dict__.setdefault("_days_left_drawn", {})
+        due = record.decision_due
+        if due not in drawn:
+            drawn[due] = _days_left_flag(due)
+        return drawn[due]
 
     def value_days_left(self, record):
         return workdays.working_days_left(timezone.localdate(), record.decision_due)[0]
+
+
+def _days_left_flag(due):
+    left, known = workdays.working_days_left(timezone.localdate(), due)
+    text = _("%(n)s overdue") % {"n": -left} if left < 0 else str(left)
+    css = "flag-red" if left < 0 else ("flag-amber" if left <= 3 else "flag-green")
+    note = "" if known else format_html(" <small>{}</small>", _("(calendar unknown)"))
+    return format_html('<span class="flag {}">{}</span>{}', css, text, note)
 
 
 class TimeEntryTable(BaseTable):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tasks.models import Task
+from tasks.tables import TaskTable
 from tests.factories import DepartmentFactory, StaffMemberFactory
 from tests.tasks.factories import TaskFactory, TimeEntryFactory
 
@@ -140,6 +141,40 @@ def test_the_export_has_the_columns_shown_and_every_matching_row_past_the_first_
     assert exported["=HYPERLINK(1)"]["outcome"] == refused
 
 
+def test_the_default_export_keeps_labels_formats_and_typed_formulas_as_text(
+    as_user, district_officer, world
+):
+    """The default columns are all read straight from the database (each column's
+    conversion chosen once): the same labels, number formats and text as any export."""
+    fill(world, 2)
+    TaskFactory(
+        community=world.community_a,
+        title="=cmd|' /C calc'!A0",
+        outcome="refused",
+        money_promised=Decimal("1234.50"),
+        money_received=Decimal("0"),
+    )
+    response = as_user(district_officer).get(reverse("tasks:task_list"), {"export": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "=cmd|' /C calc'!A0")
+    cell = dict(zip(header, row, strict=True))
+    task = Task.objects.get(title="=cmd|' /C calc'!A0")
+    assert row[0].data_type == "s"
+    assert cell[str(Task._meta.get_field("outcome").verbose_name)].value == (
+        task.get_outcome_display()
+    )
+    money = cell[str(Task._meta.get_field("money_promised").verbose_name)]
+    assert money.value == 1234.5 and "¥" in money.number_format
+    assert cell[str(Task._meta.get_field("money_received").verbose_name)].value == 0
+    assert cell[str(Task._meta.get_field("received_on").verbose_name)].value.date() == (
+        task.received_on
+    )
+    others = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] != task.title]
+    hours = TaskTable.default_columns.index("hours")
+    assert sorted(r[hours] for r in others) == [1, 2]  # i % 20 + 1 hours on task i
+
+
 def test_an_export_reads_rows_in_chunks_without_loading_the_table_page(
     as_user, district_officer, world, django_assert_max_num_queries
 ):
@@ -173,3 +208,24 @@ def test_the_hours_export_names_the_task_and_the_resident_work_as_the_list_does(
         assert exported["task"] == (str(task) if task else None)
         assert exported["resident_work"] == (row.get_cell_value("resident_work") or None)
         assert exported["staff_member"] == row.record.staff_member.name
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        # session, user, memberships, communities offered, columns kept, count, the page's
+        # rows with their hours (one query), the 待办 count, departments offered
+        ("tasks:task_list", 9),
+        ("dashboards:tasks", 9),
+        # no columns kept; the overdue count and the refusal form's catalogue items
+        ("tasks:approval_queue", 10),
+    ],
+)
+def test_a_street_officials_task_pages_run_a_fixed_few_queries(
+    as_user, official_a, world, django_assert_num_queries, url, expected
+):
+    fill(world, 3)
+    client = as_user(official_a)
+    client.get(reverse(url))
+    with django_assert_num_queries(expected):
+        assert client.get(reverse(url)).status_code == 200
