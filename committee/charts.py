@@ -329,7 +329,6 @@ def flat_svg(svg: str) -> str:
     return ElementTree.tostring(root, encoding="unicode")
 
 
-@lru_cache(maxsize=128)
 def as_image(svg: str) -> SafeString:
     """A chart as an <img> of a standalone SVG drawn as in print_css(), for PDFs.
 
@@ -337,8 +336,16 @@ def as_image(svg: str) -> SafeString:
     lost pygal's fills and printed as a black box. As an image the chart is drawn by
     WeasyPrint's SVG renderer, its styles set on its nodes (flat_svg), and its nodes stay
     out of the HTML's style cascade. The same chart (the same figures) is converted once
-    per process.
+    per process: pygal's random id, which nothing printed refers to, is left out.
     """
+    return _image(_ROOT_ID.sub("", str(svg), count=1))
+
+
+_ROOT_ID = re.compile(r' id="chart-[0-9a-f-]{36}"')
+
+
+@lru_cache(maxsize=128)
+def _image(svg: str) -> SafeString:
     found = _HEAD.search(str(svg))
     data = base64.b64encode(flat_svg(svg).encode()).decode("ascii")
     # The title and description were escaped when the chart was drawn (_render).

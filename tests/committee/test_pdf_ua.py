@@ -91,3 +91,20 @@ def test_pdf_templates_use_only_the_elements_the_cut_stylesheet_styles():
     for path in templates:
         used = set(re.findall(r"<([a-z][a-z0-9]*)\b", path.read_text()))
         assert used <= LEAN_TAGS, (path.name, used - LEAN_TAGS)
+
+
+def test_fixed_columns_are_shared_as_the_automatic_layout_would():
+    """column_widths gives a PDF table's columns what WeasyPrint's automatic layout would,
+    so that the table can be laid out fixed: text that fits keeps its width, in proportion."""
+    from committee.pdf import Unbroken, column_widths, pdf_width
+
+    rows = [["2026-01", "359.50", "68 %"], ["2026-02", "321", "70 %"]]
+    widths = column_widths(["月份", "政务性工时", "占比"], rows)
+    assert round(sum(widths)) == 100
+    assert widths[1] > widths[0] > widths[2]  # 政务性工时 (bold) is the widest
+    # Too much text for the page: every column still gets its widest unbreakable piece.
+    long = ["Administrative share of staff hours " * 4, "x"]
+    widths = column_widths(["a", "b"], [long])
+    assert widths[1] >= 100 * (pdf_width("x") + 4.6 / (9.5 * 25.4 / 72)) / (178 / (9.5 * 25.4 / 72))
+    # A cell on one line (white-space: nowrap) does not break.
+    assert column_widths([], [[Unbroken("政务性工作时占比 " * 8), "1"]])[0] > 100
