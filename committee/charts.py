@@ -344,6 +344,11 @@ def as_image(svg: str) -> SafeString:
 _ROOT_ID = re.compile(r' id="chart-[0-9a-f-]{36}"')
 
 
+def clear_cache() -> None:
+    """Forget the converted charts (benchmarks time a first drawing)."""
+    _image.cache_clear()
+
+
 @lru_cache(maxsize=128)
 def _image(svg: str) -> SafeString:
     found = _HEAD.search(str(svg))

@@ -6,13 +6,15 @@ charts as the same server-drawn SVG as on screen (``committee.charts.as_image``)
 
 WeasyPrint's work is kept to layout (issue 15): its user-agent stylesheet is replaced by
 ``pdf_css/ua.css``, the same rules cut to the elements our PDF templates use
-(``LEAN_TAGS``), parsed once per process. WeasyPrint matches every user-agent rule
+(``LEAN_TAGS``), parsed once per process (WeasyPrint matches every user-agent rule
 against every element; on a yearly report that cascade cost more than the layout of its
-text (WeasyPrint on the demo community's report: 1.19 s → 0.98 s CPU).
+text); the font configuration is kept from one PDF to the next (``font_config``); a
+report's tables are laid out fixed with widths worked out here (``column_widths``).
 """
 
 import re
 import subprocess
+import threading
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
@@ -21,6 +23,7 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 PDF_CONTENT_TYPE = "application/pdf"
 UA_STYLESHEET = Path(__file__).resolve().parent / "pdf_css" / "ua.css"
@@ -136,10 +139,26 @@ def column_widths(
     return [round(100 * w / total, 2) for w in widths]
 
 
+_threads = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    """This thread's WeasyPrint font configuration, kept from one PDF to the next.
+
+    A new one per document (WeasyPrint's default) makes Pango find, open and read the
+    faces again for every PDF; our templates add no @font-face, so nothing in it belongs
+    to one document. Per thread, as Pango's font map is not shared between threads.
+    """
+    found = getattr(_threads, "font_config", None)
+    if found is None:
+        found = _threads.font_config = FontConfiguration()
+    return found
+
+
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
-    return LeanHTML(string=html, base_url=base_url).write_pdf()
+    return LeanHTML(string=html, base_url=base_url).write_pdf(font_config=font_config())
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
