@@ -17,7 +17,7 @@ import subprocess
 import threading
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.http import HttpResponse
@@ -72,13 +72,17 @@ def _font(bold: bool):
 
 
 def pdf_width(text: str, *, bold: bool = False) -> float:
-    """The width of `text` in em, measured in the PDFs' face (estimated without it)."""
+    """The width of `text` in em in the PDFs' face: the sum of its characters' advances."""
+    return sum(_advance(c, bold) for c in text)
+
+
+@lru_cache(maxsize=8192)
+def _advance(char: str, bold: bool) -> float:
+    """One character's advance in em, measured once (estimated without the face)."""
     font = _font(bold)
     if font is not None:
-        return font.getlength(text) / 1000
-    return sum(
-        1.0 if unicodedata.east_asian_width(c) in "WF" else 0.25 if c == " " else 0.55 for c in text
-    )
+        return font.getlength(char) / 1000
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.25 if char == " " else 0.55
 
 
 class Unbroken(str):
