@@ -2,20 +2,167 @@
 
 A4, the reader's language, page numbers (第 N 页 / 共 M 页), Chinese fonts embedded
 (Noto Sans CJK from Debian's fonts-noto-cjk; scripts/system-packages.sh installs it),
-charts as the same server-drawn SVG as on screen.
+charts as the same server-drawn SVG as on screen (``committee.charts.as_image``).
+
+WeasyPrint's work is kept to layout (issue 15): its user-agent stylesheet is replaced by
+``pdf_css/ua.css``, the same rules cut to the elements our PDF templates use
+(``LEAN_TAGS``), parsed once per process (WeasyPrint matches every user-agent rule
+against every element; on a yearly report that cascade cost more than the layout of its
+text); the font configuration is kept from one PDF to the next (``font_config``); a
+report's tables are laid out fixed with widths worked out here (``column_widths``).
 """
+
+import re
+import subprocess
+import threading
+import unicodedata
+from collections.abc import Sequence
+from functools import cache, lru_cache
+from pathlib import Path
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 PDF_CONTENT_TYPE = "application/pdf"
+UA_STYLESHEET = Path(__file__).resolve().parent / "pdf_css" / "ua.css"
+
+# The elements pdf_css/ua.css styles as WeasyPrint's own stylesheet does; a PDF template
+# uses no other (tests/committee/test_pdf_ua.py).
+LEAN_TAGS = frozenset(
+    "a b body br caption col colgroup dd div dl dt em h1 h2 h3 h4 head html i img li meta ol p "  # noqa: SIM905
+    "section small span strong style table tbody td tfoot th thead title tr u ul".split()
+)
+
+
+@cache
+def _ua_stylesheet() -> CSS:
+    return CSS(filename=str(UA_STYLESHEET))
+
+
+class LeanHTML(HTML):
+    """An HTML document that WeasyPrint styles with our cut user-agent stylesheet."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [_ua_stylesheet()]
+
+
+# A PDF table spans A4 less 16 mm margins either side (templates/reports/base_pdf.html).
+_PAGE_WIDTH_MM = 178
+
+
+@cache
+def _font(bold: bool):
+    """The PDFs' face (Noto Sans CJK SC, as fontconfig finds it) to measure text with."""
+    from PIL import ImageFont
+
+    name = "Noto Sans CJK SC:bold" if bold else "Noto Sans CJK SC"
+    try:
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}\n%{index}", name],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.split("\n")
+        return ImageFont.truetype(found[0], 1000, index=int(found[1] or 0))
+    except (OSError, ValueError, IndexError, subprocess.SubprocessError):
+        return None
+
+
+def pdf_width(text: str, *, bold: bool = False) -> float:
+    """The width of `text` in em in the PDFs' face: the sum of its characters' advances."""
+    return sum(_advance(c, bold) for c in text)
+
+
+@lru_cache(maxsize=8192)
+def _advance(char: str, bold: bool) -> float:
+    """One character's advance in em, measured once (estimated without the face)."""
+    font = _font(bold)
+    if font is not None:
+        return font.getlength(char) / 1000
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.25 if char == " " else 0.55
+
+
+class Unbroken(str):
+    """A cell's text set on one line (white-space: nowrap): it does not break anywhere."""
+
+
+# Where a line may break: after a space or a hyphen, and around every ideograph.
+_PIECES = re.compile(r"[^\s\-\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+-?|\S")
+
+
+def _widest(text: str, bold: bool) -> float:
+    return pdf_width(text, bold=bold)
+
+
+def _shortest(text: str, bold: bool) -> float:
+    """The widest piece of `text` that cannot break: a word, a number, or one ideograph."""
+    if isinstance(text, Unbroken):
+        return pdf_width(text, bold=bold)
+    return max((pdf_width(p, bold=bold) for p in _PIECES.findall(text)), default=0.0)
+
+
+def column_widths(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    font_pt: float = 9.5,
+    padding_mm: float = 4.6,
+    bold_first: bool = False,
+) -> list[float]:
+    """Each column's share of a full-width table (percent), as CSS's automatic table layout
+    would give it (at least its widest unbreakable piece, the rest by what its text needs),
+    worked out here so that WeasyPrint lays the table out fixed, without measuring every
+    cell twice first."""
+    columns = list(zip(headers, *rows, strict=False)) if headers else list(zip(*rows, strict=False))
+    if not columns:
+        return []
+    em_mm = font_pt * 25.4 / 72
+    pad = padding_mm / em_mm
+    # Header cells are bold, and so is a first column of row headers (bold_first).
+    bold = [bool(headers)] + [False] * len(rows)
+    faces = [[b or (bold_first and n == 0) for b in bold] for n in range(len(columns))]
+    most = [max(map(_widest, c, f)) for c, f in zip(columns, faces, strict=True)]
+    least = [max(map(_shortest, c, f)) for c, f in zip(columns, faces, strict=True)]
+    most = [w + pad for w in most]
+    least = [w + pad for w in least]
+    room = _PAGE_WIDTH_MM / em_mm
+    if sum(most) <= room:
+        widths = most
+    elif sum(least) >= room:
+        # No room even for the unbreakable pieces: the table gets wider than the page, as
+        # with the automatic layout.
+        return [round(100 * w / room, 2) for w in least]
+    else:
+        spare = room - sum(least)
+        stretch = sum(m - n for m, n in zip(most, least, strict=True)) or 1
+        widths = [n + spare * (m - n) / stretch for m, n in zip(most, least, strict=True)]
+    total = sum(widths)
+    return [round(100 * w / total, 2) for w in widths]
+
+
+_threads = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    """This thread's WeasyPrint font configuration, kept from one PDF to the next.
+
+    A new one per document (WeasyPrint's default) makes Pango find, open and read the
+    faces again for every PDF; our templates add no @font-face, so nothing in it belongs
+    to one document. Per thread, as Pango's font map is not shared between threads.
+    """
+    found = getattr(_threads, "font_config", None)
+    if found is None:
+        found = _threads.font_config = FontConfiguration()
+    return found
 
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return LeanHTML(string=html, base_url=base_url).write_pdf(font_config=font_config())
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

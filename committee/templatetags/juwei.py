@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from committee import charts, demo, numbers
+from committee import charts, demo, numbers, pdf
 from committee.tables import format_money
 
 register = template.Library()
@@ -46,6 +46,12 @@ def percent(value) -> str:
 def chart_image(svg) -> str:
     """A server-drawn chart as an image carrying its own stylesheet, for PDFs."""
     return charts.as_image(svg)
+
+
+@register.filter
+def column_widths(panel) -> list[float]:
+    """A panel's table columns as shares of a PDF's width (percent), for a fixed layout."""
+    return pdf.column_widths(panel.headers, [[c.text for c in row] for row in panel.rows])
 
 
 @register.simple_tag(takes_context=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committee.models import Community, StreetOffice
+from committee.pdf import Unbroken, column_widths, pdf_width
 from committee.periods import Period
 from committee.tables import format_money
 from dashboards import panels
@@ -241,7 +242,35 @@ def street_office_report(office: StreetOffice, period: Period) -> dict:
         "office": office,
         "comparison_flags": found,
         "comparison": comparison,
+        "comparison_widths": _comparison_widths(found, comparison),
     }
+
+
+def _comparison_widths(found: list[Flag], comparison) -> list[float]:
+    """The side-by-side table's columns for a fixed layout: a cell is a value over a status.
+
+    A status badge is kept on one line when the table has room for that (Chinese, a few
+    flags); when it has not (English), a badge may break, as it did in automatic layout.
+    """
+
+    def rows(badge):
+        def cell(flag: Flag | None) -> str:
+            if flag is None:
+                return "—"
+            # The badge: its mark ("▲ ") before, its padding and border (~1 em) around.
+            return max(flag.value_text, badge(f"▲ {flag.status_label}\u3000"), key=pdf_width)
+
+        # Community names are bold row headers on one line (.comparison tbody th).
+        found_rows = [[Unbroken(name), *(cell(f) for f in row)] for name, row in comparison]
+        return [*found_rows, [Unbroken(_("All together")), *(cell(f) for f in found)]]
+
+    headers = [str(_("Community")), *(str(f.label) for f in found)]
+    # templates/dashboards/reports/report.html: .comparison is 8pt with 1 mm padding.
+    layout = {"font_pt": 8, "padding_mm": 2.6, "bold_first": True}
+    widths = column_widths(headers, rows(Unbroken), **layout)
+    if sum(widths) > 100.5:  # wider than the page: let the badges break
+        widths = column_widths(headers, rows(str), **layout)
+    return widths
 
 
 def _report(communities, period: Period, found: list[Flag], built) -> dict:

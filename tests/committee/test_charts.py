@@ -83,6 +83,53 @@ def test_a_chart_in_a_pdf_is_drawn_in_its_colours_not_as_a_black_box(tmp_path):
     assert red > 50
 
 
+def _pixels(tmp_path, name: str, svg: str):
+    """The SVG drawn by WeasyPrint as an image in a PDF, then as pixels (poppler)."""
+    import base64
+
+    from PIL import Image
+    from weasyprint import HTML
+
+    data = base64.b64encode(svg.encode()).decode()
+    html = (
+        f'<body style="margin:0"><img style="width:180mm" src="data:image/svg+xml;base64,{data}">'
+    )
+    (tmp_path / f"{name}.pdf").write_bytes(HTML(string=html).write_pdf())
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", "-singlefile", f"{name}.pdf", name],
+        cwd=tmp_path,
+        check=True,
+    )
+    return Image.open(tmp_path / f"{name}.png").convert("RGB")
+
+
+def test_a_flattened_chart_prints_exactly_as_with_its_stylesheet(tmp_path):
+    """flat_svg sets the print stylesheet's declarations on the nodes and drops the
+    stylesheet: the PDF's picture must not change by a pixel."""
+    from PIL import ImageChops
+
+    from committee.charts import flat_svg, print_css, waterfall
+
+    for svg in (
+        bar_chart("工时", ["1月", "2月"], [("政务性", [3, 12]), ("事务性", [5, 1])], stacked=True),
+        line_chart(
+            "趋势", ["1月", "2月", "3月"], [("爱国社区", [1, 2, None]), ("和平", [2, 0, 1])]
+        ),
+        bar_chart("按部门", ["民政", "城管"], [("任务", [4, 9])], horizontal=True),
+        waterfall("从拨款到缺口", [("拨款", Decimal("15000")), ("支出", Decimal("-9500.5"))]),
+    ):
+        styled = svg.replace(">", f"><style><![CDATA[{print_css()}]]></style>", 1)
+        flat = flat_svg(svg)
+        assert "<style" not in flat and "class=" not in flat
+        assert 'fill="#b3261e"' in flat  # the first series' colour, as an attribute
+        assert (
+            ImageChops.difference(
+                _pixels(tmp_path, "styled", styled), _pixels(tmp_path, "flat", flat)
+            ).getbbox()
+            is None
+        )
+
+
 def test_a_chart_is_one_image_with_a_title_and_its_figures_described():
     svg = bar_chart("工时", ["1月", "2月"], [("政务性", [3, 12])])
     assert svg.startswith('<svg role="img"')
