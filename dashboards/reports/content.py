@@ -192,13 +192,13 @@ def _staffing(found) -> list[Figure]:
     return [
         Figure(
             str(_("Full-time workers (required by the staffing rule)")),
-            f"{found.fulltime} ({found.required})",
+            f"{found.fulltime:,} ({found.required:,})",
         )
     ]
 
 
 def _tasks_received(rows) -> list[Figure]:
-    return [Figure(str(_("Tasks pushed down by departments")), str(sum(r.tasks for r in rows)))]
+    return [Figure(str(_("Tasks pushed down by departments")), f"{sum(r.tasks for r in rows):,}")]
 
 
 def _hours_logged(by_month: dict) -> list[Figure]:
@@ -215,7 +215,7 @@ def _money_figures(summary) -> list[Figure]:
 
 
 def _responses(count: int) -> list[Figure]:
-    return [Figure(str(_("Survey responses")), str(count))]
+    return [Figure(str(_("Survey responses")), f"{count:,}")]
 
 
 def community_report(community: Community, period: Period) -> dict:
@@ -240,10 +240,30 @@ def street_office_report(office: StreetOffice, period: Period) -> dict:
     ]
     return _report(communities, period, found, built) | {
         "office": office,
-        "comparison_flags": found,
-        "comparison": comparison,
-        "comparison_widths": _comparison_widths(found, comparison),
+        "comparison": _comparison_parts(found, comparison),
     }
+
+
+def _comparison_parts(found: list[Flag], comparison) -> list[dict]:
+    """The side-by-side table, in as few tables of consecutive flags as fit the page width.
+
+    Eleven flags fit one A4 table in Chinese; English headers and badges need more room,
+    and one table of them ran past the right margin, so the flags are split in two (or
+    more) tables, each with the communities' column again.
+    """
+    if not found:
+        return [{"flags": [], "rows": comparison, "widths": _comparison_widths([], comparison)}]
+    for count in range(1, len(found) + 1):
+        size = -(-len(found) // count)
+        parts = []
+        for start in range(0, len(found), size):
+            flags = found[start : start + size]
+            rows = [(name, row[start : start + size]) for name, row in comparison]
+            widths = _comparison_widths(flags, rows)
+            parts.append({"flags": flags, "rows": rows, "widths": widths})
+        if all(sum(part["widths"]) <= 100.5 for part in parts):
+            return parts
+    return parts
 
 
 def _comparison_widths(found: list[Flag], comparison) -> list[float]:
@@ -251,6 +271,7 @@ def _comparison_widths(found: list[Flag], comparison) -> list[float]:
 
     A status badge is kept on one line when the table has room for that (Chinese, a few
     flags); when it has not (English), a badge may break, as it did in automatic layout.
+    Over 100 (percent of the page) when even broken badges and headers do not fit.
     """
 
     def rows(badge):

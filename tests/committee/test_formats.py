@@ -5,6 +5,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 
 from committee.models import Community
 from tasks.models import ReceivedVia
@@ -113,3 +114,13 @@ def test_dates_and_times_are_written_one_way_in_both_languages():
             assert page == "2026-03-01 2026-03-01 09:30", language
             table = Timestamps([{"at": moment}])
             assert table.rows[0].get_cell("at") == "2026-03-01 09:30", language
+
+
+def test_grouped_numbers_have_a_comma_in_both_languages():
+    """A report's residents, hours and counts read 13,800 in Chinese as in English (and as
+    money does); Django's own Chinese formats grouped by nothing."""
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert number_format(13800, 0, force_grouping=True) == "13,800"
+            assert number_format(11455.5, 2, force_grouping=True) == "11,455.50"
+            assert number_format(13800, 0) == "13800"  # ungrouped unless asked: inputs stay
