@@ -166,6 +166,15 @@ def demo_books(django_db_setup, django_db_blocker):
         snapshots.demo_in_transaction()
         yield
         transaction.set_rollback(True)
+    snapshots.after_rollback(copied=True)
+
+
+@pytest.fixture(autouse=True)
+def _content_types_of_the_database():
+    """A test that copied the demo in (tests/snapshots.py) leaves no content type cached
+    from the copy once its transaction is rolled back."""
+    yield
+    snapshots.after_rollback()
 
 
 @pytest.fixture(autouse=True)

@@ -85,6 +85,21 @@ def _rows_in(taken) -> None:
                     marks = ", ".join(["%s"] * width)
                     cursor.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
     ContentType.objects.clear_cache()
+    _copied.append(True)
+
+
+_copied: list[bool] = []
+
+
+def after_rollback(copied: bool = False) -> None:
+    """After the transaction a copy was put in is rolled back: the content types cached
+    from the copy may not be the database's own (a flush since the copy was taken makes
+    new ids), so they are read again. `copied`: a copy was put in (a module's demo)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if copied or _copied:
+        ContentType.objects.clear_cache()
+        _copied.clear()
 
 
 def load_demo() -> None:
