@@ -13,7 +13,9 @@ RUN_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=juwei-test-only-not-a-secret HYPOTHESIS_PROFILE=repeatable \
 	PERSONAL_DATA_KEYS=juwei-personal-data-development-only-key
 # Both cores; a module's tests stay on one worker so module-scoped fixtures are built once.
-PYTEST_ARGS ?= -n auto --dist loadfile
+# Files go out in the order tests/conftest.py sorts them (the longest first): xdist would
+# otherwise send the files with the most tests first and the one-test walk of every page last.
+PYTEST_ARGS ?= -n auto --dist loadfile --no-loadscope-reorder
 
 .PHONY: help system install run test lint check pytest pytest-pg messages demo bench load screenshots clean
 

@@ -5,14 +5,12 @@ staff_a, chair_a (A's committee), staff_b (B's), official_a (A's street office),
 official_b (B's street office), district_officer (the district), anonymous.
 """
 
-import io
 import os
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from hypothesis import Phase, settings
@@ -20,7 +18,7 @@ from hypothesis import Phase, settings
 from committee import rollups
 from committee.models import Community, District, StreetOffice
 from committee.roles import Role
-from tests import writes
+from tests import snapshots, writes
 from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFactory, member
 
 # HYPOTHESIS_PROFILE=quick reports a failing example at once instead of spending minutes
@@ -156,7 +154,8 @@ def demo_books(django_db_setup, django_db_blocker):
 
     Each test still runs in its own savepoint (ask for ``db`` too), so what one test
     writes is gone before the next. Only for tests that need no other connection (no
-    live server, no second thread): the demo is never committed.
+    live server, no second thread): the demo is never committed. The first module of a
+    test process loads it; the others get a copy of its rows (tests/snapshots.py).
     """
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
@@ -164,9 +163,18 @@ def demo_books(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=fast),
         transaction.atomic(),
     ):
-        call_command("load_demo", stdout=io.StringIO())
+        snapshots.demo_in_transaction()
         yield
         transaction.set_rollback(True)
+    snapshots.after_rollback(copied=True)
+
+
+@pytest.fixture(autouse=True)
+def _content_types_of_the_database():
+    """A test that copied the demo in (tests/snapshots.py) leaves no content type cached
+    from the copy once its transaction is rolled back."""
+    yield
+    snapshots.after_rollback()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, **env):
+    return run_python("manage.py", *args, **env)
+
+
+def run_python(*args, **env):
+    """Python in a fresh process at the project's root, in a clean environment and `env`."""
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -20,7 +25,7 @@ def run_manage(*args, **env):
     clean.pop("DATABASE_URL", None)
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=clean,
         capture_output=True,

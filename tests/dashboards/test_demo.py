@@ -3,20 +3,20 @@
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from committee.models import Community
 from dashboards.flags import Severity, flags
 from dashboards.models import FlagKind
+from tests import snapshots
 
 STORY = (FlagKind.ADMIN_SHARE, FlagKind.USABLE_VS_COSTS, FlagKind.PAY_VS_MINIMUM)
 
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    snapshots.demo_in_transaction()
 
 
 def test_aiguo_is_red_for_its_burden_its_money_and_its_pay_and_comes_first(

@@ -1,6 +1,7 @@
 """The demo's 爱国社区 year as a PDF and a workbook, against its own dashboard.
 
-The demo is loaded once for the module, inside a transaction that is rolled back; the
+The demo is put in once for the module (tests/snapshots.py), inside a transaction that is
+rolled back; the
 PDFs, the workbook and every number they are checked against are taken while it exists.
 """
 
@@ -14,7 +15,6 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -30,6 +30,7 @@ from funds import services as funds_services
 from staff import metrics as staff_metrics
 from surveys import metrics as survey_metrics
 from tasks import metrics as task_metrics
+from tests import snapshots
 
 
 @dataclass
@@ -64,7 +65,7 @@ def demo(django_db_setup, django_db_blocker):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        call_command("load_demo", stdout=io.StringIO())
+        snapshots.demo_in_transaction()
         aiguo = Community.objects.get(code="XX-01-01")
         user = get_user_model().objects.get(username="aiguo")
         # A clerk typed a formula-looking payer; the workbook must show it as text.

@@ -2,16 +2,16 @@
 
 from datetime import timedelta
 
-from django.core.management import call_command
 from django.utils import timezone
 
 from committee.models import Community
 from tasks import metrics
 from tasks.models import CatalogueList, Outcome, Task, TimeEntry
+from tests import snapshots
 
 
 def test_the_demo_tells_aiguos_story(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    snapshots.demo_in_transaction()
     end = timezone.localdate()
     start = end - timedelta(days=364)
     aiguo = Community.objects.filter(name="爱国社区")
