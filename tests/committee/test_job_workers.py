@@ -14,9 +14,9 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
-from committee.jobs import Job, Status, request_job
+from committee.jobs import Job, Status, WorkerBeat, request_job
 from tests.committee import job_kinds
 
 pytestmark = pytest.mark.skipif(
@@ -84,19 +84,26 @@ def runs(log) -> list[tuple[int, int]]:
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_run_fifty_jobs_each_exactly_once(world, staff_a, tmp_path):
     log = tmp_path / "runs.log"
-    jobs = [
-        request_job(
-            user=staff_a,
-            kind=job_kinds.COUNT,
-            key=str(n),
-            title=f"作业{n}",
-            communities=[world.community_a.pk],
-            params={"rows": 20, "log": str(log)},
-        )[0]
-        for n in range(50)
-    ]
     workers = [start_worker("w1"), start_worker("w2")]
     try:
+        # Both workers polling before any job exists (a worker beats just before it starts
+        # polling), and the fifty jobs appearing at once: on a busy machine the first worker
+        # up could otherwise run them all before the second had started.
+        assert wait_until(
+            lambda: WorkerBeat.objects.filter(worker_id__in=("w1", "w2")).count() == 2, 120
+        ), "a worker never started"
+        with transaction.atomic():
+            jobs = [
+                request_job(
+                    user=staff_a,
+                    kind=job_kinds.COUNT,
+                    key=str(n),
+                    title=f"作业{n}",
+                    communities=[world.community_a.pk],
+                    params={"rows": 20, "log": str(log)},
+                )[0]
+                for n in range(50)
+            ]
         finished = wait_until(
             lambda: Job.objects.filter(status=Status.SUCCEEDED).count() == 50, 240
         )
