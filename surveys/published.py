@@ -31,6 +31,7 @@ MAX_KEPT = 500
 _lock = threading.Lock()
 _questions: dict[tuple, tuple[float, list[Question]]] = {}
 _pages: dict[tuple, tuple[float, str]] = {}
+_fields: dict[tuple, tuple[float, dict]] = {}
 _survey_sql: dict[tuple[str, str], tuple] = {}
 # Stands for the CSRF token in a kept page (letters only: the template escapes nothing in it).
 CSRF_MARK = "juweiCsrfTokenPlaceholder"
@@ -155,6 +156,20 @@ def questions(survey: Survey) -> list[Question]:
     return found
 
 
+def fields(survey: Survey, variant: tuple, make) -> dict:
+    """The answer form's fields for the survey, made once per ``variant`` (the form's
+    options and the language of its labels) by ``make``; a POST validates against them
+    without drawing them again."""
+    if survey.state == Survey.State.DRAFT:
+        return make()
+    key = (*_key(survey), *variant)
+    found = _kept(_fields, key)
+    if found is None:
+        found = make()
+        _keep(_fields, key, found)
+    return found
+
+
 def page(survey: Survey, template: str, context, language: str) -> str:
     """A public page of the survey that is the same for every resident (the empty form, the
     thanks), drawn once per language; ``context`` is a callable giving its context.
@@ -189,3 +204,4 @@ def forget() -> None:
     with _lock:
         _questions.clear()
         _pages.clear()
+        _fields.clear()
