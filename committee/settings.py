@@ -168,7 +168,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "committee.public.CSPMiddleware",  # django-csp's, its header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # committee/public.py: these five pass the public pages (PUBLIC_PATH_PREFIXES) by.
     "committee.public.SessionMiddleware",

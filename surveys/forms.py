@@ -113,10 +113,17 @@ class AnswerForm(forms.Form):
     the invitation code.
     """
 
-    def __init__(self, *args, questions, public: bool = False, needs_code: bool = False, **kw):
+    def __init__(
+        self, *args, questions, public: bool = False, needs_code: bool = False, fields=None, **kw
+    ):
         super().__init__(*args, **kw)
         self.questions = list(questions)
         self.use_required_attribute = True
+        if fields is not None:
+            # Another form's fields for the same questions (``published.fields``): a
+            # form reads its fields and never changes them, so they can be shared.
+            self.fields = dict(fields)
+            return
         for question in self.questions:
             self.fields[f"q{question.pk}"] = self._field(question)
         if needs_code:

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
-from surveys.models import Question, Survey
+from surveys.models import Question, SubmissionAttempt, Survey
 
 KEEP_SECONDS = 300
 # Open surveys at once per process; past this the store starts again (a survey is cheap
@@ -31,6 +31,7 @@ MAX_KEPT = 500
 _lock = threading.Lock()
 _questions: dict[tuple, tuple[float, list[Question]]] = {}
 _pages: dict[tuple, tuple[float, str]] = {}
+_fields: dict[tuple, tuple[float, dict]] = {}
 _survey_sql: dict[tuple[str, str], tuple] = {}
 # Stands for the CSRF token in a kept page (letters only: the template escapes nothing in it).
 CSRF_MARK = "juweiCsrfTokenPlaceholder"
@@ -60,16 +61,24 @@ def survey_by_token(token: str) -> Survey | None:
     Every request of the public form starts here, so it runs SQL compiled once
     (``_one_survey``).
     """
-    return _one_survey("token", token)
+    return _one_survey("token", [token])
 
 
 def locked_survey(pk: int) -> Survey | None:
     """The survey, its row locked until the transaction ends (``select_for_update``): a
     response is saved while nothing else may close or change it. SQL compiled once."""
-    return _one_survey("lock", pk)
+    return _one_survey("lock", [pk])
 
 
-def _one_survey(kind: str, value) -> Survey | None:
+def counted_and_locked(address_hash: str, now, since, pk: int) -> Survey | None:
+    """PostgreSQL: the public form's attempt stored for the rate limit and the survey
+    locked (as ``locked_survey``) in one statement. The survey comes with ``attempt_id``
+    (the stored attempt's id) and ``attempts`` (this address's attempts after ``since``,
+    this one included). None if the survey is gone (the attempt is stored all the same)."""
+    return _one_survey("attempt", [address_hash, now, address_hash, since, pk])
+
+
+def _one_survey(kind: str, params) -> Survey | None:
     """One survey by the query ``kind``: the SQL and the converters of its columns made by
     the ORM once per process and database, then the SQL run with each value and the row
     made into a Survey directly (``Model.from_db``), without a queryset each time."""
@@ -79,7 +88,7 @@ def _one_survey(kind: str, value) -> Survey | None:
         compiled = _survey_sql[key] = _compile(kind)
     sql, names, converters = compiled
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -94,7 +103,7 @@ def _one_survey(kind: str, value) -> Survey | None:
 
 
 # What each query adds after the survey's own columns.
-_EXTRA = {"token": ("owner_name",), "lock": ()}
+_EXTRA = {"token": ("owner_name",), "lock": (), "attempt": ("attempt_id", "attempts")}
 
 
 def _compile(kind: str) -> tuple[str, list[str], list]:
@@ -104,17 +113,35 @@ def _compile(kind: str) -> tuple[str, list[str], list]:
             .annotate(owner_name=Coalesce("community__name", "street_office__name"))
             .order_by()[:1]
         )
-    else:
+    else:  # "lock", "attempt"
         rows = Survey.objects.select_for_update().filter(pk=0).order_by()
     compiler = rows.query.get_compiler(connection.alias)
     sql, _params = compiler.as_sql()
     names = [field.attname for field in Survey._meta.concrete_fields]
-    # Every concrete field in order, then the extras.
-    assert len(compiler.select) == len(names) + len(_EXTRA[kind]), compiler.select
+    # Every concrete field in order, then the extras (the attempt's are added to the SQL).
+    compiled_extras = 0 if kind == "attempt" else len(_EXTRA[kind])
+    assert len(compiler.select) == len(names) + compiled_extras, compiler.select
     converters = compiler.get_converters(
         [expression for expression, _sql, _alias in compiler.select]
     )
+    if kind == "attempt":
+        sql = _with_attempt(sql)
     return sql, names, list(converters.items())
+
+
+def _with_attempt(sql: str) -> str:
+    """The locking query with the rate limit's insert in front and its count after the
+    survey's columns (the count cannot see the row inserted in the same statement: + 1)."""
+    table = connection.ops.quote_name(SubmissionAttempt._meta.db_table)
+    assert sql.startswith("SELECT ") and sql.count(" FROM ") == 1, sql
+    count = (
+        f", (SELECT id FROM new), (SELECT count(*) FROM {table}"
+        f" WHERE address_hash = %s AND at > %s) + 1 FROM "
+    )
+    return (
+        f"WITH new AS (INSERT INTO {table} (address_hash, at) VALUES (%s, %s) RETURNING id) "
+        + sql.replace(" FROM ", count, 1)
+    )
 
 
 def questions(survey: Survey) -> list[Question]:
@@ -126,6 +153,20 @@ def questions(survey: Survey) -> list[Question]:
     if found is None:
         found = list(Question.objects.filter(survey_id=survey.pk).prefetch_related("choices"))
         _keep(_questions, key, found)
+    return found
+
+
+def fields(survey: Survey, variant: tuple, make) -> dict:
+    """The answer form's fields for the survey, made once per ``variant`` (the form's
+    options and the language of its labels) by ``make``; a POST validates against them
+    without drawing them again."""
+    if survey.state == Survey.State.DRAFT:
+        return make()
+    key = (*_key(survey), *variant)
+    found = _kept(_fields, key)
+    if found is None:
+        found = make()
+        _keep(_fields, key, found)
     return found
 
 
@@ -163,3 +204,4 @@ def forget() -> None:
     with _lock:
         _questions.clear()
         _pages.clear()
+        _fields.clear()

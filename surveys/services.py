@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from committee import audit, scoping, versions
 from committee.roles import Action
 from committee.services import service
-from surveys import published, tallies
+from surveys import published, saving, tallies
 from surveys.models import (
     Answer,
     Choice,
@@ -294,6 +294,24 @@ def submit_response(
     survey = published.locked_survey(survey.pk)
     if survey is None:
         raise Survey.DoesNotExist
+    response, rows = _checked(survey, answers, channel, entered_by, invitation)
+    response.save()
+    for row in rows:
+        row.response = response
+    Answer.objects.bulk_create(rows)
+    tallies.add(survey, response.submitted_at, rows)
+    return response
+
+
+def _checked(
+    survey: Survey,
+    answers: dict[Question, object],
+    channel: str,
+    entered_by,
+    invitation: InvitationCode | None,
+) -> tuple[Response, list[Answer]]:
+    """Every check of ``submit_response`` on the locked survey, before any write: the
+    response and its answer rows to save, or a ValidationError."""
     if channel == Response.Channel.ONLINE:
         refusal = survey.accepting_reason()
         if refusal:
@@ -323,12 +341,7 @@ def submit_response(
         raise ValidationError(
             _("Please answer: %(questions)s") % {"questions": "；".join(q.text for q in missing)}
         )
-    response.save()
-    for row in rows:
-        row.response = response
-    Answer.objects.bulk_create(rows)
-    tallies.add(survey, response.submitted_at, rows)
-    return response
+    return response, rows
 
 
 def _answer_rows(response: Response, question: Question, value) -> list[Answer]:
@@ -388,6 +401,12 @@ def allow_submission(*, address: str) -> bool:
         recent = SubmissionAttempt.objects.filter(
             address_hash=key, at__gt=now - RATE_WINDOW
         ).count()
+    return _within_limit(attempt_id, recent, now)
+
+
+def _within_limit(attempt_id: int, recent: int, now) -> bool:
+    """Whether ``recent`` attempts (this one included) are within the limit; one attempt
+    in PRUNE_EVERY also deletes the old ones."""
     if attempt_id % PRUNE_EVERY == 0:
         SubmissionAttempt.objects.filter(at__lt=now - KEEP_ATTEMPTS).delete()
     return recent <= rate_limit()
@@ -428,7 +447,13 @@ def receive_public_response(
     attempt counted against the rate limit (``allow_submission``) and, if allowed, the
     response saved (``submit_response``). A refusal by the survey (closed meanwhile, a
     used code) is returned, not raised, so the attempt still counts: every check of
-    ``submit_response`` comes before its first write."""
+    ``submit_response`` comes before its first write.
+
+    On PostgreSQL it is two statements: the attempt counted with the survey locked
+    (``published.counted_and_locked``), then the response, its answers and their tallies
+    (``saving.save_online``)."""
+    if connection.vendor == "postgresql":
+        return _receive_on_postgresql(address, survey, answers, invitation)
     if not allow_submission.__wrapped__(address=address):
         return Receipt(allowed=False)
     try:
@@ -437,4 +462,26 @@ def receive_public_response(
         )
     except ValidationError as error:
         return Receipt(allowed=True, error=error)
+    return Receipt(allowed=True, response=response)
+
+
+def _receive_on_postgresql(
+    address: str,
+    survey: Survey,
+    answers: dict[Question, object],
+    invitation: InvitationCode | None,
+) -> Receipt:
+    now = timezone.now()
+    locked = published.counted_and_locked(address_hash(address), now, now - RATE_WINDOW, survey.pk)
+    if locked is None:
+        raise Survey.DoesNotExist
+    if not _within_limit(locked.attempt_id, locked.attempts, now):
+        return Receipt(allowed=False)
+    try:
+        response, rows = _checked(locked, answers, Response.Channel.ONLINE, None, invitation)
+    except ValidationError as error:
+        return Receipt(allowed=True, error=error)
+    response.submitted_at = now
+    response.pk = saving.save_online(locked, now, rows, invitation and invitation.pk)
+    response._state.adding = False
     return Receipt(allowed=True, response=response)

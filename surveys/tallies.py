@@ -41,12 +41,12 @@ def _counted(answer: Answer) -> bool:
     return answer.number is not None and answer.question.kind == Question.Kind.RATING
 
 
-def add(survey: Survey, submitted_at: datetime, answers: Iterable[Answer]) -> None:
-    """Count one questionnaire's answers into the tallies: one statement, no read."""
-    if survey.community_id is None:
-        return
-    day = timezone.localdate(submitted_at)
+def grouped(survey: Survey, answers: Iterable[Answer]) -> dict[tuple[int, int], list]:
+    """A questionnaire's answers as tally rows: {(question id, slot): [option id, answers,
+    stars]}; nothing for a street office's survey."""
     rows: dict[tuple[int, int], list] = {}
+    if survey.community_id is None:
+        return rows
     for answer in answers:
         if not _counted(answer):
             continue
@@ -54,8 +54,15 @@ def add(survey: Survey, submitted_at: datetime, answers: Iterable[Answer]) -> No
         row = rows.setdefault((answer.question_id, slot), [answer.choice_id, 0, 0])
         row[1] += 1
         row[2] += 0 if answer.choice_id else int(answer.number)
+    return rows
+
+
+def add(survey: Survey, submitted_at: datetime, answers: Iterable[Answer]) -> None:
+    """Count one questionnaire's answers into the tallies: one statement, no read."""
+    rows = grouped(survey, answers)
     if not rows:
         return
+    day = timezone.localdate(submitted_at)
     table = connection.ops.quote_name(Tally._meta.db_table)
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     params: list = []

@@ -426,7 +426,12 @@ def public_form(request, token: str):
 
 def _answer_form(survey: Survey, data, needs_code: bool) -> AnswerForm:
     questions = published.questions(survey)
-    return AnswerForm(data, questions=questions, public=True, needs_code=needs_code)
+    fields = published.fields(
+        survey,
+        (needs_code, translation.get_language()),
+        lambda: AnswerForm(None, questions=questions, public=True, needs_code=needs_code).fields,
+    )
+    return AnswerForm(data, questions=questions, fields=fields)
 
 
 def _unavailable(request, survey: Survey, message, status: int) -> HttpResponse:

@@ -1,9 +1,10 @@
 """The survey tallies equal what every answer says, kept by each way answers change (issue 15).
 
-Questionnaires are submitted through ``submit_response`` (the public form's upsert), some
-moved to another day or deleted afterwards, some answers typed in outside any service;
-then every tally-read survey figure must equal the same figure counted from the answers,
-for several period ends, and ``rollups check`` must find nothing to report.
+Questionnaires are submitted through ``submit_response`` (the tally upsert) or the public
+form's ``receive_public_response`` (on PostgreSQL one statement for all of it), some moved
+to another day or deleted afterwards, some answers typed in outside any service; then every
+tally-read survey figure must equal the same figure counted from the answers, for several
+period ends, and ``rollups check`` must find nothing to report.
 """
 
 from datetime import date, datetime, time
@@ -32,6 +33,7 @@ questionnaires = st.lists(
             "rating": st.integers(1, 5),
             "moved_to": st.one_of(st.none(), days),
             "deleted": st.booleans(),
+            "public": st.booleans(),
         }
     ),
     min_size=1,
@@ -54,12 +56,18 @@ def open_surveys(world, opens: list[date]) -> list[Survey]:
     return found
 
 
-def submit(survey: Survey, spec: dict) -> Response:
+def submit(survey: Survey, spec: dict, n: int = 0) -> Response:
     nature = survey.questions.get(key="committee_nature")
     overall = survey.questions.get(key="overall_satisfaction")
     options = list(nature.choices.order_by("pk"))
-    pick = options[spec["pick"] % len(options)]
-    return services.submit_response(survey=survey, answers={nature: pick, overall: spec["rating"]})
+    answers = {nature: options[spec["pick"] % len(options)], overall: spec["rating"]}
+    if not spec.get("public"):
+        return services.submit_response(survey=survey, answers=answers)
+    receipt = services.receive_public_response(
+        address=f"10.0.0.{n}", survey=survey, answers=answers
+    )
+    assert receipt.allowed and receipt.error is None
+    return receipt.response
 
 
 def assert_tallies_equal_answers(communities) -> None:
@@ -92,8 +100,8 @@ def test_tallies_kept_by_every_write_equal_the_answers(world, specs, opens):
     communities = Community.objects.filter(street_office=world.street_a)
     with transaction.atomic():
         surveys = open_surveys(world, opens)
-        for spec in specs:
-            response = submit(surveys[spec["survey"]], spec)
+        for n, spec in enumerate(specs):
+            response = submit(surveys[spec["survey"]], spec, n)
             if spec["moved_to"]:  # typed in with the wrong date, then corrected
                 response.submitted_at = at_ten(spec["moved_to"])
                 response.save()
@@ -123,6 +131,28 @@ def test_a_questionnaire_is_tallied_with_one_statement(world):
     only_a = Community.objects.filter(pk=world.community_a.pk)
     today = timezone.localdate()
     assert metrics.latest_average_satisfaction(only_a, today, today) == Decimal("4.50")
+
+
+def test_the_public_form_tallies_what_it_saves(world):
+    survey = open_surveys(world, [date(2026, 6, 1)] * 3)[0]
+    nature = survey.questions.get(key="committee_nature")
+    residents = nature.choices.get(key="residents")
+    for n, rating in enumerate([4, 5, 2]):
+        submit(
+            survey,
+            {
+                "pick": list(nature.choices.order_by("pk")).index(residents),
+                "rating": rating,
+                "public": True,
+            },
+            n,
+        )
+    rows = Tally.objects.filter(survey=survey).values_list("choice_id", "answers", "total")
+    assert sorted(rows, key=str) == sorted([(residents.pk, 3, 0), (None, 3, 11)], key=str)
+    ids = [world.community_a.pk]
+    today = timezone.localdate()
+    assert tallies.stored(ids, today, today) == tallies.compute(ids, today, today)
+    assert Answer.objects.filter(response__survey=survey).count() == 6
 
 
 def test_a_rebuild_restores_tallies_a_bulk_write_left_out_and_check_reports_it(world):
