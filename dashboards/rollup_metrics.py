@@ -21,7 +21,8 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from committee import rollups as hook
@@ -362,6 +363,7 @@ def _pay_months(communities, start, end) -> QuerySet:
 
 
 BANDED = (("kind",), ("month", "kind"))  # the groups the districts' bands can give
+FEN = Cast(Round(F("net") * 100), BigIntegerField())  # whole fen (SQLite multiplies floats)
 
 
 def _medians(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Decimal]:
@@ -370,26 +372,29 @@ def _medians(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Dec
     the communities cover whole districts: their pay bands summed per amount (some 5,000
     amounts a kind) and the other communities' person-months counted per amount, walked
     in order to the middle."""
-    whole = _whole_districts(communities) if group in BANDED else set()
+    whole, partial = _whole_districts(communities) if group in BANDED else (set(), True)
     if not whole:
         return _medians_live(communities, start, end, group)
-    bands = PayBand.objects.filter(district__in=whole, month__range=(start, end))
-    rest = _pay_months(communities, start, end).exclude(
-        community__street_office__district__in=whole
-    )
-    counts: dict[tuple, dict[Decimal, int]] = {}
-    for rows in (
-        bands.values(*group, "net").annotate(n=Sum("months")),
-        rest.values(*group, "net").annotate(n=Count("pk")),
-    ):
-        for *key, net, n in rows.order_by().values_list(*group, "net", "n"):
+    reads = [
+        PayBand.objects.filter(district__in=whole, month__range=(start, end))
+        .values(*group, "net")
+        .annotate(n=Sum("months"))
+    ]
+    if partial:  # the communities outside the whole districts: from their person-months
+        rest = _pay_months(communities, start, end)
+        rest = rest.exclude(community__street_office__district__in=whole)
+        reads.append(rest.values(*group, "net").annotate(n=Count("pk")))
+    counts: dict[tuple, dict[int, int]] = {}
+    for rows in reads:
+        for *key, fen, n in rows.annotate(fen=FEN).order_by().values_list(*group, "fen", "n"):
             found = counts.setdefault(tuple(key), {})
-            found[net] = found.get(net, 0) + n
+            found[int(fen)] = found.get(int(fen), 0) + n
     return {key: _middle(found) for key, found in counts.items() if any(found.values())}
 
 
-def _whole_districts(communities) -> set[int]:
-    """The districts every community of which is among these (one query)."""
+def _whole_districts(communities) -> tuple[set[int], bool]:
+    """The districts every community of which is among these, and whether some of these
+    lie in other districts (one query)."""
     settle_pending()
     chosen = communities.order_by().values("pk")
     rows = (
@@ -401,20 +406,22 @@ def _whole_districts(communities) -> set[int]:
         .order_by()
         .values_list("street_office__district", "all", "chosen")
     )
-    return {district for district, every, found in rows if every == found}
+    whole = {district for district, every, found in rows if every == found}
+    return whole, len(whole) < len(rows)
 
 
-def _middle(counts: dict[Decimal, int]) -> Decimal:
-    """The median of amounts with their counts: the mean of the lower and upper middle."""
+def _middle(counts: dict[int, int]) -> Decimal:
+    """The median of amounts in fen with their counts: the mean of the lower and upper
+    middle, to the fen (as ``staff.metrics._medians`` takes it)."""
     total = sum(counts.values())
     low_at, high_at = (total + 1) // 2, total // 2 + 1  # the middle one twice when odd
     seen, low = 0, None
-    for net in sorted(counts):
-        seen += counts[net]
+    for fen in sorted(counts):
+        seen += counts[fen]
         if low is None and seen >= low_at:
-            low = net
+            low = fen
         if seen >= high_at:
-            return cents((low + net) / 2)
+            return cents(Decimal(low + fen) / 200)
     raise AssertionError("no middle")  # pragma: no cover
 
 
