@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from committee.models import Community
 from committee.numbers import cents
@@ -60,10 +60,19 @@ def add(delta: dict[tuple[int, date, str, Decimal], int]) -> None:
             PayBand.objects.filter(pk__in=[band.pk for band in emptied]).delete()
 
 
-def rebuild(communities) -> None:
-    """Count the pay bands of these communities' districts again from the person-months."""
-    districts = list(communities.order_by().values_list("street_office__district", flat=True))
-    PayBand.objects.filter(district__in=set(districts)).delete()
+def rebuild(community_ids: list[int]) -> None:
+    """Count again the pay bands of the districts all of whose communities these are (a
+    rebuild of fewer keeps them by the differences it adds)."""
+    rows = (
+        Community.objects.values("street_office__district")
+        .annotate(every=Count("pk"), chosen=Count("pk", filter=Q(pk__in=community_ids)))
+        .order_by()
+        .values_list("street_office__district", "every", "chosen")
+    )
+    districts = [district for district, every, chosen in rows if every == chosen]
+    if not districts:
+        return
+    PayBand.objects.filter(district__in=districts).delete()
     found = count(PayMonth.objects.filter(community__street_office__district__in=districts))
     PayBand.objects.bulk_create(
         (

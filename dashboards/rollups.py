@@ -321,7 +321,7 @@ def rebuild_rollups(*, communities=None, year: int | None = None, user=None) -> 
         start, end = _span(community_id, year)
         if start is not None:
             rebuild([community_id], start, end)
-    pay_bands.rebuild(Community.objects.filter(pk__in=ids))
+    pay_bands.rebuild(ids)
     return len(ids)
 
 

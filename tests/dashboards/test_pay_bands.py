@@ -97,6 +97,8 @@ def test_check_reports_bands_that_differ_from_the_person_months(world):
     PayBand.objects.filter(district=world.district).update(months=2)
     assert rollups.drift() == [f"district {world.district.pk}: pay bands"]
     call_command("rollups", "rebuild", "--community", world.community_a.code, "--year", "2026")
+    assert rollups.drift() != []  # one community's rebuild adds only what it changed
+    call_command("rollups", "rebuild", "--year", "2026")  # a whole district's: counted again
     assert rollups.drift() == []
     assert rollup_metrics._medians_by_kind(Community.objects.all(), *PERIODS[0]) == {
         ("fulltime",): Decimal("3000.00")
