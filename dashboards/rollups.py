@@ -6,7 +6,9 @@ the stored rows of those communities and months with them. Every write keeps the
 current through the hook of ``committee/rollups.py``: the signals below mark the
 community-months a saved or deleted record belongs to (before and after the change), and
 the outermost service refreshes them before its transaction commits (``refresh``).
-``drift`` compares stored rows with a fresh count (``manage.py rollups check``).
+``drift`` compares stored rows with a fresh count (``manage.py rollups check``). The
+districts' pay bands (``dashboards/pay_bands.py``) get what a rebuild changed in the
+person-months added.
 
 ``dashboards/rollup_metrics.py`` reads them.
 """
