@@ -21,7 +21,8 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from committee import rollups as hook
@@ -32,6 +33,7 @@ from dashboards.models import (
     DepartmentMonth,
     DepartmentPendingDue,
     MonthlyRollup,
+    PayBand,
     PayMonth,
     PendingDueRollup,
 )
@@ -360,10 +362,78 @@ def _pay_months(communities, start, end) -> QuerySet:
     )
 
 
+BANDED = (("kind",), ("month", "kind"))  # the groups the districts' bands can give
+FEN = Cast(Round(F("net") * 100), BigIntegerField())  # whole fen (SQLite multiplies floats)
+
+
+def _medians(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Decimal]:
+    """Median net per group: the same value as ``_medians_live`` (the mean of the lower
+    and upper middle person-months, to the fen), without sorting every person-month when
+    the communities cover whole districts: their pay bands summed per amount (some 5,000
+    amounts a kind) and the other communities' person-months counted per amount, walked
+    in order to the middle."""
+    whole, partial = _whole_districts(communities) if group in BANDED else (set(), True)
+    if not whole:
+        return _medians_live(communities, start, end, group)
+    reads = [
+        PayBand.objects.filter(district__in=whole, month__range=(start, end))
+        .values(*group, "net")
+        .annotate(n=Sum("months"))
+    ]
+    if partial:  # the communities outside the whole districts: from their person-months
+        rest = _pay_months(communities, start, end)
+        rest = rest.exclude(community__street_office__district__in=whole)
+        reads.append(rest.values(*group, "net").annotate(n=Count("pk")))
+    counts: dict[tuple, dict[int, int]] = {}
+    for rows in reads:
+        for *key, fen, n in rows.annotate(fen=FEN).order_by().values_list(*group, "fen", "n"):
+            found = counts.setdefault(tuple(key), {})
+            found[int(fen)] = found.get(int(fen), 0) + n
+    return {key: _middle(found) for key, found in counts.items() if any(found.values())}
+
+
+def _whole_districts(communities) -> tuple[set[int], bool]:
+    """The districts every community of which is among these, and whether some of these
+    lie in other districts (one query)."""
+    settle_pending()
+    chosen = communities.order_by().values("pk")
+    rows = (
+        Community.objects.filter(
+            street_office__district__in=communities.order_by().values("street_office__district")
+        )
+        .values("street_office__district")
+        .annotate(all=Count("pk"), chosen=Count("pk", filter=Q(pk__in=chosen)))
+        .order_by()
+        .values_list("street_office__district", "all", "chosen")
+    )
+    whole = {district for district, every, found in rows if every == found}
+    return whole, len(whole) < len(rows)
+
+
+def _middle(counts: dict[int, int]) -> Decimal:
+    """The median of amounts in fen with their counts: the mean of the lower and upper
+    middle, to the fen (as ``staff.metrics._medians`` takes it)."""
+    total = sum(counts.values())
+    low_at, high_at = (total + 1) // 2, total // 2 + 1  # the middle one twice when odd
+    seen, low = 0, None
+    for fen in sorted(counts):
+        seen += counts[fen]
+        if low is None and seen >= low_at:
+            low = fen
+        if seen >= high_at:
+            return cents(Decimal(low + fen) / 200)
+    raise AssertionError("no middle")  # pragma: no cover
+
+
+def _medians_live(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Decimal]:
+    """The same medians sorted from the person-months (what the bands are held equal to)."""
+    return staff_metrics._medians(_pay_months(communities, start, end), group)
+
+
 @_once
 def _medians_by_kind(communities, start, end) -> dict[tuple, Decimal]:
     """The medians of the communities together (the flag and the panel share one read)."""
-    return staff_metrics._medians(_pay_months(communities, start, end), ("kind",))
+    return _medians(communities, start, end, ("kind",))
 
 
 def pay_ratios(communities, start, end) -> PayRatios:
@@ -378,7 +448,7 @@ def pay_ratios(communities, start, end) -> PayRatios:
 
 
 def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
-    medians = staff_metrics._medians(_pay_months(communities, start, end), ("community_id", "kind"))
+    medians = _medians(communities, start, end, ("community_id", "kind"))
     districts = dict(communities.order_by().values_list("pk", "street_office__district_id"))
     bench = staff_metrics._benchmarks_by_district(set(districts.values()), end.year)
     result = {}
@@ -395,7 +465,10 @@ def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
 
 def _pay_summaries(communities, start, end, group: tuple[str, ...]) -> dict:
     return staff_metrics._summaries(
-        _pay_months(communities, start, end), group, person="staff_member_id"
+        _pay_months(communities, start, end),
+        group,
+        person="staff_member_id",
+        medians=_medians(communities, start, end, group),
     )
 
 
@@ -419,7 +492,7 @@ def net_pay_summary_by_street_office(communities, start, end) -> dict[int, dict]
 
 
 def median_net_pay_by_month(communities, start, end) -> dict[date, dict[str, Decimal | None]]:
-    found = staff_metrics._medians(_pay_months(communities, start, end), ("month", "kind"))
+    found = _medians(communities, start, end, ("month", "kind"))
     months = sorted({month for month, _kind in found})
     return {m: {k: found.get((m, k)) for k in (FULLTIME, ASSISTANT)} for m in months}
 

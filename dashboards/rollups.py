@@ -6,13 +6,16 @@ the stored rows of those communities and months with them. Every write keeps the
 current through the hook of ``committee/rollups.py``: the signals below mark the
 community-months a saved or deleted record belongs to (before and after the change), and
 the outermost service refreshes them before its transaction commits (``refresh``).
-``drift`` compares stored rows with a fresh count (``manage.py rollups check``).
+``drift`` compares stored rows with a fresh count (``manage.py rollups check``). The
+districts' pay bands (``dashboards/pay_bands.py``) get what a rebuild changed in the
+person-months added.
 
 ``dashboards/rollup_metrics.py`` reads them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -30,9 +33,14 @@ from committee.models import Community
 from committee.numbers import cents
 from committee.periods import month_end
 from committee.services import in_service, service
-from dashboards import department_rollups, report_changes
+from dashboards import department_rollups, pay_bands, report_changes
 from dashboards.department_rollups import DepartmentCounts
-from dashboards.models import DepartmentMonth, MonthlyRollup, PayMonth, PendingDueRollup
+from dashboards.models import (
+    DepartmentMonth,
+    MonthlyRollup,
+    PayMonth,
+    PendingDueRollup,
+)
 from funds.models import Category as ExpenseCategory
 from funds.models import Expense, Income
 from staff.models import PayRecord, StaffMember
@@ -238,6 +246,7 @@ def rebuild(community_ids: Iterable[int], start: date, end: date, surveys: bool 
     first, last = start.replace(day=1), month_end(end)
     where = {"community__in": ids, "month__range": (first, last)}
     report_changes.mark_span(ids, first, last)  # a stored report of these months is stale
+    before = pay_bands.count(PayMonth.objects.filter(**where))
     for model in (MonthlyRollup, PendingDueRollup, PayMonth):
         model.objects.filter(**where).delete()
     MonthlyRollup.objects.bulk_create(
@@ -261,6 +270,11 @@ def rebuild(community_ids: Iterable[int], start: date, end: date, surveys: bool 
         ),
         batch_size=500,
     )
+    districts = dict(
+        Community.objects.filter(pk__in=ids).values_list("pk", "street_office__district_id")
+    )
+    after = Counter((districts[c], m, k, n) for c, m, k, _s, n, _u in counted.pay)
+    pay_bands.add({key: after[key] - before[key] for key in after.keys() | before.keys()})
     department_rollups.replace(ids, first, last, counted.departments)
     if surveys:
         tallies.replace(ids, first, last)
@@ -309,6 +323,7 @@ def rebuild_rollups(*, communities=None, year: int | None = None, user=None) -> 
         start, end = _span(community_id, year)
         if start is not None:
             rebuild([community_id], start, end)
+    pay_bands.rebuild(ids)
     return len(ids)
 
 
@@ -413,7 +428,7 @@ def drift(communities=None, year: int | None = None) -> list[str]:
             [community_id], start, end
         ):
             found.append(f"community {community_id}: survey tallies")
-    return found
+    return found + pay_bands.drift(communities)
 
 
 # --- which community-months a record belongs to ---------------------------------------------
