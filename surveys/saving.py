@@ -7,7 +7,7 @@ per process, whose text is the same whatever the number of answers (the answers 
 the tally rows go in as arrays, ``unnest``), so PostgreSQL parses little and the app
 builds no model for the insert. It runs inside ``services.receive_public_response``'s
 transaction, after every check of ``submit_response``; the tally upsert is the same as
-``tallies.add``'s.
+``tallies.add``'s (``tallies.on_conflict_add``).
 """
 
 from __future__ import annotations
@@ -47,13 +47,10 @@ def _statement() -> str:
         f" a AS (INSERT INTO {answer} ({answer_columns})"
         " SELECT r.id, x.q, x.c, x.n, x.t FROM r,"
         " unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::text[]) AS x(q, c, n, t)),"
-        f" t AS (INSERT INTO {tally} (survey_id, question_id, choice_id, slot, day, answers, total)"
+        f" t AS (INSERT INTO {tally} {tallies.COLUMNS}"
         " SELECT %s, x.q, x.c, x.s, %s::date, x.n, x.t"
         " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::integer[], %s::integer[])"
-        " AS x(q, c, s, n, t)"
-        " ON CONFLICT (question_id, slot, day) DO UPDATE SET"
-        f" answers = {tally}.answers + excluded.answers,"
-        f" total = {tally}.total + excluded.total)"
+        f" AS x(q, c, s, n, t){tallies.on_conflict_add(tally)})"
         " SELECT id FROM r"
     )
     _sql.append(sql)

@@ -57,6 +57,20 @@ def grouped(survey: Survey, answers: Iterable[Answer]) -> dict[tuple[int, int], 
     return rows
 
 
+# How a tally row is written: counts added to the row of the same question, slot and day
+# (here and in surveys/saving.py's one-statement public save).
+COLUMNS = "(survey_id, question_id, choice_id, slot, day, answers, total)"
+
+
+def on_conflict_add(table: str) -> str:
+    """The upsert's clause adding new counts to a quoted ``table``'s existing row."""
+    return (
+        " ON CONFLICT (question_id, slot, day) DO UPDATE SET"
+        f" answers = {table}.answers + excluded.answers,"
+        f" total = {table}.total + excluded.total"
+    )
+
+
 def add(survey: Survey, submitted_at: datetime, answers: Iterable[Answer]) -> None:
     """Count one questionnaire's answers into the tallies: one statement, no read."""
     rows = grouped(survey, answers)
@@ -70,10 +84,7 @@ def add(survey: Survey, submitted_at: datetime, answers: Iterable[Answer]) -> No
         params += [survey.pk, question_id, choice_id, slot, day.isoformat(), n, stars]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (survey_id, question_id, choice_id, slot, day, answers, total) "
-            f"VALUES {values} ON CONFLICT (question_id, slot, day) DO UPDATE SET "
-            f"answers = {table}.answers + excluded.answers, "
-            f"total = {table}.total + excluded.total",
+            f"INSERT INTO {table} {COLUMNS} VALUES {values}{on_conflict_add(table)}",
             params,
         )
 
