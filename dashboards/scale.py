@@ -133,7 +133,12 @@ def generate(communities: int, year: int, district: District, seed: int = 21) ->
         created_at=connection.ops.adapt_datetimefield_value(stamp),
     )
     made = []
-    existing = StreetOffice.objects.filter(code__startswith=SCALE_PREFIX).count()
+    # Numbered on from the highest generated code, not their count: codes are unique, and
+    # a gap (an office deleted, or one left by another run) must not lead to a taken one.
+    codes = StreetOffice.objects.filter(code__regex=rf"^{SCALE_PREFIX}[0-9]{{4}}$")
+    existing = max(
+        (int(code[len(SCALE_PREFIX) :]) for code in codes.values_list("code", flat=True)), default=0
+    )
     offices = math.ceil(communities / COMMUNITIES_PER_STREET_OFFICE)
     for number in range(existing + 1, existing + offices + 1):
         with transaction.atomic():
