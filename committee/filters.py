@@ -1,10 +1,15 @@
 import copy
+import time
+from collections import OrderedDict
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from committee.models import Community, StreetOffice
+from committee import scoping
+from committee.models import Community, Department, District, Membership, StreetOffice
 
 
 class CommunityFilterSet(django_filters.FilterSet):
@@ -91,17 +96,102 @@ def type_communities_when_many(filterset) -> None:
     communities = offered.queryset
     if not isinstance(communities, QuerySet):
         return
-    found = list(communities[: limit + 1])
-    if len(found) > limit:
+    request = getattr(filterset, "request", None)
+    key = None if request is None else ("communities", type(filterset), *_scope_key(request))
+    choices = kept(key)
+    if choices is None:
+        choices = _community_choices(filterset, communities, limit)
+        keep(key, choices)
+    if choices is MANY:
         typed = CommunitySearchFilter(
             communities=communities, field_name=offered.field_name, label=offered.label
         )
         typed.model, typed.parent = offered.model, offered.parent
         filterset.filters["community"] = typed
         return
+    filterset.form.fields["community"].widget.choices = choices
+
+
+MANY = "many"  # more communities than a drop-down lists
+
+
+def _community_choices(filterset, communities, limit: int) -> list | str:
+    found = list(communities[: limit + 1])
+    if len(found) > limit:
+        return MANY
     field = filterset.form.fields["community"]
     empty = [] if field.empty_label is None else [("", field.empty_label)]
-    field.widget.choices = empty + [
+    return empty + [
         (field.prepare_value(community), field.label_from_instance(community))
         for community in found
     ]
+
+
+# A list's filter form, drawn, and its community choices, kept in this process for a
+# minute: the same user opening the same list with the same filter gets the same form, and
+# drawing it (its communities and departments read, a select per field) was a fifth of a
+# street official's task list. A saved or deleted district, street office, community,
+# department or membership forgets them all at once in this process; in other processes (or
+# after a bulk update, which sends no signal) the form shows the old names for a minute
+# at most. Only the drawing is kept: a chosen value is still checked against the user's
+# scope by the form's own query.
+KEEP_SECONDS = 60
+KEEP_MOST = 512
+_kept: OrderedDict = OrderedDict()
+_revision = [0]
+
+
+def forget_kept(**kwargs) -> None:
+    """Forget every kept form and choice (a receiver of the models' saves and deletes)."""
+    _revision[0] += 1
+    _kept.clear()
+
+
+for _model in (District, StreetOffice, Community, Department, Membership):
+    post_save.connect(forget_kept, sender=_model, dispatch_uid=f"forget_kept_{_model.__name__}")
+    post_delete.connect(forget_kept, sender=_model, dispatch_uid=f"forget_kept_{_model.__name__}")
+
+
+def _scope_key(request) -> tuple:
+    """What a user's choices depend on: who they are, their memberships, the day."""
+    user = request.user
+    units = tuple(
+        sorted(
+            (m.role, m.district_id or 0, m.street_office_id or 0, m.community_id or 0)
+            for m in scoping.memberships(user)
+        )
+    )
+    return user.pk, user.is_superuser, units, timezone.localdate(), _revision[0]
+
+
+def kept(key):
+    """What ``keep(key, …)`` kept, if it is still fresh; None otherwise."""
+    if key is None:
+        return None
+    found = _kept.get(key)
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def keep(key, value) -> None:
+    if key is None:
+        return
+    _kept[key] = (time.monotonic() + KEEP_SECONDS, value)
+    _kept.move_to_end(key)
+    while len(_kept) > KEEP_MOST:
+        _kept.popitem(last=False)
+
+
+def form_key(filterset) -> tuple | None:
+    """The key a filter form's drawing is kept under: the user's scope and language, and
+    the form's own data (the page and the sort left out); None when there is no request."""
+    request = getattr(filterset, "request", None)
+    if request is None:
+        return None
+    data = tuple(
+        (name, tuple(values))
+        for name, values in sorted(request.GET.lists())
+        if name not in ("page", "sort", "export")
+    )
+    return ("form", type(filterset), *_scope_key(request), translation.get_language(), data)

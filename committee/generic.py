@@ -32,7 +32,7 @@ from django_tables2 import SingleTableMixin
 
 from committee import audit, export_jobs, scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
-from committee.filters import copy_filters_one_by_one, type_communities_when_many
+from committee.filters import copy_filters_one_by_one, form_key, type_communities_when_many
 from committee.roles import Action
 from committee.services import remember_columns
 from committee.tables import unlink
@@ -101,6 +101,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         filterset = super().get_filterset(filterset_class)
         type_communities_when_many(filterset)
         fast_widgets(filterset.form)
+        filterset.form.kept_key = form_key(filterset)  # its drawing is kept (committee/filters.py)
         return filterset
 
     def get_table_kwargs(self) -> dict:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from hypothesis import Phase, settings
 
-from committee import rollups
+from committee import filters, rollups
 from committee.models import Community, District, StreetOffice
 from committee.roles import Role
 from tests import snapshots, writes
@@ -175,6 +175,12 @@ def _content_types_of_the_database():
     from the copy once its transaction is rolled back."""
     yield
     snapshots.after_rollback()
+
+
+@pytest.fixture(autouse=True)
+def _no_filter_form_kept_from_another_test():
+    """A filter form drawn in an earlier test drew communities rolled back with it."""
+    filters.forget_kept()
 
 
 @pytest.fixture(autouse=True)

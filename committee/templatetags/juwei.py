@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from committee import charts, demo, numbers, pdf
+from committee import charts, demo, filters, numbers, pdf
 from committee.tables import format_money
 
 register = template.Library()
@@ -83,6 +83,15 @@ def form_fields(context, form):
         template = context.template.engine.get_template("committee/form_fields.html")
         with context.push(form=form):
             return template.render(context)
+    key = getattr(form, "kept_key", None)  # a list's filter form (committee/filters.py)
+    drawn = filters.kept(key)
+    if drawn is None:
+        drawn = _draw_fields(form)
+        filters.keep(key, drawn)
+    return drawn
+
+
+def _draw_fields(form) -> str:
     parts = [str(field) for field in form.hidden_fields()]
     for field in form.visible_fields():
         required = " required" if field.field.required else ""

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from committee import filters
 from tasks.models import Task
 from tasks.tables import TaskTable
 from tests.factories import DepartmentFactory, StaffMemberFactory
@@ -60,6 +61,7 @@ def fill(world, n: int, start: int = 0) -> list[Task]:
 
 
 def queries_for(client, url, query, django_assert_max_num_queries) -> int:
+    filters.forget_kept()  # the filter form drawn anew each time: its queries counted too
     with django_assert_max_num_queries(30) as captured:
         assert client.get(url, query).status_code == 200
     return len(captured.captured_queries)
@@ -211,21 +213,31 @@ def test_the_hours_export_names_the_task_and_the_resident_work_as_the_list_does(
 
 
 @pytest.mark.parametrize(
-    "url, expected",
+    "url, drawn, kept",
     [
-        # session, user, memberships, communities offered, columns kept, count, the page's
-        # rows with their hours (one query), the 待办 count, departments offered
-        ("tasks:task_list", 9),
-        ("dashboards:tasks", 9),
+        # session, user, memberships, columns kept, count, the page's rows with their hours
+        # (one query), the 待办 count; the filter form drawn: communities, departments
+        ("tasks:task_list", 9, 7),
+        ("dashboards:tasks", 9, 7),
         # no columns kept; the overdue count and the refusal form's catalogue items
-        ("tasks:approval_queue", 10),
+        ("tasks:approval_queue", 10, 8),
     ],
 )
 def test_a_street_officials_task_pages_run_a_fixed_few_queries(
-    as_user, official_a, world, django_assert_num_queries, url, expected
+    as_user, official_a, world, django_assert_num_queries, url, drawn, kept
 ):
     fill(world, 3)
     client = as_user(official_a)
     client.get(reverse(url))
-    with django_assert_num_queries(expected):
-        assert client.get(reverse(url)).status_code == 200
+    filters.forget_kept()
+    with django_assert_num_queries(drawn):
+        first = filter_form(client.get(reverse(url)))
+    with django_assert_num_queries(kept):  # the same filter form again: kept, not drawn
+        assert filter_form(client.get(reverse(url))) == first
+    assert 'name="community"' in first and 'name="department"' in first
+
+
+def filter_form(response) -> str:
+    page = response.content.decode()
+    start = page.index('<form method="get" class="filter-form">')
+    return page[start : page.index("</form>", start)]
