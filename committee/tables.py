@@ -6,8 +6,11 @@ import re
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -89,12 +92,14 @@ class CappedPaginator(Paginator):
 
     Counting every row the filter matches took longer than picking the page shown; nobody
     pages through 200 pages, and the export still writes every row. A page past the cap
-    (typed into the address) counts exactly.
+    (typed into the address) counts exactly. The first page is counted by the query that
+    loads its rows (``BaseTable.paginate``), not by a query of its own.
     """
 
     cap = 10_000
     capped = False  # whether more rows match than were counted
     exact = False
+    count_with_rows = False  # the first page: counted with its rows, see ``counted_rows``
 
     def page(self, number):
         try:
@@ -102,16 +107,49 @@ class CappedPaginator(Paginator):
         except (TypeError, ValueError):
             wanted = 1
         self.exact = wanted * self.per_page > self.cap
+        if wanted == 1 and str(number) == "1" and self._queryset() is not None:
+            # Page one always exists: its rows are picked before they are counted.
+            self.count_with_rows = True
+            return self._get_page(self.object_list[0 : self.per_page], 1, self)
         return super().page(number)
+
+    def _queryset(self) -> models.QuerySet | None:
+        queryset = getattr(getattr(self.object_list, "data", None), "data", None)
+        return queryset if isinstance(queryset, models.QuerySet) else None
+
+    def capped_count(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset.order_by().values("pk")[: self.cap + 1]
 
     @cached_property
     def count(self) -> int:
-        queryset = getattr(getattr(self.object_list, "data", None), "data", None)
-        if self.exact or not isinstance(queryset, models.QuerySet):
+        queryset = self._queryset()
+        if self.exact or queryset is None:
             return super().count
-        found = queryset.order_by().values("pk")[: self.cap + 1].count()
+        return self._found(self.capped_count(queryset).count())
+
+    def _found(self, found: int) -> int:
         self.capped = found > self.cap
         return min(found, self.cap)
+
+    def with_count(self, rows: models.QuerySet) -> models.QuerySet:
+        """``rows`` (the page's) with the capped count of every matching row in a column."""
+        try:
+            sql, params = self.capped_count(self._queryset()).query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
+            self.__dict__["count"] = self._found(0)
+            return rows
+        counted = RawSQL(f"SELECT COUNT(*) FROM ({sql}) {_FOUND}", params, IntegerField())
+        return rows.annotate(**{_FOUND: counted})
+
+    def counted_rows(self, records: list) -> None:
+        """Take the count from the first page's rows (none: nothing matches)."""
+        if "count" in vars(self):
+            return
+        found = getattr(records[0], _FOUND) if records else 0
+        self.__dict__["count"] = self._found(found)
+
+
+_FOUND = "found_by_paginator"
 
 
 class BaseTable(tables.Table):
@@ -154,7 +192,20 @@ class BaseTable(tables.Table):
         super().paginate(*args, **kwargs)
         rows = self.page.object_list
         if isinstance(rows.data, models.QuerySet):
-            rows.data = page_records(rows.data, self.page_queryset)
+            paginator, extend = self.paginator, self.page_queryset
+            counted = getattr(paginator, "count_with_rows", False) and "count" not in vars(
+                paginator
+            )
+            if counted and _picks_by_ids(rows.data):
+
+                def extend(page):
+                    return paginator.with_count(self.page_queryset(page))
+
+            else:
+                counted = False
+            rows.data = page_records(rows.data, extend)
+            if counted:
+                paginator.counted_rows(rows.data)
             models.prefetch_related_objects(rows.data, *self.shown_prefetches())
             self.annotate_page(rows.data)
         return self
@@ -169,8 +220,37 @@ class BaseTable(tables.Table):
 
     def page_queryset(self, rows: models.QuerySet) -> models.QuerySet:
         """The query that loads the page's rows (and only them): a table may add figures
-        to it, computed for those rows alone, in the same query (see ``page_records``)."""
-        return rows
+        to it, computed for those rows alone, in the same query (see ``page_records``).
+
+        A table with ``narrow_rows`` loads only the fields its shown columns read, and
+        joins only the tables they read from.
+        """
+        fields = self.shown_fields(rows) if self.narrow_rows else None
+        if fields is None:
+            return rows
+        joined = {path.rsplit("__", 1)[0] for path in fields if "__" in path}
+        return rows.select_related(None).select_related(*joined).only(*fields)
+
+    # Set on a table whose cells read only their own columns' fields (and the record's
+    # pk, for links): its page loads nothing else (a page's 50 tasks, their communities
+    # and departments were 200 model instances of every field).
+    narrow_rows = False
+
+    def shown_fields(self, rows: models.QuerySet) -> list[str] | None:
+        """The model fields the shown columns read, as ``only()`` takes them; None when a
+        column reads something else (a related record as a whole, a property)."""
+        fields = ["pk"]
+        if rows.query.select_related is True:
+            return None
+        for column in self.columns:
+            accessor = str(column.accessor)
+            if accessor in rows.query.annotations or column.name in self.prefetch_when_shown:
+                continue
+            path = _field_path(rows.model, accessor)
+            if path is None:
+                return None
+            fields.append(path)
+        return fields
 
     def annotate_page(self, records: list) -> None:
         """Add figures to the records of the page shown (see ``paginate``)."""
@@ -218,6 +298,24 @@ class BaseTable(tables.Table):
             cells.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
         return mark_safe("".join(cells))  # noqa: S308 -- escaped above
 
+    def column_choices_html(self) -> str:
+        """The column chooser's tick boxes (tasks/task_list.html), one per column: ticked
+        when shown, greyed out when always shown. Drawn in Python, as the header is."""
+        context = self._html_context()
+        always = getattr(self.Meta, "always", ())
+        boxes = []
+        for column in self.columns.all():
+            header = render_value_in_context(column.header, context)
+            boxes.append(
+                '<label><input type="checkbox" name="columns" value="{}"{}{}> {}</label>'.format(
+                    html.escape(column.name),
+                    " checked" if column.visible else "",
+                    " disabled" if column.name in always else "",
+                    header,
+                )
+            )
+        return mark_safe("".join(boxes))  # noqa: S308 -- escaped above
+
     def _html_context(self) -> Context:
         context = getattr(self, "context", None)
         if context is None:
@@ -258,7 +356,7 @@ def page_records(page: models.QuerySet, extend=None) -> list:
     their joins and annotations (and what ``extend(rows)`` adds), and sorted again
     (50 rows) the same way.
     """
-    if page.query.distinct_fields or not page.query.is_sliced:
+    if not _picks_by_ids(page):
         return list(page)
     rows = page._chain()
     rows.query.clear_limits()
@@ -268,6 +366,29 @@ def page_records(page: models.QuerySet, extend=None) -> list:
     if extend is not None:
         rows = extend(rows)
     return list(rows.filter(pk__in=page.values("pk")))
+
+
+def _field_path(model, accessor: str) -> str | None:
+    """``community__name`` for an accessor that ends in a model field through foreign
+    keys; None for anything else."""
+    bits = A(accessor).bits
+    for i, bit in enumerate(bits):
+        try:
+            field = model._meta.get_field(bit)
+        except FieldDoesNotExist:
+            return None
+        last = i == len(bits) - 1
+        if field.many_to_one and not last:
+            model = field.related_model
+        elif not field.is_relation and last and field.concrete:
+            return "__".join(bits)
+        else:
+            return None
+    return None
+
+
+def _picks_by_ids(page: models.QuerySet) -> bool:
+    return page.query.is_sliced and not page.query.distinct_fields
 
 
 def _cell_drawer(table, bound_column, model):
@@ -299,8 +420,13 @@ def _cell_drawer(table, bound_column, model):
         render = _yes_no(render)
     args, catch_all = _signature(render)
     empty, default, link = column.empty_values, bound_column.default, bound_column.link
-    if _plain_link(link):
+    record_link = _plain_link(link)
+    if record_link:
         link = _absolute_url_link(name)
+    # A plain column's render gives the value back; one that reads only the value needs
+    # none of the other arguments made for it (most cells of a page are one or the other).
+    plain = getattr(render, "__func__", None) is tables.Column.render
+    value_only = args == ("value",) and not catch_all
     dates: dict = {}
 
     def draw(row):
@@ -319,6 +445,24 @@ def _cell_drawer(table, bound_column, model):
                     value = value()
         if value in empty:
             return default
+        if date is not None:
+            content = dates.get(value)
+            if content is None:  # a page shows the same few days on many rows
+                content = dates[value] = date_filter(value, date) or default
+        elif plain:
+            content = value
+        elif value_only:
+            content = render(value=value)
+        else:
+            kwargs = _arguments(row, value, args, catch_all)
+            content = None if kwargs is None else render(**kwargs)
+        if not link:
+            return content
+        if record_link:
+            return link(content, record=row.record)
+        return link(content, **_arguments(row, value, None, True))
+
+    def _arguments(row, value, wanted, every) -> dict | None:
         kwargs = {
             "value": value,
             "record": row.record,
@@ -327,17 +471,11 @@ def _cell_drawer(table, bound_column, model):
             "bound_row": row,
             "table": table,
         }
-        if date is not None:
-            content = dates.get(value)
-            if content is None:  # a page shows the same few days on many rows
-                content = dates[value] = date_filter(value, date) or default
-        elif catch_all:
-            content = render(**kwargs)
-        elif all(arg in kwargs for arg in args):
-            content = render(**{arg: kwargs[arg] for arg in args})
-        else:
-            content = None
-        return link(content, **kwargs) if link else content
+        if every:
+            return kwargs
+        if all(arg in kwargs for arg in wanted):
+            return {arg: kwargs[arg] for arg in wanted}
+        return None  # a render method wanting what django-tables2 would not give: no cell
 
     return draw
 

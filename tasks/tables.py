@@ -37,8 +37,8 @@ class HoursOnPageMixin:
 
     def page_queryset(self, rows):
         """The page's 50 tasks come with their hours, in the query that loads them."""
-        rows = super().page_queryset(rows)
-        return rows if "hours" in rows.query.annotations else rows.with_hours()
+        rows = rows if "hours" in rows.query.annotations else rows.with_hours()
+        return super().page_queryset(rows)
 
     def annotate_page(self, records: list) -> None:
         missing = [r for r in records if not hasattr(r, "hours")]
@@ -90,6 +90,7 @@ class TaskTable(HoursOnPageMixin, BaseTable):
         "money_received",
     )
     prefetch_when_shown = {"assignees": "assignees"}
+    narrow_rows = True  # every cell reads its own column's field (links the pk)
 
     class Meta(BaseTable.Meta):
         model = Task

@@ -111,6 +111,15 @@ def test_a_long_list_is_counted_up_to_the_cap_and_a_page_past_it_counts_exactly(
     assert count_line(first) != count_line(client.get(reverse("tasks:task_list"), {"q": "task 1"}))
     assert "3" in count_line(first)
     assert len(first.context["table"].paginated_rows) == 2
+    two = client.get(reverse("tasks:task_list"), {"per_page": 2, "q": "task 1"})
+    assert two.context["table"].paginator.count == 1 and "1" in count_line(two)
+    none = client.get(reverse("tasks:task_list"), {"per_page": 2, "q": "no such task"})
+    assert none.context["table"].paginator.count == 0 and "0" in count_line(none)
+    second = client.get(reverse("tasks:task_list"), {"per_page": 2, "page": 2})
+    assert [row.record.title for row in second.context["table"].paginated_rows] == [
+        "task 4",
+        "task 3",
+    ]
     far = client.get(reverse("tasks:task_list"), {"per_page": 2, "page": 4})
     table = far.context["table"]
     assert table.paginator.count == 7 and not table.paginator.capped
