@@ -1,4 +1,5 @@
 import copy
+import threading
 import time
 from collections import OrderedDict
 
@@ -139,12 +140,14 @@ KEEP_SECONDS = 60
 KEEP_MOST = 512
 _kept: OrderedDict = OrderedDict()
 _revision = [0]
+_lock = threading.Lock()  # a process's threads share what is kept
 
 
 def forget_kept(**kwargs) -> None:
     """Forget every kept form and choice (a receiver of the models' saves and deletes)."""
-    _revision[0] += 1
-    _kept.clear()
+    with _lock:
+        _revision[0] += 1
+        _kept.clear()
 
 
 for _model in (District, StreetOffice, Community, Department, Membership):
@@ -177,10 +180,11 @@ def kept(key):
 def keep(key, value) -> None:
     if key is None:
         return
-    _kept[key] = (time.monotonic() + KEEP_SECONDS, value)
-    _kept.move_to_end(key)
-    while len(_kept) > KEEP_MOST:
-        _kept.popitem(last=False)
+    with _lock:
+        _kept[key] = (time.monotonic() + KEEP_SECONDS, value)
+        _kept.move_to_end(key)
+        while len(_kept) > KEEP_MOST:
+            _kept.popitem(last=False)
 
 
 def form_key(filterset) -> tuple | None:
