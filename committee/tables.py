@@ -6,29 +6,27 @@ import re
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import IntegerField
-from django.db.models.expressions import RawSQL
-from django.db.models.sql.where import WhereNode
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns import library
 from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, signature
 
 from committee.models import Community
 from committee.numbers import cents
+from committee.paging import CappedPaginator, field_path, page_records, picks_by_ids
 
 
 def format_money(value: Decimal | None) -> str:
@@ -87,71 +85,6 @@ class IsoDateColumn(tables.DateColumn):
         return None
 
 
-class CappedPaginator(Paginator):
-    """Counts a list's rows up to ``cap``: a district's million tasks are "more than 10,000".
-
-    Counting every row the filter matches took longer than picking the page shown; nobody
-    pages through 200 pages, and the export still writes every row. A page past the cap
-    (typed into the address) counts exactly. The first page is counted by the query that
-    loads its rows (``BaseTable.paginate``), not by a query of its own.
-    """
-
-    cap = 10_000
-    capped = False  # whether more rows match than were counted
-    exact = False
-    count_with_rows = False  # the first page: counted with its rows, see ``counted_rows``
-
-    def page(self, number):
-        try:
-            wanted = int(number)
-        except (TypeError, ValueError):
-            wanted = 1
-        self.exact = wanted * self.per_page > self.cap
-        if wanted == 1 and str(number) == "1" and self._queryset() is not None:
-            # Page one always exists: its rows are picked before they are counted.
-            self.count_with_rows = True
-            return self._get_page(self.object_list[0 : self.per_page], 1, self)
-        return super().page(number)
-
-    def _queryset(self) -> models.QuerySet | None:
-        queryset = getattr(getattr(self.object_list, "data", None), "data", None)
-        return queryset if isinstance(queryset, models.QuerySet) else None
-
-    def capped_count(self, queryset: models.QuerySet) -> models.QuerySet:
-        return queryset.order_by().values("pk")[: self.cap + 1]
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self._queryset()
-        if self.exact or queryset is None:
-            return super().count
-        return self._found(self.capped_count(queryset).count())
-
-    def _found(self, found: int) -> int:
-        self.capped = found > self.cap
-        return min(found, self.cap)
-
-    def with_count(self, rows: models.QuerySet) -> models.QuerySet:
-        """``rows`` (the page's) with the capped count of every matching row in a column."""
-        try:
-            sql, params = self.capped_count(self._queryset()).query.sql_with_params()
-        except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
-            self.__dict__["count"] = self._found(0)
-            return rows
-        counted = RawSQL(f"SELECT COUNT(*) FROM ({sql}) {_FOUND}", params, IntegerField())
-        return rows.annotate(**{_FOUND: counted})
-
-    def counted_rows(self, records: list) -> None:
-        """Take the count from the first page's rows (none: nothing matches)."""
-        if "count" in vars(self):
-            return
-        found = getattr(records[0], _FOUND) if records else 0
-        self.__dict__["count"] = self._found(found)
-
-
-_FOUND = "found_by_paginator"
-
-
 class BaseTable(tables.Table):
     """Base of every list table: our template, sortable, 50 rows a page.
 
@@ -196,7 +129,7 @@ class BaseTable(tables.Table):
             counted = getattr(paginator, "count_with_rows", False) and "count" not in vars(
                 paginator
             )
-            if counted and _picks_by_ids(rows.data):
+            if counted and picks_by_ids(rows.data):
 
                 def extend(page):
                     return paginator.with_count(self.page_queryset(page))
@@ -246,7 +179,7 @@ class BaseTable(tables.Table):
             accessor = str(column.accessor)
             if accessor in rows.query.annotations or column.name in self.prefetch_when_shown:
                 continue
-            path = _field_path(rows.model, accessor)
+            path = field_path(rows.model, accessor)
             if path is None:
                 return None
             fields.append(path)
@@ -298,6 +231,41 @@ class BaseTable(tables.Table):
             cells.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
         return mark_safe("".join(cells))  # noqa: S308 -- escaped above
 
+    def pagination_html(self) -> str:
+        """The page links under the table (committee/table.html), as django-tables2's
+        ``querystring_replace`` and ``table_page_range`` write them, in one pass."""
+        page, paginator = getattr(self, "page", None), getattr(self, "paginator", None)
+        if not page or paginator.num_pages <= 1:
+            return ""
+        context = self._html_context()
+        request = getattr(self, "request", None) or context.get("request")
+        query = dict(request.GET)
+        field = self.prefixed_page_field
+
+        def href(number) -> str:
+            return html.escape("?" + urlencode({**query, field: number}, doseq=True))
+
+        parts = ['\n<ul class="pagination">\n']
+        if page.has_previous():
+            parts.append(
+                f'<li class="previous"><a href="{href(page.previous_page_number())}">'
+                f"{html.escape(gettext('previous'))}</a></li>"
+            )
+        parts.append("\n")
+        for number in table_page_range(page, paginator):
+            active = 'class="active"' if number == page.number else ""
+            shown = render_value_in_context(number, context)
+            link = "#" if number == "..." else href(number)
+            parts.append(f'<li {active}><a href="{link}">{shown}</a></li>')
+        parts.append("\n")
+        if page.has_next():
+            parts.append(
+                f'<li class="next"><a href="{href(page.next_page_number())}">'
+                f"{html.escape(gettext('next'))}</a></li>"
+            )
+        parts.append("\n</ul>\n")
+        return mark_safe("".join(parts))  # noqa: S308 -- escaped above
+
     def column_choices_html(self) -> str:
         """The column chooser's tick boxes (tasks/task_list.html), one per column: ticked
         when shown, greyed out when always shown. Drawn in Python, as the header is."""
@@ -345,50 +313,6 @@ def _cell_html(cell, context) -> str:
     if type(cell) is str:
         return html.escape(cell)  # what django.utils.html.escape does, without its wrappers
     return render_value_in_context(cell, context)
-
-
-def page_records(page: models.QuerySet, extend=None) -> list:
-    """The records of one page (a sliced queryset) in one query of two narrow steps.
-
-    Sorting a district's rows to pick 50 is cheap on the ids alone (an index often
-    covers them) and dear when every column of every joined table rides along, so the
-    page's ids are picked first by a subquery, then only those rows are loaded with
-    their joins and annotations (and what ``extend(rows)`` adds), and sorted again
-    (50 rows) the same way.
-    """
-    if not _picks_by_ids(page):
-        return list(page)
-    rows = page._chain()
-    rows.query.clear_limits()
-    # The ids already passed the filters and the scope; left in, they would tempt the
-    # database to read the scope's rows again instead of the 50 ids.
-    rows.query.where = WhereNode()
-    if extend is not None:
-        rows = extend(rows)
-    return list(rows.filter(pk__in=page.values("pk")))
-
-
-def _field_path(model, accessor: str) -> str | None:
-    """``community__name`` for an accessor that ends in a model field through foreign
-    keys; None for anything else."""
-    bits = A(accessor).bits
-    for i, bit in enumerate(bits):
-        try:
-            field = model._meta.get_field(bit)
-        except FieldDoesNotExist:
-            return None
-        last = i == len(bits) - 1
-        if field.many_to_one and not last:
-            model = field.related_model
-        elif not field.is_relation and last and field.concrete:
-            return "__".join(bits)
-        else:
-            return None
-    return None
-
-
-def _picks_by_ids(page: models.QuerySet) -> bool:
-    return page.query.is_sliced and not page.query.distinct_fields
 
 
 def _cell_drawer(table, bound_column, model):

@@ -149,3 +149,27 @@ def test_past_many_communities_the_community_is_typed_by_name_or_id_within_scope
     official = as_user(official_a)
     assert titles(official, str(world.community_b.pk)) == set()
     assert titles(official, world.community_b.name) == set()
+
+
+# The page links as committee/table.html drew them with django-tables2's own tags.
+DJANGO_TABLES2_PAGE_LINKS = """{% load i18n django_tables2 %}{% if table.page and table.paginator.num_pages > 1 %}
+<ul class="pagination">
+{% if table.page.has_previous %}<li class="previous"><a href="{% querystring_replace table.prefixed_page_field=table.page.previous_page_number %}">{% translate 'previous' %}</a></li>{% endif %}
+{% for p in table.page|table_page_range:table.paginator %}<li {% if p == table.page.number %}class="active"{% endif %}>{% if p == '...' %}<a href="#">{{ p }}</a>{% else %}<a href="{% querystring_replace table.prefixed_page_field=p %}">{{ p }}</a>{% endif %}</li>{% endfor %}
+{% if table.page.has_next %}<li class="next"><a href="{% querystring_replace table.prefixed_page_field=table.page.next_page_number %}">{% translate 'next' %}</a></li>{% endif %}
+</ul>
+{% endif %}"""  # noqa: E501 -- the template as it was, one line per tag
+
+
+def test_the_page_links_are_django_tables2s(as_user, district_officer, world, monkeypatch):
+    monkeypatch.setattr("tasks.tables.TaskTable.Meta.per_page", 2, raising=False)
+    for i in range(25):
+        TaskFactory(community=world.community_a, title=f"task {i}")
+    client = as_user(district_officer)
+    template = engines["django"].from_string(DJANGO_TABLES2_PAGE_LINKS)
+    for query in ({}, {"page": 2, "q": "task & co"}, {"page": 7}, {"page": 13, "sort": "title"}):
+        response = client.get(reverse("tasks:task_list"), {"per_page": 2, **query})
+        table = response.context["table"]
+        expected = template.render({"table": table, "request": response.wsgi_request})
+        assert table.pagination_html() == expected
+    assert '<a href="#">...</a>' in expected and 'class="previous"' in expected
