@@ -221,10 +221,22 @@ class PayOverviewView(PeriodMixin, TemplateView):
             }
             for c in communities
         ]
-        context["total"] = rollups.read(metrics.pay_ratios, everyone, *period)
         offices = {c.street_office_id: c.street_office for c in communities}
         theirs = everyone.filter(street_office_id__in=offices)
         by_office = rollups.read(metrics.net_pay_summary_by_street_office, theirs, *period)
+        if len(offices) == 1 and page.paginator.num_pages == 1:
+            # Every community is on this page, in one street office (a street official's
+            # view): the total is that office's, over the same person-months.
+            found = by_office.get(next(iter(offices)), {})
+            bench = metrics.benchmarks(everyone, *period)
+            context["total"] = metrics.PayRatios(
+                fulltime_median=found["fulltime"].median if found else None,
+                assistant_median=found["assistant"].median if found else None,
+                minimum_wage=bench.minimum_wage if bench else None,
+                average_wage=bench.average_wage if bench else None,
+            )
+        else:
+            context["total"] = rollups.read(metrics.pay_ratios, everyone, *period)
         context["offices"] = [
             (office, by_office[pk]["fulltime"], by_office[pk]["assistant"])
             for pk, office in offices.items()

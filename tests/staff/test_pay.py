@@ -174,6 +174,35 @@ class TestPayOverview:
         with django_assert_max_num_queries(18):
             client.get(reverse("staff:pay_overview"))
 
+    def test_a_street_officials_total_is_its_street_offices(
+        self,
+        as_user,
+        world,
+        official_a,
+        worker_a,
+        assistant_a,
+        rates,
+        benchmark,
+        django_assert_max_num_queries,
+    ):
+        from committee import rollups
+        from committee.models import Community
+        from staff import metrics
+
+        make_pay(worker_a, MAY, "2000", rates=rates)
+        make_pay(assistant_a, MAY, "4000", rates=rates)
+        client = as_user(official_a)
+        period = {"start": "2026-05", "end": "2026-05"}
+        client.get(reverse("staff:pay_overview"), period)
+        # 14 (the 待办 count in the header is one); 16 when the total was read on its own
+        with django_assert_max_num_queries(14):
+            response = client.get(reverse("staff:pay_overview"), period)
+        mine = Community.objects.filter(street_office=world.street_a)
+        expected = rollups.read(metrics.pay_ratios, mine, MAY, date(2026, 5, 31))
+        assert response.context["total"] == expected
+        assert expected.fulltime_median == Decimal("1100.00")
+        assert expected.assistant_median is not None and expected.minimum_wage is not None
+
     def test_it_shows_fifty_communities_a_page_and_totals_them_all(
         self, as_user, world, district_officer, pay_a, pay_b, benchmark
     ):
