@@ -50,7 +50,8 @@ class StyledCell(Cell):
 def install(ws, values_to_row: Callable) -> bool:
     """Write this write-only sheet's rows with ``write_row`` below from now on; rows that
     need openpyxl go through ``values_to_row`` (the sheet's) and its own writer. False
-    when the sheet is not one this knows (no lxml, another openpyxl)."""
+    when the sheet is not one this knows (no lxml, another openpyxl). Call it once the
+    column widths and frozen panes are set: it starts the sheet's XML."""
     if not LXML or not callable(getattr(ws, "_get_writer", None)) or ws.parent.iso_dates:
         return False
     ws._get_writer()
