@@ -19,6 +19,9 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
+from committee import sheet_writer
+from committee.sheet_writer import StyledCell
+
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,7 +46,7 @@ def safe_cell(ws, value, number_format: str | None = None) -> WriteOnlyCell:
     return cell
 
 
-def _cells_without_retries(ws) -> None:
+def _cells_without_retries(ws):
     """Let the write-only sheet take a styled cell in a row without an exception.
 
     openpyxl's ``_values_to_row`` first tries each value as a plain value and takes a
@@ -52,7 +55,7 @@ def _cells_without_retries(ws) -> None:
     asking first. Rows are otherwise written exactly as openpyxl writes them.
     """
     if not callable(getattr(ws, "_values_to_row", None)):
-        return
+        return None
 
     def values_to_row(values, row_idx):
         plain = WriteOnlyCell(ws)  # carries every plain value, as long as none styles it
@@ -73,21 +76,7 @@ def _cells_without_retries(ws) -> None:
                 plain = WriteOnlyCell(ws)
 
     ws._values_to_row = values_to_row
-
-
-class _StyledCell(Cell):
-    """A reused cell whose style never changes after it is made: its style's index in the
-    workbook is looked up once, not hashed again for every value it carries."""
-
-    __slots__ = ("_style_index",)
-
-    @property
-    def style_id(self):
-        try:
-            return self._style_index
-        except AttributeError:
-            self._style_index = super().style_id
-            return self._style_index
+    return values_to_row
 
 
 class ReusedCells:
@@ -99,7 +88,9 @@ class ReusedCells:
     """
 
     def __init__(self, ws, formats: list[str | None]):
-        _cells_without_retries(ws)
+        values_to_row = _cells_without_retries(ws)
+        if values_to_row is not None:
+            sheet_writer.install(ws, values_to_row)
         self.ws = ws
         self.formats = formats
         self.cells: dict[tuple[int, str], Cell] = {}
@@ -107,7 +98,7 @@ class ReusedCells:
     def _cell(self, index: int, kind: str, number_format: str | None) -> Cell:
         cell = self.cells.get((index, kind))
         if cell is None:
-            cell = self.cells[(index, kind)] = _StyledCell(self.ws, row=1, column=1)
+            cell = self.cells[(index, kind)] = StyledCell(self.ws, row=1, column=1)
             if number_format:
                 cell.number_format = number_format
         return cell
@@ -173,7 +164,7 @@ class ReusedCells:
             def number(value):
                 if value is None:
                     return None
-                cell.value = value
+                cell._value = value  # a number: what openpyxl's binding would keep (type "n")
                 return cell
 
             return number

@@ -24,7 +24,7 @@ from committee.generic import (
     ObjectUpdateView,
     scoped_object_or_404,
 )
-from committee.models import Community, StreetOffice
+from committee.models import Community
 from committee.numbers import WHOLE, round_half_up
 from committee.periods import month_end
 from committee.roles import Action
@@ -190,7 +190,10 @@ class PayOverviewView(PeriodMixin, TemplateView):
     """Pay by community for everyone the user may see: the street office's comparison.
 
     Fifty communities a page: a district's 2,000 communities' medians were computed for
-    rows nobody was shown. The totals and the street offices cover every community.
+    rows nobody was shown. The total covers every community (a whole district's from its
+    kept pay bands); the street offices shown are those of the page's communities, each
+    over all its communities in scope: 200 offices' summaries sorted every person-month
+    of the district (1.5 s of a 1.9 s page at 2,000 communities).
     """
 
     template_name = "staff/pay_overview.html"
@@ -218,14 +221,26 @@ class PayOverviewView(PeriodMixin, TemplateView):
             }
             for c in communities
         ]
-        context["total"] = rollups.read(metrics.pay_ratios, everyone, *period)
-        by_office = rollups.read(metrics.net_pay_summary_by_street_office, everyone, *period)
-        in_scope = StreetOffice.objects.filter(pk__in=everyone.values("street_office_id"))
-        offices = {office.pk: office for office in in_scope}
+        offices = {c.street_office_id: c.street_office for c in communities}
+        theirs = everyone.filter(street_office_id__in=offices)
+        by_office = rollups.read(metrics.net_pay_summary_by_street_office, theirs, *period)
+        if len(offices) == 1 and page.paginator.num_pages == 1:
+            # Every community is on this page, in one street office (a street official's
+            # view): the total is that office's, over the same person-months.
+            found = by_office.get(next(iter(offices)), {})
+            bench = metrics.benchmarks(everyone, *period)
+            context["total"] = metrics.PayRatios(
+                fulltime_median=found["fulltime"].median if found else None,
+                assistant_median=found["assistant"].median if found else None,
+                minimum_wage=bench.minimum_wage if bench else None,
+                average_wage=bench.average_wage if bench else None,
+            )
+        else:
+            context["total"] = rollups.read(metrics.pay_ratios, everyone, *period)
         context["offices"] = [
-            (offices[pk], summary["fulltime"], summary["assistant"])
-            for pk, summary in sorted(by_office.items())
-            if pk in offices
+            (office, by_office[pk]["fulltime"], by_office[pk]["assistant"])
+            for pk, office in offices.items()
+            if pk in by_office
         ]
         return context
 

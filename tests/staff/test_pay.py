@@ -167,11 +167,41 @@ class TestPayOverview:
         client = as_user(district_officer)
         client.get(reverse("staff:pay_overview"))
         CommunityFactory.create_batch(10, street_office=world.street_b)
-        # 17 (the 待办 count in the header is one), 1 for the communities where the
+        # 16 (the 待办 count in the header is one), 1 for the communities where the
         # district officer may enter pay, and 1 for the total's medians from the pay bands
-        # (which districts are whole; the district is, so no person-month is read)
-        with django_assert_max_num_queries(19):
+        # (which districts are whole; the district is, so no person-month is read); the
+        # street offices come with the page's communities
+        with django_assert_max_num_queries(18):
             client.get(reverse("staff:pay_overview"))
+
+    def test_a_street_officials_total_is_its_street_offices(
+        self,
+        as_user,
+        world,
+        official_a,
+        worker_a,
+        assistant_a,
+        rates,
+        benchmark,
+        django_assert_max_num_queries,
+    ):
+        from committee import rollups
+        from committee.models import Community
+        from staff import metrics
+
+        make_pay(worker_a, MAY, "2000", rates=rates)
+        make_pay(assistant_a, MAY, "4000", rates=rates)
+        client = as_user(official_a)
+        period = {"start": "2026-05", "end": "2026-05"}
+        client.get(reverse("staff:pay_overview"), period)
+        # 14 (the 待办 count in the header is one); 16 when the total was read on its own
+        with django_assert_max_num_queries(14):
+            response = client.get(reverse("staff:pay_overview"), period)
+        mine = Community.objects.filter(street_office=world.street_a)
+        expected = rollups.read(metrics.pay_ratios, mine, MAY, date(2026, 5, 31))
+        assert response.context["total"] == expected
+        assert expected.fulltime_median == Decimal("1100.00")
+        assert expected.assistant_median is not None and expected.minimum_wage is not None
 
     def test_it_shows_fifty_communities_a_page_and_totals_them_all(
         self, as_user, world, district_officer, pay_a, pay_b, benchmark
@@ -187,10 +217,32 @@ class TestPayOverview:
         rest = [row["community"].pk for row in second.context["rows"]]
         assert len(shown) == 50 and len(rest) == 3 and not set(shown) & set(rest)
         assert 'class="pagination"' in first.content.decode()
-        # the totals and the street offices still cover every community, on every page
+        # the total covers every community, on every page
         assert first.context["total"] == second.context["total"]
         assert first.context["total"].fulltime_median is not None
-        assert {office.name for office, *_ in second.context["offices"]} == {"甲街道", "乙街道"}
+
+    def test_it_sums_up_the_street_offices_of_the_page_over_all_their_communities(
+        self, as_user, world, district_officer, pay_a, pay_b, benchmark
+    ):
+        from tests.factories import CommunityFactory, StreetOfficeFactory
+
+        # 甲街道's 甲社区 first, then 乙街道's 51 communities, 乙社区 among them: the first
+        # page shows both offices, the second only 乙街道, and 乙街道's summary counts its
+        # communities on both pages.
+        CommunityFactory.create_batch(50, street_office=world.street_b)
+        later = StreetOfficeFactory(district=world.district, code="ZZ-99")
+        CommunityFactory(street_office=later, code="ZZ-99-01")
+        client = as_user(district_officer)
+        period = {"start": "2026-05", "end": "2026-05"}
+        first = client.get(reverse("staff:pay_overview"), period)
+        second = client.get(reverse("staff:pay_overview"), {**period, "page": 2})
+        offices = [
+            (office.name, fulltime.people) for office, fulltime, _ in first.context["offices"]
+        ]
+        assert offices == [("甲街道", 1), ("乙街道", 1)]
+        assert [o.name for o, *_ in second.context["offices"]] == ["乙街道"]
+        assert second.context["offices"][0][1] == first.context["offices"][1][1]
+        assert "本页社区所属的街道" in second.content.decode()
 
 
 def grid_post(response_or_rows, **override):
