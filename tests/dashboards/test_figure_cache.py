@@ -4,6 +4,7 @@ afresh. A stale page is worse than a slow one."""
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -190,8 +191,6 @@ class TestFigureCache:
         writes=st.lists(st.sampled_from(WRITES), min_size=1, max_size=4), seed=st.integers(0, 99)
     )
     def test_a_kept_page_equals_a_fresh_one_after_any_write(self, world, pages, writes, seed):
-        import random
-
         rng = random.Random(seed)
         client, urls = pages
         figure_cache.salt = f"property-{seed}-{len(writes)}-{rng.random()}"
@@ -204,8 +203,6 @@ class TestFigureCache:
 
     @pytest.mark.parametrize("write", WRITES, ids=lambda w: w.__name__)
     def test_each_write_changes_the_kept_page(self, world, pages, write):
-        import random
-
         rng = random.Random(7)
         client, urls = pages
         kept = [page(client, url) for url in urls]
@@ -233,3 +230,25 @@ class TestFigureCache:
         save_community(residents_of_a, user=None)
         assert revision(world.community_a) == before[world.community_a.pk] + 1
         assert revision(world.community_b) == before[world.community_b.pk]
+
+    def test_a_write_outside_any_service_raises_it_at_once(self, world, pages):
+        """The admin or a shell: no service flushes, the signal raises it in the write's
+        own transaction (a reader after the commit never sees the old revision)."""
+        survey = survey_services.create_survey(
+            by=None, template_key="committee_role", community=world.community_b
+        )
+        before = CommunityRevision.objects.get(community=world.community_b).revision
+        survey.title = "改过的标题"
+        survey.save()
+        assert CommunityRevision.objects.get(community=world.community_b).revision == before + 1
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement save")
+    def test_the_public_form_does_not_queue_on_a_revision(self, world, pages):
+        """Two hundred answers a second: the public form's save raises no revision (the
+        tallies it adds to are in the key instead)."""
+        rng = random.Random(3)
+        answers(world, rng)  # the survey, made and opened through the services
+        with CaptureQueriesContext(connection) as saved:
+            answers(world, rng)
+        assert saved.captured_queries
+        assert not [q for q in saved.captured_queries if "communityrevision" in q["sql"]]
