@@ -12,6 +12,12 @@ acceptance of issue 15 names (floor a ÷ page: at least 10×; page ÷ floor b: a
 the query count of the demo street office's dashboard (3 communities) next to the generated
 one's (10), and the time a rebuild of one community-year of rollups takes.
 ``--live`` also times the pages with every figure computed from the records.
+
+Each page is timed twice a round: **cold**, its figures computed (the figure cache,
+dashboards/figure_cache.py, is bypassed with a fresh salt: what the first visit after a
+write costs), and **warm**, drawn from the figures kept by the fetch before (what every
+other visit costs). Beside each wall time, the CPU time of this process (the app's own
+work, without the database's or the waiting for a CPU on a shared machine).
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ def main() -> None:
 
     from benchmarks import dashboard_floors as floors
     from committee.models import Community, StreetOffice
-    from dashboards import flags, panels, rollups
+    from dashboards import figure_cache, flags, panels, rollups
     from dashboards.models import MonthlyRollup
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -72,16 +78,24 @@ def main() -> None:
     users = get_user_model().objects
     originals = {"flags": flags.instead_of, "panels": panels.read, "grouped": flags.grouped}
 
-    def fetch(username: str, url: str, live: bool = False) -> tuple[float, int]:
+    cpu: dict[str, list[float]] = {}
+
+    def fetch(
+        username: str, url: str, live: bool = False, cold: bool = True, key: str = ""
+    ) -> tuple[float, int]:
         flags.instead_of = (lambda metric, start, end: metric) if live else originals["flags"]
         panels.read = (lambda m, c, s, e: m(c, s, e)) if live else originals["panels"]
         flags.grouped = (lambda metric, figures: None) if live else originals["grouped"]
+        if cold:
+            figure_cache.salt = f"bench-{time.time_ns()}"  # no figures kept under this key
         client = Client()
         client.force_login(users.get(username=username))
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url + query)
             seconds = time.perf_counter() - started
+        if key:
+            cpu.setdefault(key, []).append(time.process_time() - started_cpu)
         assert response.status_code == 200, response.status_code
         return seconds, len(queries)
 
@@ -100,7 +114,8 @@ def main() -> None:
     for name, username, url_name, unit_id in pages:
         url = reverse(url_name, args=[unit_id])
         runs = {
-            "page": lambda u=username, x=url: fetch(u, x),
+            "page": lambda u=username, x=url, n=name: fetch(u, x, key=n + " cold"),
+            "warm": lambda u=username, x=url, n=name: fetch(u, x, cold=False, key=n + " warm"),
             "floor a": lambda n=name, i=unit_id: floor(base, n, i),
             "floor b": lambda n=name, i=unit_id: floor(rolled, n, i),
         }
@@ -108,6 +123,7 @@ def main() -> None:
             runs["live"] = lambda u=username, x=url: fetch(u, x, live=True)
         for run in runs.values():  # warm the caches once
             run()
+        cpu.clear()
         times: dict[str, list[float]] = {key: [] for key in runs}
         counts: dict[str, int] = {}
         for _round in range(args.rounds):
@@ -116,8 +132,16 @@ def main() -> None:
                 times[key].append(seconds)
         median = {key: statistics.median(values) for key, values in times.items()}
         found_rows.append((name, median, counts))
+        cold_cpu = statistics.median(cpu[name + " cold"])
+        warm_cpu = statistics.median(cpu[name + " warm"])
         print(
-            f"  {name:14} page {median['page']:6.3f} s ({counts['page']} queries) · "
+            f"  {name:14} warm {median['warm']:6.3f} s, {warm_cpu:6.3f} s CPU "
+            f"({counts['warm']} queries) · warm ÷ floor b "
+            f"{median['warm'] / median['floor b']:5.2f}× · floor a ÷ warm "
+            f"{median['floor a'] / median['warm']:6.1f}× · cold CPU {cold_cpu:6.3f} s"
+        )
+        print(
+            f"  {name:14} cold {median['page']:6.3f} s ({counts['page']} queries) · "
             f"floor a {median['floor a']:6.3f} s ({counts['floor a']} queries) · "
             f"floor b {median['floor b']:6.3f} s ({counts['floor b']} queries) · "
             f"a ÷ page {median['floor a'] / median['page']:5.1f}× · "
@@ -131,9 +155,14 @@ def main() -> None:
     demo = StreetOffice.objects.exclude(code__startswith="S").order_by("code").first()
     if demo is not None and users.filter(username="street").exists():
         small = Community.objects.filter(street_office=demo).count()
-        _seconds, n = fetch("street", reverse("dashboards:street_office", args=[demo.pk]))
-        big = found_rows[0][2]["page"]
-        print(f"  queries: street office of {small} communities {n}, of 10 communities {big}")
+        demo_url = reverse("dashboards:street_office", args=[demo.pk])
+        _seconds, n = fetch("street", demo_url)
+        _seconds, warm = fetch("street", demo_url, cold=False)
+        big, big_warm = found_rows[0][2]["page"], found_rows[0][2]["warm"]
+        print(
+            f"  queries: street office of {small} communities {n} cold, {warm} warm; "
+            f"of 10 communities {big} cold, {big_warm} warm"
+        )
     community = Community.objects.filter(street_office=office).first()
     started = time.perf_counter()
     rollups.rebuild_rollups(communities=Community.objects.filter(pk=community.pk), year=year)

@@ -29,7 +29,9 @@ Key = tuple[int, date]  # (community id, first day of the month)
 Metric = Callable  # (communities, start, end) -> a figure
 
 _marks: ContextVar[set[Key] | None] = ContextVar("juwei_rollup_marks", default=None)
+_revised: ContextVar[set[int] | None] = ContextVar("juwei_revised_communities", default=None)
 _refreshers: list[Callable[[set[Key]], None]] = []
+_revisers: list[Callable[[set[int]], None]] = []
 _settlers: list[Callable[[], None]] = []
 _instead: dict[Metric, Metric] = {}
 
@@ -38,6 +40,33 @@ def register(refresher: Callable[[set[Key]], None]) -> None:
     """Call `refresher(keys)` with the touched community-months at every flush."""
     if refresher not in _refreshers:
         _refreshers.append(refresher)
+
+
+def register_reviser(reviser: Callable[[set[int]], None]) -> None:
+    """Call `reviser(community_ids)` with every community a write changed, in its
+    transaction: the dashboards' figure cache keys on the revisions it keeps."""
+    if reviser not in _revisers:
+        _revisers.append(reviser)
+
+
+def revise(community_ids: Iterable[int | None]) -> None:
+    """Say that a write changed something of these communities a dashboard may show.
+
+    Inside a service the communities are handed over at its flush (once per community and
+    write); outside any, at once, still inside the write's transaction.
+    """
+    ids = {pk for pk in community_ids if pk is not None}
+    if not ids:
+        return
+    if _in_service():
+        revised = _revised.get()
+        if revised is None:
+            revised = set()
+            _revised.set(revised)
+        revised |= ids
+    else:
+        for reviser in _revisers:
+            reviser(ids)
 
 
 def register_settler(settler: Callable[[], None]) -> None:
@@ -73,6 +102,7 @@ def touch_all(keys: Iterable[tuple[int | None, date | None]]) -> None:
 def forget() -> None:
     """Drop the remembered marks (a test's records are gone with its transaction)."""
     _marks.set(None)
+    _revised.set(None)
 
 
 def pending() -> bool:
@@ -80,13 +110,23 @@ def pending() -> bool:
 
 
 def flush() -> None:
-    """Hand every touched community-month to the refreshers (call inside a transaction)."""
+    """Hand every touched community-month to the refreshers, then every changed community
+    (touched or revised) to the revisers (call inside a transaction)."""
     marks = _marks.get()
+    changed: set[int] = set()
     while marks:
         keys = set(marks)
         marks.clear()
+        changed |= {community_id for community_id, _month in keys}
         for refresher in _refreshers:
             refresher(keys)
+    revised = _revised.get()
+    if revised:
+        changed |= revised
+        revised.clear()
+    if changed:
+        for reviser in _revisers:
+            reviser(changed)
 
 
 def _outside_services() -> bool:

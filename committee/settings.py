@@ -399,3 +399,16 @@ REMINDER_EMAILS = env_bool("REMINDER_EMAILS", bool(EMAIL_HOST))
 DEMO_LOGINS = env_bool("DEMO_LOGINS", DEBUG)
 # The address users reach the app at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+
+# The dashboards' figure cache (dashboards/figure_cache.py): in the database, shared by
+# every app server (the table is created by dashboards' migrations); the default cache
+# stays Django's per-process one.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "juwei_figure_cache",
+        "TIMEOUT": 60 * 60 * 24,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}

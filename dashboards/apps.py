@@ -21,11 +21,13 @@ class DashboardsConfig(AppConfig):
             jobs,  # noqa: F401 -- registers the report job kinds
             paperwork_panels,
             report_changes,
+            revisions,
             rollup_metrics,
             rollups,
         )
 
         rollups.install()
+        revisions.install()
         rollup_metrics.install()
         report_changes.install()
         post_migrate.connect(rollups.fill_after_migrate, sender=self)

@@ -40,6 +40,7 @@ __all__ = [
     "flags_by_street_office",
     "records_url",
     "sort_key",
+    "worded",
     "worst",
 ]
 
@@ -138,12 +139,19 @@ def _verdict(
             severity, too_few = Severity.NONE, answers
     language = language or translation.get_language()  # a district judges 24,299 flags
 
-    def words() -> dict[str, Any]:
-        with translation.override(language):
-            return _words(
-                spec, value, month, amber, red, min_sample, too_few, community_ids, start, end
-            )
-
+    words = _Words(
+        spec.kind,
+        language,
+        value,
+        month,
+        amber,
+        red,
+        min_sample,
+        too_few,
+        community_ids,
+        start,
+        end,
+    )
     return Flag(
         kind=spec.kind,
         severity=severity,
@@ -153,6 +161,39 @@ def _verdict(
         too_few=too_few,
         words=words,
     )
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What a flag's words are worked out from, on first use: plain values, so a flag can be
+    kept in the dashboards' figure cache (``dashboards/figure_cache.py``)."""
+
+    kind: str
+    language: str
+    value: Any
+    month: date | None
+    amber: Decimal | None
+    red: Decimal
+    min_sample: int | None
+    too_few: int | None
+    ids: list[int]
+    start: date
+    end: date
+
+    def __call__(self) -> dict[str, Any]:
+        with translation.override(self.language):
+            return _words(
+                SPECS[self.kind],
+                self.value,
+                self.month,
+                self.amber,
+                self.red,
+                self.min_sample,
+                self.too_few,
+                self.ids,
+                self.start,
+                self.end,
+            )
 
 
 def _words(
@@ -288,6 +329,13 @@ def flags_by_street_office(
                 )
             )
     return result
+
+
+def worded(*flag_lists: Iterable[Flag]) -> None:
+    """Work out these flags' words now, so that they are kept with them (the figure cache)."""
+    for flag_list in flag_lists:
+        for flag in flag_list:
+            flag.label  # noqa: B018 -- the cached property is the point
 
 
 def worst(flag_list: Iterable[Flag]) -> Severity:

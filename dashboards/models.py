@@ -420,3 +420,21 @@ class StoredReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} {self.period} {self.language}"
+
+
+class CommunityRevision(models.Model):
+    """A counter per community, raised in the same transaction as every write that changes
+    something a dashboard shows of it (``dashboards/revisions.py``): the dashboards' figure
+    cache keys on the revisions of the communities a page covers. It only grows."""
+
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, primary_key=True, related_name="revision"
+    )
+    revision = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("community revision")
+        verbose_name_plural = _("community revisions")
+
+    def __str__(self) -> str:
+        return f"{self.community_id} r{self.revision}"

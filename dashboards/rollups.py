@@ -246,6 +246,7 @@ def rebuild(community_ids: Iterable[int], start: date, end: date, surveys: bool 
     first, last = start.replace(day=1), month_end(end)
     where = {"community__in": ids, "month__range": (first, last)}
     report_changes.mark_span(ids, first, last)  # a stored report of these months is stale
+    hook.revise(ids)  # and a cached dashboard of these communities (dashboards/revisions.py)
     before = pay_bands.count(PayMonth.objects.filter(**where))
     for model in (MonthlyRollup, PendingDueRollup, PayMonth):
         model.objects.filter(**where).delete()

@@ -20,12 +20,13 @@ from committee.generic import scoped_object_or_404
 from committee.models import Community, District, StreetOffice
 from committee.periods import KINDS, Period
 from committee.roles import Action, Role
-from dashboards import inbox, panels, reminders, services
+from dashboards import figure_cache, inbox, panels, reminders, services
 from dashboards.flags import (
     SPECS,
     flags,
     flags_by_community,
     flags_by_street_office,
+    worded,
     worst,
 )
 from dashboards.forms import ThresholdForm
@@ -123,6 +124,24 @@ class StreetOfficeDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office=office)
+        found = figure_cache.cached(
+            "street_office",
+            office.pk,
+            communities,
+            period,
+            lambda: self.figures(communities, period),
+        )
+        totals = found["flags"]
+        kinds = [f.kind for f in totals]
+        table = FlagTable(found["rows"], kinds, {f.kind: f for f in totals})
+        table.paginate = False
+        table.order_by = self.request.GET.get("sort", "-worst")
+        context.update(office=office, table=table, flags=totals, panels=found["panels"])
+        return context
+
+    @staticmethod
+    def figures(communities, period) -> dict:
+        """What the page shows of its communities (kept in the figure cache)."""
         by_community = flags_by_community(communities, period.start, period.end)
         totals = flags(communities, period.start, period.end)
         kinds = [f.kind for f in totals]
@@ -131,16 +150,13 @@ class StreetOfficeDashboardView(DashboardView):
             (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
             for c in communities.order_by("code")
         ]
-        table = FlagTable(rows_for(units, kinds, by_community), kinds, {f.kind: f for f in totals})
-        table.paginate = False
-        table.order_by = self.request.GET.get("sort", "-worst")
-        context.update(
-            office=office,
-            table=table,
-            flags=totals,
-            panels=panels.group_panels(communities, period),
-        )
-        return context
+        rows = rows_for(units, kinds, by_community)
+        worded(totals, *(row["flags"].values() for row in rows))
+        return {
+            "flags": totals,
+            "rows": rows,
+            "panels": panels.group_panels(communities, period),
+        }
 
 
 class DistrictDashboardView(DashboardView):
@@ -158,6 +174,33 @@ class DistrictDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office__district=district)
+        found = figure_cache.cached(
+            "district",
+            district.pk,
+            communities,
+            period,
+            lambda: self.figures(district, communities, period),
+        )
+        totals = found["flags"]
+        kinds = [f.kind for f in totals]
+        table = FlagTable(found["office_rows"], kinds, {f.kind: f for f in totals})
+        RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
+        worst_table = CommunityFlagTable(found["worst"], kinds, {})
+        context.update(
+            district=district,
+            table=table,
+            worst_table=worst_table,
+            worst_count=len(found["worst"]),
+            flags=totals,
+            can_administer=scoping.districts(self.request.user, Action.ADMINISTER)
+            .filter(pk=district.pk)
+            .exists(),
+            panels=found["panels"],
+        )
+        return context
+
+    def figures(self, district, communities, period) -> dict:
+        """What the page shows of the district (kept in the figure cache)."""
         totals = flags(communities, period.start, period.end)
         kinds = [f.kind for f in totals]
         query = period.query()
@@ -166,8 +209,6 @@ class DistrictDashboardView(DashboardView):
             (o, f"{reverse('dashboards:street_office', args=[o.pk])}?{query}") for o in offices
         ]
         by_office = flags_by_street_office(communities, period.start, period.end)
-        table = FlagTable(rows_for(units, kinds, by_office), kinds, {f.kind: f for f in totals})
-        RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
         by_community = flags_by_community(communities, period.start, period.end)
         named = {o.pk: (str(o), url) for o, url in units}
         members = [
@@ -175,19 +216,14 @@ class DistrictDashboardView(DashboardView):
             for c in communities.order_by("code")
         ]
         listed = worst_rows(members, kinds, by_community, named, self.worst_communities)
-        worst_table = CommunityFlagTable(listed, kinds, {})
-        context.update(
-            district=district,
-            table=table,
-            worst_table=worst_table,
-            worst_count=len(listed),
-            flags=totals,
-            can_administer=scoping.districts(self.request.user, Action.ADMINISTER)
-            .filter(pk=district.pk)
-            .exists(),
-            panels=panels.group_panels(communities, period),
-        )
-        return context
+        # Kept with their words: the offices' rows are worded a page at a time, as shown.
+        worded(totals, *(row["flags"].values() for row in listed))
+        return {
+            "flags": totals,
+            "office_rows": rows_for(units, kinds, by_office),
+            "worst": listed,
+            "panels": panels.group_panels(communities, period),
+        }
 
 
 class ThresholdView(LoginRequiredMixin, FormView):

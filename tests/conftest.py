@@ -6,6 +6,7 @@ official_b (B's street office), district_officer (the district), anonymous.
 """
 
 import os
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -181,6 +182,16 @@ def _content_types_of_the_database():
 def _no_filter_form_kept_from_another_test():
     """A filter form drawn in an earlier test drew communities rolled back with it."""
     filters.forget_kept()
+
+
+@pytest.fixture(autouse=True)
+def _figure_cache_of_this_test_only():
+    """Each test's dashboards keep their figures apart: another test's records had the same
+    ids and revisions (dashboards/figure_cache.py)."""
+    from dashboards import figure_cache
+
+    figure_cache.salt = uuid.uuid4().hex
+    yield
 
 
 @pytest.fixture(autouse=True)
