@@ -93,7 +93,14 @@ class _Canvas:
         self.title = title
         self.top = 0.0  # where the picture starts once the title is left out
         self.image = Image.new("RGB", (round(width * scale), round(height * scale)), "white")
-        self.draw = ImageDraw.Draw(self.image, "RGBA")
+        self.blend = ImageDraw.Draw(self.image, "RGBA")
+        self.solid = ImageDraw.Draw(self.image)
+        self.blank = True  # nothing drawn yet: a white background need not be
+
+    def drawer(self, colour: tuple[int, int, int, int]) -> tuple[ImageDraw.ImageDraw, tuple]:
+        """Who draws `colour`: opaque colours are drawn without blending, faster."""
+        self.blank = False
+        return (self.solid, colour[:3]) if colour[3] == 255 else (self.blend, colour)
 
     def xy(self, state: _State, x: float, y: float) -> tuple[float, float]:
         return (x + state.dx) * self.scale, (y + state.dy) * self.scale
@@ -140,18 +147,27 @@ def _rect(canvas: _Canvas, state: _State, element: ElementTree.Element) -> None:
     if box[2] <= box[0] or box[3] <= box[1]:
         return
     radius = _number(element, "rx") * canvas.scale
-    if fill := canvas.fill(state):
-        canvas.draw.rounded_rectangle(box, radius, fill=fill)
-    if stroke := canvas.stroke(state):
-        canvas.draw.rounded_rectangle(box, radius, outline=stroke, width=canvas.width(state))
+    fill, stroke = canvas.fill(state), canvas.stroke(state)
+    if fill == (255, 255, 255, 255) and not stroke and canvas.blank:
+        return  # a white background on the white canvas
+    if fill:
+        draw, colour = canvas.drawer(fill)
+        draw.rounded_rectangle(box, radius, fill=colour)
+    if stroke:
+        draw, colour = canvas.drawer(stroke)
+        draw.rounded_rectangle(box, radius, outline=colour, width=canvas.width(state))
 
 
 def _circle(canvas: _Canvas, state: _State, element: ElementTree.Element) -> None:
     x, y = canvas.xy(state, _number(element, "cx"), _number(element, "cy"))
     r = _number(element, "r") * canvas.scale
     box = (x - r, y - r, x + r, y + r)
-    fill, stroke = canvas.fill(state), canvas.stroke(state)
-    canvas.draw.ellipse(box, fill=fill, outline=stroke, width=canvas.width(state) if stroke else 0)
+    if fill := canvas.fill(state):
+        draw, colour = canvas.drawer(fill)
+        draw.ellipse(box, fill=colour)
+    if stroke := canvas.stroke(state):
+        draw, colour = canvas.drawer(stroke)
+        draw.ellipse(box, outline=colour, width=canvas.width(state))
 
 
 def _points(d: str) -> list[tuple[float, float]]:
@@ -178,7 +194,8 @@ def _path(canvas: _Canvas, state: _State, element: ElementTree.Element) -> None:
         raise Unsupported("filled path")  # pygal's lines and guides are strokes only
     if stroke := canvas.stroke(state):
         points = [canvas.xy(state, x, y) for x, y in points]
-        canvas.draw.line(points, fill=stroke, width=canvas.width(state), joint="curve")
+        draw, colour = canvas.drawer(stroke)
+        draw.line(points, fill=colour, width=canvas.width(state), joint="curve")
 
 
 def _text(canvas: _Canvas, state: _State, element: ElementTree.Element) -> None:
@@ -196,7 +213,8 @@ def _text(canvas: _Canvas, state: _State, element: ElementTree.Element) -> None:
     size = round(state.font_size * canvas.scale)
     anchor = _ANCHORS.get(state.anchor, "ls")  # as WeasyPrint: any other value is "start"
     x, y = canvas.xy(state, _number(element, "x"), _number(element, "y"))
-    canvas.draw.text((x, y), text, fill=fill, font=_face(size), anchor=anchor)
+    draw, colour = canvas.drawer(fill)
+    draw.text((x, y), text, fill=colour, font=_face(size), anchor=anchor)
 
 
 _DRAW = {"rect": _rect, "circle": _circle, "path": _path, "text": _text}
