@@ -355,7 +355,7 @@ def clear_cache() -> None:
     _image.cache_clear()
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=48)  # ~170 kB a chart: a few reports' charts
 def _image(svg: str) -> tuple[str, bytes, str]:
     from committee import raster
 

@@ -181,7 +181,7 @@ def font_config() -> FontConfiguration:
 # drawn_url, just before WeasyPrint reads them).
 _DRAWN: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
-_MOST_DRAWN = 256
+_MOST_DRAWN = 64
 DRAWN_SCHEME = "juwei-drawn:"
 
 

@@ -92,3 +92,24 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}</svg>'
 def test_what_it_cannot_draw_is_refused_not_drawn_wrong(inside):
     with pytest.raises(raster.Unsupported):
         raster.draw(SVG.format(inside))
+
+
+def test_a_chart_it_refuses_is_printed_as_svg_with_its_title_inside(monkeypatch, tmp_path):
+    from committee import charts
+    from committee.pdf import write_pdf
+
+    def refuse(svg, **options):
+        raise raster.Unsupported("for the test")
+
+    monkeypatch.setattr(raster, "draw", refuse)
+    charts.clear_cache()
+    try:
+        body = charts.as_image(bar_chart("SVG 工时", ["1月"], [("政务性", [3])]))
+    finally:
+        charts.clear_cache()
+    assert 'class="chart-title"' not in body  # the SVG draws its own title
+    (tmp_path / "chart.pdf").write_bytes(write_pdf(f"<body>{body}</body>"))
+    text = subprocess.run(
+        ["pdftotext", "chart.pdf", "-"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+    assert "SVG 工时" in text
