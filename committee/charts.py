@@ -10,7 +10,6 @@ needs colour to be read. Templates put the numbers in a table beside each chart 
 well (for screen readers and copying).
 """
 
-import base64
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +20,8 @@ from xml.etree import ElementTree
 import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
+
+from committee import pdf
 
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -330,18 +331,23 @@ def flat_svg(svg: str) -> str:
 
 
 def as_image(svg: str) -> SafeString:
-    """A chart as an <img> of a standalone SVG drawn as in print_css(), for PDFs.
+    """A chart as its title and an <img> for a PDF: pixels at print resolution.
 
     WeasyPrint applies the HTML document's stylesheet to the HTML only: an inline chart
-    lost pygal's fills and printed as a black box. As an image the chart is drawn by
-    WeasyPrint's SVG renderer, its styles set on its nodes (flat_svg), and its nodes stay
-    out of the HTML's style cascade. The same chart (the same figures) is converted once
-    per process: pygal's random id, which nothing printed refers to, is left out.
+    lost pygal's fills and printed as a black box. The chart's print styles are set on
+    its nodes (flat_svg), then committee.raster draws it as a JPEG in the PDFs' face, at
+    257 dpi; WeasyPrint embeds that as it is, where an SVG cost it a text layout per
+    letter. The title is set as the document's text above the picture (searchable and
+    copied with the text); a chart raster cannot draw stays an SVG image. The same chart
+    (the same figures) is drawn once per process: pygal's random id, which nothing
+    printed refers to, is left out.
     """
-    return _image(_ROOT_ID.sub("", str(svg), count=1))
+    markup, data, content_type = _image(_ROOT_ID.sub("", str(svg), count=1))
+    return mark_safe(markup.replace(_SRC, pdf.drawn_url(data, content_type)))  # noqa: S308
 
 
 _ROOT_ID = re.compile(r' id="chart-[0-9a-f-]{36}"')
+_SRC = "{src}"
 
 
 def clear_cache() -> None:
@@ -349,12 +355,18 @@ def clear_cache() -> None:
     _image.cache_clear()
 
 
-@lru_cache(maxsize=128)
-def _image(svg: str) -> SafeString:
+@lru_cache(maxsize=48)  # ~170 kB a chart: a few reports' charts
+def _image(svg: str) -> tuple[str, bytes, str]:
+    from committee import raster
+
     found = _HEAD.search(str(svg))
-    data = base64.b64encode(flat_svg(svg).encode()).decode("ascii")
     # The title and description were escaped when the chart was drawn (_render).
-    alt = f"{found.group(1)}: {found.group(2)}" if found else ""
-    return mark_safe(  # noqa: S308 -- the alt text was escaped by _render, the rest is base64
-        f'<img class="chart-image" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
-    )
+    title, alt = (found.group(1), f"{found.group(1)}: {found.group(2)}") if found else ("", "")
+    flat = flat_svg(svg)
+    try:
+        data, titled = raster.draw(flat, title=html.unescape(title))
+        content_type, title = "image/jpeg", title if titled else ""
+    except raster.Unsupported:
+        data, content_type, title = flat.encode(), "image/svg+xml", ""
+    caption = f'<p class="chart-title">{title}</p>' if title else ""
+    return f'{caption}<img class="chart-image" alt="{alt}" src="{_SRC}">', data, content_type

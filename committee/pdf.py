@@ -12,10 +12,12 @@ text); the font configuration is kept from one PDF to the next (``font_config``)
 report's tables are laid out fixed with widths worked out here (``column_widths``).
 """
 
+import hashlib
 import re
 import subprocess
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -24,6 +26,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_CONTENT_TYPE = "application/pdf"
 UA_STYLESHEET = Path(__file__).resolve().parent / "pdf_css" / "ua.css"
@@ -53,10 +56,8 @@ _PAGE_WIDTH_MM = 178
 
 
 @cache
-def _font(bold: bool):
-    """The PDFs' face (Noto Sans CJK SC, as fontconfig finds it) to measure text with."""
-    from PIL import ImageFont
-
+def font_file(*, bold: bool = False) -> tuple[str, int] | None:
+    """The PDFs' face (Noto Sans CJK SC, as fontconfig finds it): its file and index."""
     name = "Noto Sans CJK SC:bold" if bold else "Noto Sans CJK SC"
     try:
         found = subprocess.run(
@@ -66,8 +67,22 @@ def _font(bold: bool):
             timeout=10,
             check=True,
         ).stdout.split("\n")
-        return ImageFont.truetype(found[0], 1000, index=int(found[1] or 0))
+        return found[0], int(found[1] or 0)
     except (OSError, ValueError, IndexError, subprocess.SubprocessError):
+        return None
+
+
+@cache
+def _font(bold: bool):
+    """The PDFs' face to measure text with, at 1,000 units to the em."""
+    from PIL import ImageFont
+
+    found = font_file(bold=bold)
+    if found is None:
+        return None
+    try:
+        return ImageFont.truetype(found[0], 1000, index=found[1])
+    except OSError:
         return None
 
 
@@ -159,10 +174,50 @@ def font_config() -> FontConfiguration:
     return found
 
 
+# Images drawn for PDFs (the charts, committee.raster), handed to WeasyPrint by URL from
+# memory: as data: URIs their base64 text went through WeasyPrint's HTML tokenizer letter
+# by letter, which cost more than drawing them. The images of the documents being drawn
+# are here; the oldest go past _MOST_DRAWN (a template registers its images, through
+# drawn_url, just before WeasyPrint reads them).
+_DRAWN: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+_MOST_DRAWN = 64
+DRAWN_SCHEME = "juwei-drawn:"
+
+
+def drawn_url(data: bytes, content_type: str) -> str:
+    """A URL for `data` that only committee.pdf's documents can fetch."""
+    key = hashlib.sha256(data).hexdigest()[:32]
+    with _DRAWN_LOCK:
+        _DRAWN[key] = (data, content_type)
+        _DRAWN.move_to_end(key)
+        while len(_DRAWN) > _MOST_DRAWN:
+            _DRAWN.popitem(last=False)
+    return DRAWN_SCHEME + key
+
+
+class _Fetcher(URLFetcher):
+    """WeasyPrint's fetcher, which also serves the images of drawn_url from memory."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith(DRAWN_SCHEME):
+            with _DRAWN_LOCK:
+                data, content_type = _DRAWN[url.removeprefix(DRAWN_SCHEME)]
+            return URLFetcherResponse(url, data, {"Content-Type": content_type})
+        return super().fetch(url, headers)
+
+
+def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """`html` as a PDF: our user-agent stylesheet, kept fonts, drawn images."""
+    return LeanHTML(string=html, base_url=base_url, url_fetcher=_Fetcher()).write_pdf(
+        font_config=font_config()
+    )
+
+
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
-    return LeanHTML(string=html, base_url=base_url).write_pdf(font_config=font_config())
+    return write_pdf(html, base_url=base_url)
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

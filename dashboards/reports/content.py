@@ -278,8 +278,8 @@ def _comparison_widths(found: list[Flag], comparison) -> list[float]:
         def cell(flag: Flag | None) -> str:
             if flag is None:
                 return "—"
-            # The badge: its mark ("▲ ") before, its padding and border (~1 em) around.
-            return max(flag.value_text, badge(f"▲ {flag.status_label}\u3000"), key=pdf_width)
+            # The status line: its mark ("▲ ") before (templates/.../_comparison.html).
+            return max(flag.value_text, badge(f"▲ {flag.status_label}"), key=pdf_width)
 
         # Community names are bold row headers on one line (.comparison tbody th).
         found_rows = [[Unbroken(name), *(cell(f) for f in row)] for name, row in comparison]
