@@ -41,6 +41,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+from load_windows import Windows
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SCALE = int(os.environ.get("LOAD_SCALE", "100"))
@@ -407,9 +409,12 @@ def survey_phase(port: int, meter_for) -> dict:
         await asyncio.gather(*(respondent_loop(deadline) for _ in range(RESPONDENTS_AT_ONCE)))
 
     meter = meter_for()
+    windows = Windows(meter_for(), lambda: sum(counts.values()), meter.pids["app"])
+    windows.start()
     started = time.monotonic()
     asyncio.run(all_respondents())
     elapsed = time.monotonic() - started
+    windows.stop()
     cost = meter.per(counts["accepted"] + counts["refused"])
     saved = Response.objects.filter(survey=survey).count() - saved_before
     rate = counts["accepted"] / elapsed
