@@ -217,6 +217,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "committee.wsgi.application"
 
 DATABASES = {"default": database_from_env()}
+# The public survey form's few statements are prepared on each PostgreSQL connection
+# (committee/prepared.py); false behind a pooler that cannot keep them (PgBouncer < 1.21
+# in transaction mode).
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
+from committee import prepared
 from surveys.models import Question, SubmissionAttempt, Survey
 
 KEEP_SECONDS = 300
@@ -80,16 +81,15 @@ def counted_and_locked(address_hash: str, now, since, pk: int) -> Survey | None:
 
 def _one_survey(kind: str, params) -> Survey | None:
     """One survey by the query ``kind``: the SQL and the converters of its columns made by
-    the ORM once per process and database, then the SQL run with each value and the row
-    made into a Survey directly (``Model.from_db``), without a queryset each time."""
+    the ORM once per process and database, then the SQL run with each value (prepared on
+    PostgreSQL: committee/prepared.py) and the row made into a Survey directly
+    (``Model.from_db``), without a queryset each time."""
     key = (kind, connection.vendor)
     compiled = _survey_sql.get(key)
     if compiled is None:
         compiled = _survey_sql[key] = _compile(kind)
     sql, names, converters = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = prepared.fetchone(sql, params)
     if row is None:
         return None
     values = list(row)

@@ -4,10 +4,11 @@ The public form is the app's hottest write: thousands of residents may answer wi
 minutes. Saved through the ORM it took three statements (the response, its answers,
 the tally upsert) and the ORM's work for each; here it is one statement, written once
 per process, whose text is the same whatever the number of answers (the answers and
-the tally rows go in as arrays, ``unnest``), so PostgreSQL parses little and the app
-builds no model for the insert. It runs inside ``services.receive_public_response``'s
-transaction, after every check of ``submit_response``; the tally upsert is the same as
-``tallies.add``'s (``tallies.on_conflict_add``).
+the tally rows go in as arrays, ``unnest``), so the app builds no model for the insert
+and PostgreSQL parses and plans it once per connection (committee/prepared.py). It runs
+inside ``services.receive_public_response``'s transaction, after every check of
+``submit_response``; the tally upsert is the same as ``tallies.add``'s
+(``tallies.on_conflict_add``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
+from committee import prepared
 from surveys import tallies
 from surveys.models import Answer, Response, Survey, Tally
 
@@ -80,6 +82,4 @@ def save_online(
         [n for _choice, n, _stars in counted.values()],
         [stars for _choice, _n, stars in counted.values()],
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_statement(), params)
-        return cursor.fetchone()[0]
+    return prepared.fetchone(_statement(), params)[0]
