@@ -46,8 +46,9 @@ def pytest_configure(config):
 
 
 # Files that take minutes on one worker: started first, so the other worker takes the many
-# short files meanwhile instead of waiting for them at the end (the walk of every page).
-LONGEST_FIRST = ("tests/e2e/test_every_page.py", "tests/e2e/")
+# short files meanwhile instead of waiting for them at the end. The walk of every page is
+# two files (Chinese, English), so each worker starts with one language's walk.
+LONGEST_FIRST = ("tests/e2e/test_every_page", "tests/e2e/")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the ORM beside it is safe
 # here because the test and the live server never share a connection.
@@ -18,6 +19,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+# expect() waits 5 s by default: on a loaded machine a POST that rebuilds the rollups takes
+# longer, the test failed while its request still ran, and on SQLite (the live server shares
+# the test's in-memory connection) the flush after the test deadlocked with that request:
+# the suite hung. The same minute as a page's own waits (the `page` fixture).
+expect.set_options(timeout=60_000)
 
 
 @pytest.fixture(scope="session")

@@ -179,15 +179,6 @@ def discover(page, base: str, starts: list[str], taken: set[str]) -> Walk:
     return walk
 
 
-def revisit(page, walk: Walk) -> list[str]:
-    """The same pages again (in the other language)."""
-    csp = watch_csp(page)
-    found = []
-    for url in walk.visited.values():
-        found += check(page, page.goto(url), url, csp)
-    return found
-
-
 def _patterns(resolver=None, namespace: str = ""):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
