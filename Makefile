@@ -6,6 +6,11 @@ PY := .venv/bin/python
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# Python keeps the modules it compiles (__pycache__/*.pyc). Images that set
+# PYTHONDONTWRITEBYTECODE (this one does) make every process compile Django, WeasyPrint and
+# the app again, about 3 s of CPU each: `make test` starts some sixty (xdist workers, the
+# subprocesses of the settings, backup, worker and PDF tests, manage.py).
+unexport PYTHONDONTWRITEBYTECODE
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
 # Values for local runs and tests only; production sets its own (README).

@@ -198,14 +198,8 @@ def street_dashboard(as_user, world, official_a, query):
     return as_user(official_a).get(url, query)
 
 
-@SETTINGS
-@given(monthly=monthly_pay, bonuses=bonuses, benchmarks=benchmarks)
-@example(**ON_THE_EDGE)
-def test_the_street_dashboards_pay_figures_match_medians_of_the_records(
-    as_user, world, official_a, monthly, bonuses, benchmarks
-):
-    paid = build(world, monthly, bonuses, benchmarks)
-
+def assert_street_year(as_user, world, official_a, paid, benchmarks) -> None:
+    """The street office's year: each community's flags, the office's totals and panel."""
     response = street_dashboard(as_user, world, official_a, {"period": "year", "at": YEAR})
 
     rows = {r.record["pk"]: r.record["flags"] for r in response.context["table"].rows}
@@ -215,14 +209,8 @@ def test_the_street_dashboards_pay_figures_match_medians_of_the_records(
     assert_pay_panel(response.context["panels"], figures(paid, benchmarks, set(STREET_A)))
 
 
-@SETTINGS
-@given(monthly=monthly_pay, bonuses=bonuses, benchmarks=benchmarks)
-@example(**ON_THE_EDGE)
-def test_the_community_dashboards_pay_figures_match_medians_of_the_records(
-    as_user, world, staff_a, official_a, monthly, bonuses, benchmarks
-):
-    paid = build(world, monthly, bonuses, benchmarks)
-
+def assert_community_years(as_user, world, staff_a, official_a, paid, benchmarks) -> None:
+    """Each community's own year, as its staff and as the street office see it."""
     for i, community, viewer in (
         (0, world.community_a, staff_a),
         (1, world.community_a2, official_a),
@@ -235,13 +223,8 @@ def test_the_community_dashboards_pay_figures_match_medians_of_the_records(
         assert_pay_panel(response.context["panels"], expected)
 
 
-@SETTINGS
-@given(monthly=monthly_pay, bonuses=bonuses, benchmarks=benchmarks, last_month=st.integers(1, 12))
-@example(**ON_THE_EDGE, last_month=1)
-def test_the_pay_trend_sets_each_month_against_the_minimum_wage_of_its_year(
-    as_user, world, official_a, monthly, bonuses, benchmarks, last_month
-):
-    paid = build(world, monthly, bonuses, benchmarks)
+def assert_pay_trend(as_user, world, official_a, paid, benchmarks, last_month) -> None:
+    """The street office's month: the trend sets each month against its year's minimum."""
     months = [d for d in map(month, range(MONTHS)) if d <= date(YEAR, last_month, 1)][-12:]
     expected = {}
     for m in months:
@@ -268,3 +251,18 @@ def test_the_pay_trend_sets_each_month_against_the_minimum_wage_of_its_year(
     assert [row[0].text for row in trends.rows] == [f"{m:%Y-%m}" for m in months]
     assert [row[column].text for row in trends.rows] == [percent(expected[m]) for m in months]
     assert {m: printed.get(m) for m in months} == expected
+
+
+# One property over the four pages: the records of an example are saved once (most of an
+# example's time) and every page that shows pay is checked against them.
+@SETTINGS
+@given(monthly=monthly_pay, bonuses=bonuses, benchmarks=benchmarks, last_month=st.integers(1, 12))
+@example(**ON_THE_EDGE, last_month=1)
+def test_every_dashboards_pay_figures_match_medians_of_the_records(
+    as_user, world, staff_a, official_a, monthly, bonuses, benchmarks, last_month
+):
+    paid = build(world, monthly, bonuses, benchmarks)
+
+    assert_street_year(as_user, world, official_a, paid, benchmarks)
+    assert_community_years(as_user, world, staff_a, official_a, paid, benchmarks)
+    assert_pay_trend(as_user, world, official_a, paid, benchmarks, last_month)

@@ -121,7 +121,9 @@ class Pages:
     stylesheets: list[str] = field(default_factory=list)
 
 
-def walk_every_page(browser, browser_context_args, base: str, locale: str) -> Pages:
+def walk_every_page(
+    browser, browser_context_args, base: str, locale: str, *, contrast: bool = True
+) -> Pages:
     """Every user's walk (then a visitor's) in the browser locale given."""
     taken: set[str] = set()
     pages = Pages()
@@ -134,17 +136,19 @@ def walk_every_page(browser, browser_context_args, base: str, locale: str) -> Pa
         if username:
             login(page, base, username)
         starts = starts_of(username) if username else public_pages()
-        pages.problems += discover(page, base, starts, taken).problems
+        pages.problems += discover(page, base, starts, taken, contrast=contrast).problems
         pages.langs.add(page.evaluate("document.documentElement.lang"))
         context.close()
     pages.unreached = unreached(taken)
     return pages
 
 
-def assert_every_page_clean(browser, browser_context_args, base: str, locale: str, lang: str):
+def assert_every_page_clean(
+    browser, browser_context_args, base: str, locale: str, lang: str, *, contrast: bool = True
+):
     """The walk in `locale`: no problem on any page, no route unreached, every page drawn
     in `lang`, and the charts' stylesheet served (charts carry no inline style)."""
-    pages = walk_every_page(browser, browser_context_args, base, locale)
+    pages = walk_every_page(browser, browser_context_args, base, locale, contrast=contrast)
     assert not pages.problems, f"{len(pages.problems)} problems:\n" + "\n".join(pages.problems)
     assert not pages.unreached, f"no walk reached: {pages.unreached}"
     assert pages.langs == {lang}
