@@ -583,3 +583,4 @@ read = hook.read
 def install() -> None:
     """Let the lower apps' pages read these too (committee.rollups.read)."""
     hook.register_instead(INSTEAD)
+    hook.register_shared(shared_reads)
