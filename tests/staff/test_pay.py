@@ -158,6 +158,11 @@ class TestPayOverview:
         text = page.content.decode()
         assert "甲社区" in text and "乙社区" not in text and "45\u00a0%" in text
         assert "甲街道" in text and "¥1,100.00 – ¥1,100.00" in text and "乙街道" not in text
+        # the rows (written in Python): the community's page for the same months, a ratio
+        # below one marked
+        pay_url = reverse("staff:community_pay", args=[world.community_a.pk])
+        assert f'<a href="{pay_url}?start=2026-05&amp;end=2026-05">甲社区</a>' in text
+        assert '<td class="num below">45\u00a0%</td>' in text
 
     def test_it_runs_a_fixed_number_of_queries(
         self, as_user, world, district_officer, pay_a, benchmark, django_assert_max_num_queries
