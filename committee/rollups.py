@@ -18,6 +18,7 @@ bypass model saves (``generate_scale``, the demo) rebuild what they touched inst
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from datetime import date
 
@@ -34,6 +35,7 @@ _refreshers: list[Callable[[set[Key]], None]] = []
 _revisers: list[Callable[[set[int]], None]] = []
 _settlers: list[Callable[[], None]] = []
 _instead: dict[Metric, Metric] = {}
+_sharing: list[Callable[[], AbstractContextManager]] = []
 
 
 def register(refresher: Callable[[set[Key]], None]) -> None:
@@ -152,6 +154,24 @@ def register_instead(stand_ins: dict[Metric, Metric]) -> None:
     ``read`` without knowing the dashboards' tables.
     """
     _instead.update(stand_ins)
+
+
+def register_shared(sharing: Callable[[], AbstractContextManager]) -> None:
+    """Say how the stand-ins share one read for the same communities and period (the
+    dashboards' ``shared_reads``), for ``shared``."""
+    if sharing not in _sharing:
+        _sharing.append(sharing)
+
+
+@contextmanager
+def shared():
+    """Within this block, ``read`` of stand-ins that read the same kept sums for the same
+    communities and period reads them once (the department league's money and
+    administrative share: one query, not two)."""
+    with ExitStack() as stack:
+        for sharing in _sharing:
+            stack.enter_context(sharing())
+        yield
 
 
 def whole_months(start: date, end: date) -> bool:

@@ -502,6 +502,22 @@ def pay_ratios_by_month(communities, start, end) -> dict[date, PayRatios]:
     return staff_metrics.ratios_by_month(medians, communities, end)
 
 
+def pay_by_community_and_office(communities, start, end) -> staff_metrics.PayByUnit:
+    rows = (
+        _pay_months(communities, start, end)
+        .annotate(fen=FEN)
+        .values_list(
+            "community_id",
+            "community__street_office_id",
+            "kind",
+            "staff_member_id",
+            "fen",
+            "uninsured",
+        )
+    )
+    return staff_metrics.summarise_person_months(staff_metrics.plain_rows(rows))
+
+
 def months_without_employer_insurance(communities, start, end) -> int:
     return _pay_months(communities, start, end).filter(uninsured=True).count()
 
@@ -550,6 +566,7 @@ INSTEAD: dict[Callable, Callable] = {
     staff_metrics.median_net_pay_by_month: median_net_pay_by_month,
     staff_metrics.pay_ratios_by_month: pay_ratios_by_month,
     staff_metrics.months_without_employer_insurance: months_without_employer_insurance,
+    staff_metrics.pay_by_community_and_office: pay_by_community_and_office,
     staff_metrics.months_without_employer_insurance_by_community: (
         months_without_employer_insurance_by_community
     ),
@@ -566,3 +583,4 @@ read = hook.read
 def install() -> None:
     """Let the lower apps' pages read these too (committee.rollups.read)."""
     hook.register_instead(INSTEAD)
+    hook.register_shared(shared_reads)

@@ -20,6 +20,7 @@ Who sees and changes a survey (``SurveyQuerySet``), using committee/scoping.py o
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
 from django.conf import settings
 from django.db import models
@@ -72,10 +73,17 @@ class SurveyQuerySet(scoping.ScopedQuerySet):
 
     def with_counts(self) -> SurveyQuerySet:
         """Number of responses and questions, as subqueries (no join of one with the other)."""
-        return self.annotate(
-            response_count=_count_per_survey(Response),
-            question_count=_count_per_survey(Question),
-        )
+        return self.annotate(**_counts())
+
+
+@cache
+def _counts() -> dict[str, Coalesce]:
+    """The two count subqueries, built once per process: an annotation is copied when a
+    query takes it, and building them took a tenth of the survey list's CPU."""
+    return {
+        "response_count": _count_per_survey(Response),
+        "question_count": _count_per_survey(Question),
+    }
 
 
 def _count_per_survey(model) -> Coalesce:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from committee import scoping, versions
+from committee import filters, scoping, versions
 from committee.clients import client_address
 from committee.exports import xlsx_response
 from committee.generic import ObjectListView, ObjectUpdateView, scoped_object_or_404
@@ -71,7 +71,20 @@ class SurveyListView(ObjectListView):
     add_url_name = "surveys:survey_create"
 
     def _can_add(self) -> bool:
-        return _can_create(self.request.user)
+        # Kept with the filter forms (committee/filters.py) per user and memberships: a
+        # street official's answer is a query over every street office; a saved or
+        # deleted community, street office, district or membership forgets it.
+        user = self.request.user
+        places = sorted(
+            (m.role, m.district_id or 0, m.street_office_id or 0, m.community_id or 0)
+            for m in scoping.memberships(user)
+        )
+        key = ("surveys.can_create", user.pk, user.is_superuser, tuple(places))
+        found = filters.kept(key)
+        if found is None:
+            found = (_can_create(user),)
+            filters.keep(key, found)
+        return found[0]
 
 
 @writes_through(services.create_survey)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -61,10 +61,16 @@ class ApprovalQueueView(ObjectListView):
             self.awaiting().filter(decision_due__lt=timezone.localdate()).count()
         )
         district = _reviewed_district(self.request.user)
-        # Drawn like the filter form: inputs and selects written in Python, same HTML.
-        context["bulk_approve_form"] = fast_widgets(BulkApproveForm(prefix="approve"))
-        refuse = RefuseForm(prefix="refuse", district_id=district)
-        context["bulk_refuse_form"] = fast_widgets(refuse)
+        # Drawn like the filter form: inputs and selects written in Python, same HTML, and
+        # the drawing kept in the process for a minute (committee/filters.py) per district,
+        # language and day: the refusal's negative-list items are not read again; a saved
+        # or deleted catalogue item forgets it (tasks/apps.py).
+        drawn = (translation.get_language(), timezone.localdate())
+        approve = fast_widgets(BulkApproveForm(prefix="approve"))
+        approve.kept_key = ("tasks.approval_queue.approve", *drawn)
+        refuse = fast_widgets(RefuseForm(prefix="refuse", district_id=district))
+        refuse.kept_key = ("tasks.approval_queue.refuse", district, *drawn)
+        context["bulk_approve_form"], context["bulk_refuse_form"] = approve, refuse
         return context
 
 

@@ -59,6 +59,14 @@ def test_medians_and_ranges_equal_pythons(world, fulltime, assistants):
         assert summary["assistant"].median is None
     by_community = metrics.net_pay_summary_by_community(Community.objects.all(), *PERIOD)
     assert by_community[world.community_a.pk]["fulltime"].median == expected
+    # the pay-by-community page's one read gives the same medians and office summaries
+    together = metrics.pay_by_community_and_office(Community.objects.all(), *PERIOD)
+    assert together.medians == {
+        pk: {kind: found.median for kind, found in summaries.items()}
+        for pk, summaries in by_community.items()
+    }
+    by_office = metrics.net_pay_summary_by_street_office(Community.objects.all(), *PERIOD)
+    assert together.offices == by_office and by_office[world.street_a.pk]["fulltime"].months
 
 
 def test_the_ratios_compare_full_time_pay_with_benchmarks_and_assistants(world):
@@ -105,6 +113,8 @@ def test_it_counts_months_without_the_employers_pension_or_medical(world, rates)
         world.community_a2.pk: 0,
         world.community_b.pk: 0,
     }
+    found = metrics.pay_by_community_and_office(communities, *PERIOD)
+    assert found.uninsured == {world.community_a.pk: 1}
 
 
 def test_staffing_follows_the_households_rule(world):
@@ -148,6 +158,7 @@ def test_metrics_run_a_fixed_number_of_queries(world, django_assert_num_queries)
         metrics.pay_ratios_by_community(communities, *PERIOD)
         metrics.median_net_pay_by_month(communities, *PERIOD)
         metrics.months_without_employer_insurance_by_community(communities, *PERIOD)
+        metrics.pay_by_community_and_office(communities, *PERIOD)
         metrics.staffing_by_community(communities, *PERIOD)
         metrics.cost_to_lift_fulltime_by_community(communities, *PERIOD)
 

@@ -158,6 +158,11 @@ class TestPayOverview:
         text = page.content.decode()
         assert "甲社区" in text and "乙社区" not in text and "45\u00a0%" in text
         assert "甲街道" in text and "¥1,100.00 – ¥1,100.00" in text and "乙街道" not in text
+        # the rows (written in Python): the community's page for the same months, a ratio
+        # below one marked
+        pay_url = reverse("staff:community_pay", args=[world.community_a.pk])
+        assert f'<a href="{pay_url}?start=2026-05&amp;end=2026-05">甲社区</a>' in text
+        assert '<td class="num below">45\u00a0%</td>' in text
 
     def test_it_runs_a_fixed_number_of_queries(
         self, as_user, world, district_officer, pay_a, benchmark, django_assert_max_num_queries
@@ -167,11 +172,12 @@ class TestPayOverview:
         client = as_user(district_officer)
         client.get(reverse("staff:pay_overview"))
         CommunityFactory.create_batch(10, street_office=world.street_b)
-        # 16 (the 待办 count in the header is one), 1 for the communities where the
-        # district officer may enter pay, and 1 for the total's medians from the pay bands
-        # (which districts are whole; the district is, so no person-month is read); the
-        # street offices come with the page's communities
-        with django_assert_max_num_queries(18):
+        # 12 (the 待办 count in the header is one): the page's communities with their
+        # street offices, one read of the offices' person-months (the communities' medians
+        # and gaps, the offices' summaries), their districts' benchmarks, and the total's
+        # medians from the pay bands (which districts are whole; the district is, so no
+        # person-month is read) and benchmarks; was 18
+        with django_assert_max_num_queries(12):
             client.get(reverse("staff:pay_overview"))
 
     def test_a_street_officials_total_is_its_street_offices(
@@ -194,8 +200,9 @@ class TestPayOverview:
         client = as_user(official_a)
         period = {"start": "2026-05", "end": "2026-05"}
         client.get(reverse("staff:pay_overview"), period)
-        # 14 (the 待办 count in the header is one); 16 when the total was read on its own
-        with django_assert_max_num_queries(14):
+        # 8 (the 待办 count in the header is one): the office's person-months read once,
+        # its benchmarks once; 14 before, 16 when the total was read on its own
+        with django_assert_max_num_queries(8):
             response = client.get(reverse("staff:pay_overview"), period)
         mine = Community.objects.filter(street_office=world.street_a)
         expected = rollups.read(metrics.pay_ratios, mine, MAY, date(2026, 5, 31))

@@ -44,10 +44,20 @@ class TestList:
         assert [row[0] for row in rows[1:]] == ["=甲的问卷"]
         assert rows[1][1] == "甲社区"
 
-    def test_it_hides_the_add_button_from_the_district(self, as_user, district_officer):
-        html = as_user(district_officer).get(reverse("surveys:survey_list")).content.decode()
+    def test_it_hides_the_add_button_from_the_district(self, world, as_user, district_officer):
+        client = as_user(district_officer)
+        html = client.get(reverse("surveys:survey_list")).content.decode()
         assert reverse("surveys:survey_create") not in html
-        assert as_user(district_officer).get(reverse("surveys:survey_create")).status_code == 403
+        assert client.get(reverse("surveys:survey_create")).status_code == 403
+        # the answer is kept for the list; a new membership forgets it
+        from committee.models import Membership
+        from committee.roles import Role
+
+        Membership.objects.create(
+            user=district_officer, role=Role.STREET_OFFICIAL, street_office=world.street_a
+        )
+        html = client.get(reverse("surveys:survey_list")).content.decode()
+        assert reverse("surveys:survey_create") in html
 
 
 class TestCreate:

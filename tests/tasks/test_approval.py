@@ -163,6 +163,20 @@ class TestApprovalQueue:
         assert response.context["overdue_count"] == 1
         assert "overdue" in response.content.decode() or "逾期" in response.content.decode()
 
+    def test_its_refusal_form_offers_a_negative_list_item_as_soon_as_it_is_saved(
+        self, as_user, official_a, world
+    ):
+        from tests.tasks.factories import CatalogueItemFactory
+
+        client = as_user(official_a)
+        client.get(reverse("tasks:approval_queue"))  # the forms' drawing kept
+        item = CatalogueItemFactory(district=world.district, list="negative", item="代收费用")
+        assert "代收费用" in client.get(reverse("tasks:approval_queue")).content.decode()
+        item.item = "代收水电费"
+        item.save()
+        text = client.get(reverse("tasks:approval_queue")).content.decode()
+        assert "代收水电费" in text and "代收费用" not in text
+
     @pytest.mark.parametrize("persona", ["staff_a", "chair_a"])
     def test_it_is_forbidden_to_committee_staff(self, request, as_user, persona):
         response = as_user(request.getfixturevalue(persona)).get(reverse("tasks:approval_queue"))
