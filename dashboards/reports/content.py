@@ -22,7 +22,7 @@ from committee.models import Community, StreetOffice
 from committee.pdf import Unbroken, column_widths, pdf_width
 from committee.periods import Period
 from committee.tables import format_money
-from dashboards import panels
+from dashboards import figure_cache, panels
 from dashboards.flags import Flag, Severity, flags, flags_by_community
 from dashboards.models import FlagKind
 from dashboards.rollup_metrics import read
@@ -219,16 +219,39 @@ def _responses(count: int) -> list[Figure]:
 
 
 def community_report(community: Community, period: Period) -> dict:
-    """Everything a community's report shows, from the community dashboard's own functions."""
+    """Everything a community's report shows, from the community dashboard's own functions.
+
+    Kept in the dashboards' figure cache (``dashboards/figure_cache.py``) under a key of
+    the community's revision, its survey tallies, the period, the language and the day:
+    any write that changes what the report shows gives another key.
+    """
     group = Community.objects.filter(pk=community.pk)
-    found = flags(group, period.start, period.end)
-    built = _build(panels.COMMUNITY_PANELS, group, period)
-    return _report(group, period, found, built) | {"community": community}
+
+    def compute() -> dict:
+        found = flags(group, period.start, period.end)
+        built = _build(panels.COMMUNITY_PANELS, group, period)
+        return _report(group, period, found, built)
+
+    kept = figure_cache.cached("report:community", community.pk, group, period, compute)
+    return kept | {"community": community}
 
 
 def street_office_report(office: StreetOffice, period: Period) -> dict:
-    """A street office's report: its communities side by side, then the group's panels."""
+    """A street office's report: its communities side by side, then the group's panels.
+
+    Kept in the figure cache as the community's report is, under its communities' keys."""
     communities = Community.objects.filter(street_office=office)
+    kept = figure_cache.cached(
+        "report:street_office",
+        office.pk,
+        communities,
+        period,
+        lambda: _street_office_report(communities, period),
+    )
+    return kept | {"office": office}
+
+
+def _street_office_report(communities, period: Period) -> dict:
     found = flags(communities, period.start, period.end)
     by_community = flags_by_community(communities, period.start, period.end)
     built = _build(panels.GROUP_PANELS, communities, period)
@@ -239,7 +262,6 @@ def street_office_report(office: StreetOffice, period: Period) -> dict:
         for pk, name in names
     ]
     return _report(communities, period, found, built) | {
-        "office": office,
         "comparison": _comparison_parts(found, comparison),
     }
 
