@@ -108,6 +108,11 @@ RECOMMENDATIONS: dict[str, object] = {
 }
 
 
+# Part of the figure cache's key of a report (with figure_cache.VERSION): raise it when
+# what a report keeps changes shape or meaning (its figures, panels, comparison widths).
+KEPT_VERSION = "2"
+
+
 @dataclass
 class Area:
     """One area of the report: its flags, worst first, and the panels that show it."""
@@ -232,7 +237,8 @@ def community_report(community: Community, period: Period) -> dict:
         built = _build(panels.COMMUNITY_PANELS, group, period)
         return _report(group, period, found, built)
 
-    kept = figure_cache.cached("report:community", community.pk, group, period, compute)
+    page = f"report:community:{KEPT_VERSION}"
+    kept = figure_cache.cached(page, community.pk, group, period, compute)
     return kept | {"community": community}
 
 
@@ -242,7 +248,7 @@ def street_office_report(office: StreetOffice, period: Period) -> dict:
     Kept in the figure cache as the community's report is, under its communities' keys."""
     communities = Community.objects.filter(street_office=office)
     kept = figure_cache.cached(
-        "report:street_office",
+        f"report:street_office:{KEPT_VERSION}",
         office.pk,
         communities,
         period,
@@ -289,19 +295,23 @@ def _comparison_parts(found: list[Flag], comparison) -> list[dict]:
 
 
 def _comparison_widths(found: list[Flag], comparison) -> list[float]:
-    """The side-by-side table's columns for a fixed layout: a cell is a value over a status.
+    """The side-by-side table's columns for a fixed layout: a cell is a value and its mark,
+    over the status's words when they say more than its colour (too few answers).
 
-    A status badge is kept on one line when the table has room for that (Chinese, a few
-    flags); when it has not (English), a badge may break, as it did in automatic layout.
-    Over 100 (percent of the page) when even broken badges and headers do not fit.
+    A value and its mark, and such words, are kept on one line when the table has room for
+    that (Chinese, a few flags); when it has not, words may break, as they did in automatic
+    layout. Over 100 (percent of the page) when even broken words and headers do not fit.
     """
 
     def rows(badge):
         def cell(flag: Flag | None) -> str:
             if flag is None:
                 return "—"
-            # The status line: its mark ("▲ ") before (templates/.../_comparison.html).
-            return max(flag.value_text, badge(f"▲ {flag.status_label}"), key=pdf_width)
+            # The lines of templates/dashboards/reports/_comparison_cell.html.
+            lines = [Unbroken(f"{flag.value_text} ▲")]
+            if getattr(flag, "too_few", None) is not None:
+                lines.append(badge(flag.status_label))
+            return max(lines, key=pdf_width)
 
         # Community names are bold row headers on one line (.comparison tbody th).
         found_rows = [[Unbroken(name), *(cell(f) for f in row)] for name, row in comparison]
