@@ -201,8 +201,8 @@ def write_results(title: str, setting: str, found: list[Timed], stored: list[tup
     for t in found:
         lines.append(
             f"| {t.name} | {t.pages} | {t.wall:.2f} s (CPU {t.cpu:.2f}) | "
-            f"{t.floor_wall:.2f} s (CPU {t.floor_cpu:.2f}) | **{t.ratio:.2f}×** | "
-            f"{t.cpu_ratio:.2f}× | {t.tuned_cpu:.2f} s | {t.tuned_ratio:.2f}× |"
+            f"{t.floor_wall:.2f} s (CPU {t.floor_cpu:.2f}) | {t.ratio:.2f}× | "
+            f"**{t.cpu_ratio:.2f}×** | {t.tuned_cpu:.2f} s | {t.tuned_ratio:.2f}× |"
         )
     for name, seconds in stored:
         lines.append(
