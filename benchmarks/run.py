@@ -135,12 +135,12 @@ def floor_comparison(community, year: int, runs: int) -> None:
     office = community.street_office
     ours, theirs = pdf_floor.report_fetchers(client, community, office, year)
     found = [
-        pdf_floor.compare(f"{community.name} {year} PDF", ours, runs),
-        pdf_floor.compare(f"{office.name} {year} PDF", theirs, runs),
+        *pdf_floor.compare(f"{community.name} {year} PDF", ours, runs),
+        *pdf_floor.compare(f"{office.name} {year} PDF", theirs, runs),
     ]
     ours, theirs = pdf_floor.report_fetchers(client, community, office, year - 1)
     stored = [
-        (name, pdf_floor.stored_again(name, fetch, runs))
+        (name, pdf_floor.stored_again(name, fetch["cold"], runs))
         for name, fetch in (
             (f"{community.name} {year - 1} PDF", ours),
             (f"{office.name} {year - 1} PDF", theirs),

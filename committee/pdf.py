@@ -12,6 +12,7 @@ text); the font configuration is kept from one PDF to the next (``font_config``)
 report's tables are laid out fixed with widths worked out here (``column_widths``).
 """
 
+import copy
 import hashlib
 import re
 import subprocess
@@ -25,7 +26,10 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
+from weasyprint.pdf import fonts as pdf_fonts
+from weasyprint.pdf import stream as pdf_stream
+from weasyprint.text.ffi import ffi, pango
+from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -171,7 +175,90 @@ def font_config() -> FontConfiguration:
     found = getattr(_threads, "font_config", None)
     if found is None:
         found = _threads.font_config = FontConfiguration()
+        _threads.faces = {}  # its faces (KeptFont), which live as long as it
     return found
+
+
+# Faces embedded once (issue 15: "subset fonts once"). For every document WeasyPrint reads
+# each face's whole file out of HarfBuzz (Noto Sans CJK's collection is 20 MB: ~80 ms a
+# face) and subsets it to the glyphs used (~70 ms a face), though our documents embed the
+# same two faces, mostly with the same glyphs. Inside write_pdf a face is read once per
+# thread (beside the font configuration it comes from) and each document gets its own
+# copy of it; a subset of the same glyphs of the same face is made once per process.
+# Other documents (tests, benchmarks' floors) get WeasyPrint's own Font.
+_STOCK_FONT = pdf_fonts.Font
+_SUBSETS: OrderedDict[tuple, bytes] = OrderedDict()
+_SUBSETS_LOCK = threading.Lock()
+_MOST_SUBSETS = 32  # a CJK subset of a report is ~100–300 kB
+
+
+class KeptFont(_STOCK_FONT):
+    """WeasyPrint's Font, its file read when needed (a kept subset needs none of it)."""
+
+    _content = None
+    _whole = None
+
+    @property
+    def file_content(self):
+        if self._content is None:
+            self._content = self._whole = get_hb_object_data(self.hb_face)
+        return self._content
+
+    @file_content.setter
+    def file_content(self, value):
+        self._content = value
+
+    def for_document(self) -> "KeptFont":
+        """A copy with nothing of another document: no glyph used yet, the file unread."""
+        font = copy.copy(self)
+        font.widths, font.to_unicode, font.missing = {}, {}, {}
+        font.variations = dict(self.variations)
+        font.used_in_forms = False
+        font._content = font._whole = None
+        return font
+
+    def subset(self, to_unicode, hinting):
+        if not to_unicode:
+            return
+        key = (
+            self.name,
+            self.index,
+            self.glyph_count,
+            bool(hinting),
+            bool(self.missing),
+            tuple(sorted(to_unicode)),
+        )
+        with _SUBSETS_LOCK:
+            found = _SUBSETS.get(key)
+            if found is not None:
+                _SUBSETS.move_to_end(key)
+        if found is not None:
+            self.file_content = found
+            return
+        super().subset(to_unicode, hinting)
+        made = self._content
+        if made is not None and made is not self._whole:
+            with _SUBSETS_LOCK:
+                _SUBSETS[key] = made
+                while len(_SUBSETS) > _MOST_SUBSETS:
+                    _SUBSETS.popitem(last=False)
+
+
+def _document_font(pango_font, description, font_size):
+    """WeasyPrint's PDF stream asks for a face: our kept one while write_pdf draws."""
+    faces = getattr(_threads, "faces", None) if getattr(_threads, "drawing", False) else None
+    if faces is None:
+        return _STOCK_FONT(pango_font, description, font_size)
+    key = (ffi.string(pango.pango_font_description_to_string(description)), font_size)
+    kept = faces.get(key)
+    if kept is None:
+        kept = faces[key] = KeptFont(pango_font, description, font_size)
+        kept._content = kept._whole = None  # read again only if a document needs it whole
+    return kept.for_document()
+
+
+if getattr(pdf_stream, "Font", None) is _STOCK_FONT:  # tests/committee/test_pdf.py checks
+    pdf_stream.Font = _document_font
 
 
 # Images drawn for PDFs (the charts, committee.raster), handed to WeasyPrint by URL from
@@ -208,10 +295,14 @@ class _Fetcher(URLFetcher):
 
 
 def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """`html` as a PDF: our user-agent stylesheet, kept fonts, drawn images."""
-    return LeanHTML(string=html, base_url=base_url, url_fetcher=_Fetcher()).write_pdf(
-        font_config=font_config()
-    )
+    """`html` as a PDF: our user-agent stylesheet, kept fonts and faces, drawn images."""
+    document = LeanHTML(string=html, base_url=base_url, url_fetcher=_Fetcher())
+    config = font_config()
+    _threads.drawing = True
+    try:
+        return document.write_pdf(font_config=config)
+    finally:
+        _threads.drawing = False
 
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:

@@ -22,7 +22,7 @@ from committee.models import Community, StreetOffice
 from committee.pdf import Unbroken, column_widths, pdf_width
 from committee.periods import Period
 from committee.tables import format_money
-from dashboards import panels
+from dashboards import figure_cache, panels
 from dashboards.flags import Flag, Severity, flags, flags_by_community
 from dashboards.models import FlagKind
 from dashboards.rollup_metrics import read
@@ -106,6 +106,11 @@ RECOMMENDATIONS: dict[str, object] = {
         "figures, or the provincial 一表通 platform's pull, instead of filling their forms again."
     ),
 }
+
+
+# Part of the figure cache's key of a report (with figure_cache.VERSION): raise it when
+# what a report keeps changes shape or meaning (its figures, panels, comparison widths).
+KEPT_VERSION = "2"
 
 
 @dataclass
@@ -219,16 +224,40 @@ def _responses(count: int) -> list[Figure]:
 
 
 def community_report(community: Community, period: Period) -> dict:
-    """Everything a community's report shows, from the community dashboard's own functions."""
+    """Everything a community's report shows, from the community dashboard's own functions.
+
+    Kept in the dashboards' figure cache (``dashboards/figure_cache.py``) under a key of
+    the community's revision, its survey tallies, the period, the language and the day:
+    any write that changes what the report shows gives another key.
+    """
     group = Community.objects.filter(pk=community.pk)
-    found = flags(group, period.start, period.end)
-    built = _build(panels.COMMUNITY_PANELS, group, period)
-    return _report(group, period, found, built) | {"community": community}
+
+    def compute() -> dict:
+        found = flags(group, period.start, period.end)
+        built = _build(panels.COMMUNITY_PANELS, group, period)
+        return _report(group, period, found, built)
+
+    page = f"report:community:{KEPT_VERSION}"
+    kept = figure_cache.cached(page, community.pk, group, period, compute)
+    return kept | {"community": community}
 
 
 def street_office_report(office: StreetOffice, period: Period) -> dict:
-    """A street office's report: its communities side by side, then the group's panels."""
+    """A street office's report: its communities side by side, then the group's panels.
+
+    Kept in the figure cache as the community's report is, under its communities' keys."""
     communities = Community.objects.filter(street_office=office)
+    kept = figure_cache.cached(
+        f"report:street_office:{KEPT_VERSION}",
+        office.pk,
+        communities,
+        period,
+        lambda: _street_office_report(communities, period),
+    )
+    return kept | {"office": office}
+
+
+def _street_office_report(communities, period: Period) -> dict:
     found = flags(communities, period.start, period.end)
     by_community = flags_by_community(communities, period.start, period.end)
     built = _build(panels.GROUP_PANELS, communities, period)
@@ -239,7 +268,6 @@ def street_office_report(office: StreetOffice, period: Period) -> dict:
         for pk, name in names
     ]
     return _report(communities, period, found, built) | {
-        "office": office,
         "comparison": _comparison_parts(found, comparison),
     }
 
@@ -267,19 +295,23 @@ def _comparison_parts(found: list[Flag], comparison) -> list[dict]:
 
 
 def _comparison_widths(found: list[Flag], comparison) -> list[float]:
-    """The side-by-side table's columns for a fixed layout: a cell is a value over a status.
+    """The side-by-side table's columns for a fixed layout: a cell is a value and its mark,
+    over the status's words when they say more than its colour (too few answers).
 
-    A status badge is kept on one line when the table has room for that (Chinese, a few
-    flags); when it has not (English), a badge may break, as it did in automatic layout.
-    Over 100 (percent of the page) when even broken badges and headers do not fit.
+    A value and its mark, and such words, are kept on one line when the table has room for
+    that (Chinese, a few flags); when it has not, words may break, as they did in automatic
+    layout. Over 100 (percent of the page) when even broken words and headers do not fit.
     """
 
     def rows(badge):
         def cell(flag: Flag | None) -> str:
             if flag is None:
                 return "—"
-            # The status line: its mark ("▲ ") before (templates/.../_comparison.html).
-            return max(flag.value_text, badge(f"▲ {flag.status_label}"), key=pdf_width)
+            # The lines of templates/dashboards/reports/_comparison_cell.html.
+            lines = [Unbroken(f"{flag.value_text} ▲")]
+            if getattr(flag, "too_few", None) is not None:
+                lines.append(badge(flag.status_label))
+            return max(lines, key=pdf_width)
 
         # Community names are bold row headers on one line (.comparison tbody th).
         found_rows = [[Unbroken(name), *(cell(f) for f in row)] for name, row in comparison]

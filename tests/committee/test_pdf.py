@@ -49,3 +49,28 @@ def test_pdfs_embed_a_chinese_font_and_number_their_pages():
 def test_english_readers_get_english_page_numbers():
     text = " ".join(poppler("pdftotext", render("<h1>Report</h1>", "en")).split())
     assert "Page 1 of 1" in text
+
+
+def test_faces_are_read_and_subset_once_and_embed_as_weasyprints_own(monkeypatch):
+    from weasyprint.pdf import fonts, stream
+    from weasyprint.text.fonts import FontConfiguration
+
+    from committee import pdf
+
+    assert stream.Font is pdf._document_font  # WeasyPrint still asks for faces there
+    html = "<html lang='zh-hans'><body><h1>爱国社区 kept</h1><p>每个字只嵌入一次 12,345.67</p>"
+    first = pdf.write_pdf(html)
+
+    def again(*args, **kwargs):
+        raise AssertionError("the face was read or subset again")
+
+    monkeypatch.setattr(fonts, "get_hb_object_data", again)
+    monkeypatch.setattr(pdf, "get_hb_object_data", again)
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", again)
+    monkeypatch.setattr(fonts.Font, "_fonttools_subset", again)
+    assert pdf.write_pdf(html) == first
+    monkeypatch.undo()
+    theirs = pdf.LeanHTML(string=html).write_pdf(font_config=FontConfiguration())
+    assert first == theirs  # the same bytes as WeasyPrint's own faces give
+    other = pdf.write_pdf(html.replace("kept", "另一份"))  # other glyphs: another subset
+    assert "另一份" in "".join(poppler("pdftotext", other).split())

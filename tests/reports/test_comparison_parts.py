@@ -76,3 +76,18 @@ def test_eleven_chinese_flags_fit_one_table():
         parts = _comparison_parts(flags, comparison)
     assert len(parts) == 1
     _check(parts, flags, comparison)
+
+
+def test_a_status_of_too_few_answers_gets_its_own_line_and_the_room_for_it():
+    def widths(too_few):
+        flags = _flags(ENGLISH, "amber")
+        if too_few:  # the words say more than the colour: a second line in the cell
+            flags[8].too_few, flags[8].status_label = 7, "too few answers (7)"
+        comparison = _comparison(flags)
+        parts = _comparison_parts(flags, comparison)
+        _check(parts, flags, comparison)
+        part = next(p for p in parts if flags[8] in p["flags"])
+        return part["widths"][part["flags"].index(flags[8]) + 1]
+
+    with translation.override("en"):
+        assert widths(too_few=True) > widths(too_few=False)

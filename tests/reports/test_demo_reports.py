@@ -173,8 +173,10 @@ class TestStreetOfficePdf:
     def test_it_compares_the_communities_with_the_dashboards_numbers(self, demo):
         text = demo.office_text
         assert "爱国社区" in text and "和平社区" in text
+        marks = {"red": "▲", "amber": "■", "green": "●"}  # each value with its status's mark
         for flag in demo.office_flags:
-            assert squeezed(flag.value_text) in text
+            assert squeezed(flag.value_text) + marks.get(flag.severity.css, "") in text
+        assert squeezed(f"▲ {_('red')} · ■ {_('amber')} · ● {_('green')}") in text  # the legend
         league = next(p for p in demo.office_panels if p.title == _("Tasks by department"))
         for row in league.rows:
             assert squeezed("".join(c.text for c in row[:3])) in text
