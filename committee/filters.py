@@ -98,7 +98,7 @@ def type_communities_when_many(filterset) -> None:
     if not isinstance(communities, QuerySet):
         return
     request = getattr(filterset, "request", None)
-    key = None if request is None else ("communities", type(filterset), *_scope_key(request))
+    key = None if request is None else ("communities", type(filterset), *scope_key(request))
     choices = kept(key)
     if choices is None:
         choices = _community_choices(filterset, communities, limit)
@@ -155,7 +155,7 @@ for _model in (District, StreetOffice, Community, Department, Membership):
     post_delete.connect(forget_kept, sender=_model, dispatch_uid=f"forget_kept_{_model.__name__}")
 
 
-def _scope_key(request) -> tuple:
+def scope_key(request) -> tuple:
     """What a user's choices depend on: who they are, their memberships, the day."""
     user = request.user
     units = tuple(
@@ -198,4 +198,4 @@ def form_key(filterset) -> tuple | None:
         for name, values in sorted(request.GET.lists())
         if name not in ("page", "sort", "export")
     )
-    return ("form", type(filterset), *_scope_key(request), translation.get_language(), data)
+    return ("form", type(filterset), *scope_key(request), translation.get_language(), data)

@@ -32,7 +32,12 @@ from django_tables2 import SingleTableMixin
 
 from committee import audit, export_jobs, scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
-from committee.filters import copy_filters_one_by_one, form_key, type_communities_when_many
+from committee.filters import (
+    copy_filters_one_by_one,
+    form_key,
+    scope_key,
+    type_communities_when_many,
+)
 from committee.roles import Action
 from committee.services import remember_columns
 from committee.tables import unlink
@@ -95,6 +100,10 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     # The records open only on their edit page (a district's settings): their rows link
     # to it for users who may write here, and are plain text for the others (a chair).
     links_need_write = False
+    # The first page's SQL is kept and run again for the same user, scope, address and
+    # columns (committee/paging.py): only for a list whose query depends on nothing else
+    # (not on the time of day, a setting changed at run time, a session's value …).
+    keep_page_sql = False
 
     def get_filterset(self, filterset_class):
         copy_filters_one_by_one(filterset_class)
@@ -112,10 +121,20 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         return kwargs
 
     def get_table(self, **kwargs):
+        if self.keep_page_sql and self.request.GET.get("export") != "xlsx":
+            kwargs["page_sql_key"] = self.page_sql_key(kwargs.get("columns"))
         table = super().get_table(**kwargs)
         if self.links_need_write and not self.may_add():
             unlink(table)
         return table
+
+    def page_sql_key(self, columns) -> tuple:
+        """Everything the first page's query depends on: the list, the user's scope (and
+        the day), the address with its filters, sort and page, and the columns shown."""
+        request = self.request
+        query = tuple((name, tuple(values)) for name, values in sorted(request.GET.lists()))
+        shown = None if columns is None else tuple(columns)
+        return ("page-sql", type(self), request.path, query, shown, *scope_key(request))
 
     def get_table_pagination(self, table):
         """An export writes every row: no page, no count."""

@@ -102,7 +102,8 @@ class BaseTable(tables.Table):
         per_page = 50
         template_name = "committee/table.html"
 
-    def __init__(self, *args, columns: list[str] | None = None, **kwargs):
+    def __init__(self, *args, columns: list[str] | None = None, page_sql_key=None, **kwargs):
+        self.page_sql_key = page_sql_key  # the first page's SQL is kept under it (paging.py)
         cls = type(self)
         if type(cls.__dict__.get("base_columns")) is not _CopiedColumns:
             cls.base_columns = _CopiedColumns(cls.base_columns)
@@ -129,14 +130,16 @@ class BaseTable(tables.Table):
             counted = getattr(paginator, "count_with_rows", False) and "count" not in vars(
                 paginator
             )
+            key = None
             if counted and picks_by_ids(rows.data):
+                key = self.page_sql_key
 
                 def extend(page):
                     return paginator.with_count(self.page_queryset(page))
 
             else:
                 counted = False
-            rows.data = page_records(rows.data, extend)
+            rows.data = page_records(rows.data, extend, key)
             if counted:
                 paginator.counted_rows(rows.data)
             models.prefetch_related_objects(rows.data, *self.shown_prefetches())
