@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
 from committee.models import Community, Department, District, Membership, StreetOffice
+from committee.widgets import fast_widgets
 
 
 class CommunityFilterSet(django_filters.FilterSet):
@@ -110,7 +111,21 @@ def type_communities_when_many(filterset) -> None:
         typed.model, typed.parent = offered.model, offered.parent
         filterset.filters["community"] = typed
         return
-    filterset.form.fields["community"].widget.choices = choices
+    filterset.community_choices = choices  # the drop-down's options, once it is drawn
+
+
+def drawable_form(filterset):
+    """The filter set's form, ready to be drawn: its community options (read once, see
+    ``type_communities_when_many``), its widgets drawn in Python, and the key its drawing
+    is kept under. The form is made only here or when the filter's data is checked: a
+    list opened with no filter whose drawing is kept needs no form at all."""
+    form = filterset.form
+    choices = getattr(filterset, "community_choices", None)
+    if choices is not None:
+        form.fields["community"].widget.choices = choices
+    fast_widgets(form)
+    form.kept_key = getattr(filterset, "kept_key", None)
+    return form
 
 
 MANY = "many"  # more communities than a drop-down lists

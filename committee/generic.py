@@ -41,7 +41,6 @@ from committee.filters import (
 from committee.roles import Action
 from committee.services import remember_columns
 from committee.tables import unlink
-from committee.widgets import fast_widgets
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -109,8 +108,9 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         copy_filters_one_by_one(filterset_class)
         filterset = super().get_filterset(filterset_class)
         type_communities_when_many(filterset)
-        fast_widgets(filterset.form)
-        filterset.form.kept_key = form_key(filterset)  # its drawing is kept (committee/filters.py)
+        # Its form is drawn by {% filter_form %} (committee/filters.py: drawable_form), and
+        # its drawing kept under this key.
+        filterset.kept_key = form_key(filterset)
         return filterset
 
     def get_table_kwargs(self) -> dict:

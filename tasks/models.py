@@ -365,6 +365,11 @@ class Task(Versioned):
             models.Index(
                 fields=["community", "outcome", "decision_due"], name="task_community_pending"
             ),
+            # The list of one category (?category=forms): a street office's newest page and
+            # its count read from the index, not from every task of its communities.
+            models.Index(
+                fields=["community", "category", "received_on"], name="task_community_category"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -478,6 +483,11 @@ class TimeEntry(models.Model):
             models.Index(fields=["staff_member", "date"], name="time_entry_staff_date"),
             # A task's hours summed from the index alone (list pages, department league).
             models.Index(fields=["task", "hours"], name="time_entry_task_hours"),
+            # The hours of one kind of resident work (?resident_work=safety): the scope's
+            # staff members' entries of that kind, newest first, without reading the rest.
+            models.Index(
+                fields=["staff_member", "resident_work", "date"], name="time_entry_staff_work_date"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
