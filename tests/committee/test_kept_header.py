@@ -23,7 +23,7 @@ def test_the_kept_header_follows_the_count_the_user_and_the_address(
     a = as_user(official_a)
     url = reverse("tasks:task_list")
     first = header(a.get(url))
-    assert 'data-inbox-count' not in first
+    assert "data-inbox-count" not in first
     TaskFactory(community=world.community_a, outcome="pending")
     second = header(a.get(url))
     assert '<span class="badge" data-inbox-count>1</span>' in second
