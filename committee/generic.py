@@ -35,6 +35,8 @@ from committee.exports import table_to_workbook_file, xlsx_response
 from committee.filters import (
     copy_filters_one_by_one,
     form_key,
+    keep,
+    kept,
     scope_key,
     type_communities_when_many,
 )
@@ -190,6 +192,10 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         return False
 
 
+# How many times this session chose a list's columns (RememberColumnsMixin.saved_columns).
+COLUMNS_CHOSEN = "juwei_columns_chosen"
+
+
 class RememberColumnsMixin:
     """A list whose users keep their choice of columns: chosen by POST (never on a GET),
     then shown whenever the list opens without ``?columns=``."""
@@ -199,15 +205,32 @@ class RememberColumnsMixin:
     def get_table_kwargs(self) -> dict:
         kwargs = super().get_table_kwargs()
         if "columns" not in kwargs:
-            from committee.models import TablePreference
-
-            saved = TablePreference.objects.filter(
-                user=self.request.user, table=self.table_class.__name__
-            ).values_list("columns", flat=True)
-            kwargs["columns"] = next(iter(saved), None)
-            if kwargs["columns"] is None:
-                del kwargs["columns"]
+            columns = self.saved_columns()
+            if columns is not None:
+                kwargs["columns"] = columns
         return kwargs
+
+    def saved_columns(self) -> list[str] | None:
+        """The user's choice of columns, read once and kept in the process for a minute
+        (committee/filters.py) under the session's count of choices made: a choice shows
+        at once in the session that made it; another device sees it within the minute."""
+        from committee.models import TablePreference
+
+        request = self.request
+        key = (
+            "columns",
+            request.user.pk,
+            self.table_class.__name__,
+            request.session.get(COLUMNS_CHOSEN, 0),
+        )
+        found = kept(key)
+        if found is None:
+            saved = TablePreference.objects.filter(
+                user=request.user, table=self.table_class.__name__
+            ).values_list("columns", flat=True)
+            found = (next(iter(saved), None),)
+            keep(key, found)
+        return found[0]
 
     def post(self, request, *args, **kwargs):
         chosen = [] if "default" in request.POST else request.POST.getlist("columns")
@@ -216,6 +239,7 @@ class RememberColumnsMixin:
             table=self.table_class.__name__,
             columns=[c for c in chosen if c in self.table_class.base_columns],
         )
+        request.session[COLUMNS_CHOSEN] = request.session.get(COLUMNS_CHOSEN, 0) + 1
         query = request.GET.copy()
         query.pop("columns", None)
         return HttpResponseRedirect(

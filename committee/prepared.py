@@ -18,9 +18,9 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
-def fetchone(sql: str, params) -> tuple | None:
+def fetchone(sql: str, params, using: str | None = None) -> tuple | None:
     """Run ``sql`` with ``params`` (``%s`` placeholders) and return its first row."""
-    return _run(sql, params, one=True)
+    return _run(sql, params, one=True, connection=connections[using] if using else connection)
 
 
 def fetchall(sql: str, params, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:

@@ -1,6 +1,7 @@
 """Shared table bases: every list page and its Excel export are drawn from one of these."""
 
 import copy
+import datetime
 import html
 import re
 from decimal import Decimal
@@ -191,18 +192,8 @@ class BaseTable(tables.Table):
     def annotate_page(self, records: list) -> None:
         """Add figures to the records of the page shown (see ``paginate``)."""
 
-    def body_rows(self):
-        """(row, [(td attributes, cell), …]) for each row shown.
-
-        A column's cell attributes are the same on every row here, so they are worked out
-        once per page instead of once per cell as django-tables2's own template does.
-        """
-        columns = list(self.columns)
-        tds = [column.attrs["td"].as_html() for column in columns]
-        model = getattr(self.data, "model", None)
-        cells = [_cell_drawer(self, column, model) for column in columns]
-        for row in self.paginated_rows:
-            yield row, [(td, draw(row)) for td, draw in zip(tds, cells, strict=True)]
+    def _drawers(self, columns, model) -> list:
+        return [_cell_drawer(self, column, model) for column in columns]
 
     def body_html(self) -> str:
         """The rows of the page shown as HTML (committee/table.html): one string built in
@@ -210,9 +201,15 @@ class BaseTable(tables.Table):
         context = self._html_context()
         # Without row_attrs a row's attributes are its even/odd class: drawn once each.
         plain_rows = not self.row_attrs
+        columns = list(self.columns)
+        model = getattr(self.data, "model", None)
+        cells = [
+            (f"<td {column.attrs['td'].as_html()}>", _html_drawer(draw, context))
+            for column, draw in zip(columns, self._drawers(columns, model), strict=True)
+        ]
         rows = []
-        for row, cells in self.body_rows():
-            tds = "".join(f"<td {td}>{_cell_html(cell, context)}</td>" for td, cell in cells)
+        for row in self.paginated_rows:
+            tds = "".join(f"{td}{html(row)}</td>" for td, html in cells)
             attrs = _PARITY[row.row_counter % 2] if plain_rows else row.attrs.as_html()
             rows.append(f"<tr {attrs}>{tds}</tr>")
         return mark_safe("\n".join(rows))  # noqa: S308 -- every cell escaped above
@@ -356,7 +353,7 @@ def _cell_drawer(table, bound_column, model):
     value_only = args == ("value",) and not catch_all
     dates: dict = {}
 
-    def draw(row):
+    def value_of(row):
         value = row.record
         for bit in bits[:-1]:
             value = getattr(value, bit, None)
@@ -370,6 +367,11 @@ def _cell_drawer(table, bound_column, model):
                 value = getattr(value, bits[-1], None)
                 if callable(value) and not getattr(value, "do_not_call_in_templates", False):
                     value = value()
+        return value
+
+    def draw(row, value=_UNREAD):
+        if value is _UNREAD:
+            value = value_of(row)
         if value in empty:
             return default
         if date is not None:
@@ -404,7 +406,38 @@ def _cell_drawer(table, bound_column, model):
             return {arg: kwargs[arg] for arg in wanted}
         return None  # a render method wanting what django-tables2 would not give: no cell
 
+    draw.value_of = value_of
+    # A cell drawn from its value alone: the same value draws the same cell (see body_html).
+    draw.by_value = not link and (date is not None or plain or value_only)
     return draw
+
+
+_UNREAD = object()  # a cell's value not read yet
+# The values whose equals are drawn alike (not datetimes of other zones, not 1 and True).
+_DRAWN_ALIKE = frozenset({str, int, bool, Decimal, datetime.date, type(None)})
+
+
+def _html_drawer(draw, context):
+    """The HTML of a column's cell for a row: drawn once per value on a page when the cell
+    depends on its value alone (a page shows the same community, status or day on many
+    rows), otherwise for each row."""
+    if not getattr(draw, "by_value", False):
+        return lambda row: _cell_html(draw(row), context)
+    value_of, drawn = draw.value_of, {}
+
+    def html(row):
+        value = value_of(row)
+        kind = value.__class__
+        if kind not in _DRAWN_ALIKE:
+            return _cell_html(draw(row, value), context)
+        # Equal Decimals may be written differently (1.5 and 1.50): told apart by their text.
+        key = (kind, str(value) if kind is Decimal else value)
+        found = drawn.get(key)
+        if found is None:
+            found = drawn[key] = _cell_html(draw(row, value), context)
+        return found
+
+    return html
 
 
 _SIGNATURES: dict = {}
