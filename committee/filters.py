@@ -214,3 +214,28 @@ def form_key(filterset) -> tuple | None:
         if name not in ("page", "sort", "export")
     )
     return ("form", type(filterset), *scope_key(request), translation.get_language(), data)
+
+
+def keep_form_class(filterset) -> None:
+    """Make the filter set's form from a form class kept for its scope and language.
+
+    django-filter makes a form class for every filter set (a field per filter, then a new
+    class); with the same filters, scope and language it is the same class. A form made
+    from it copies its fields as any form does, so nothing of one request's form is
+    another's.
+    """
+    request = getattr(filterset, "request", None)
+    if request is None:
+        return
+    key = (
+        "form-class",
+        type(filterset),
+        translation.get_language(),
+        tuple((name, type(one)) for name, one in filterset.filters.items()),
+        *scope_key(request),
+    )
+    form_class = kept(key)
+    if form_class is None:
+        form_class = filterset.get_form_class()
+        keep(key, form_class)
+    filterset.get_form_class = lambda: form_class

@@ -36,6 +36,7 @@ from committee.filters import (
     copy_filters_one_by_one,
     form_key,
     keep,
+    keep_form_class,
     kept,
     scope_key,
     type_communities_when_many,
@@ -113,6 +114,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         # Its form is drawn by {% filter_form %} (committee/filters.py: drawable_form), and
         # its drawing kept under this key.
         filterset.kept_key = form_key(filterset)
+        keep_form_class(filterset)
         return filterset
 
     def get_table_kwargs(self) -> dict:
@@ -186,6 +188,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         field_names = {f.name for f in self.model._meta.get_fields()}
         user = self.request.user
         if "community" in field_names:
+            if scoping.community_q(user, self.write_action) is scoping.NOTHING:
+                return False  # no membership gives the right: nothing to ask the database
             return scoping.communities(user, self.write_action).exists()
         if "district" in field_names:
             return scoping.districts(user, self.write_action).exists()

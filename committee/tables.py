@@ -12,6 +12,7 @@ from django.db import models
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -25,6 +26,7 @@ from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, signature
 
+from committee.filters import keep, kept
 from committee.models import Community
 from committee.numbers import cents
 from committee.paging import CappedPaginator, field_path, page_records, picks_by_ids
@@ -216,6 +218,22 @@ class BaseTable(tables.Table):
 
     def header_html(self) -> str:
         """The header cells, each sortable one a link that keeps the page's other filters."""
+        return self._kept_html("header", self._header_html)
+
+    def _kept_html(self, part: str, draw) -> str:
+        """``draw()``, kept for a minute with the page's SQL (committee/paging.py) when the
+        list keeps it: the header and the column chooser depend on the address, the
+        columns and the language alone."""
+        if self.page_sql_key is None:
+            return draw()
+        key = (part, translation.get_language(), *self.page_sql_key)
+        found = kept(key)
+        if found is None:
+            found = draw()
+            keep(key, found)
+        return found
+
+    def _header_html(self) -> str:
         context = self._html_context()
         request = getattr(self, "request", None) or context.get("request")
         query = dict(request.GET) if request is not None else {}
@@ -269,6 +287,9 @@ class BaseTable(tables.Table):
     def column_choices_html(self) -> str:
         """The column chooser's tick boxes (tasks/task_list.html), one per column: ticked
         when shown, greyed out when always shown. Drawn in Python, as the header is."""
+        return self._kept_html("chooser", self._column_choices_html)
+
+    def _column_choices_html(self) -> str:
         context = self._html_context()
         always = getattr(self.Meta, "always", ())
         boxes = []
