@@ -174,6 +174,9 @@ class BaseTable(tables.Table):
     # pk, for links): its page loads nothing else (a page's 50 tasks, their communities
     # and departments were 200 model instances of every field).
     narrow_rows = False
+    # The fields a column showing a related record reads ({column: ("task__title",)}): the
+    # record is loaded with those alone (what its str() and its address need).
+    narrow_fields: dict[str, tuple[str, ...]] = {}
 
     def shown_fields(self, rows: models.QuerySet) -> list[str] | None:
         """The model fields the shown columns read, as ``only()`` takes them; None when a
@@ -184,6 +187,9 @@ class BaseTable(tables.Table):
         for column in self.columns:
             accessor = str(column.accessor)
             if accessor in rows.query.annotations or column.name in self.prefetch_when_shown:
+                continue
+            if column.name in self.narrow_fields:
+                fields += self.narrow_fields[column.name]
                 continue
             path = field_path(rows.model, accessor)
             if path is None:
