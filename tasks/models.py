@@ -358,7 +358,9 @@ class Task(Versioned):
         verbose_name_plural = _("tasks")
         ordering = ["-received_on", "-pk"]
         indexes = [
-            models.Index(fields=["community", "received_on"]),
+            # A page's ids, newest first, picked from the index alone (with the id in it, no
+            # task row is read to pick the 50 shown; committee/paging.py: page_records).
+            models.Index(fields=["community", "received_on", "id"], name="task_community_newest"),
             models.Index(fields=["outcome", "decision_due"]),
             # A street office's approval queue: its communities' pending tasks, soonest
             # due first, and the count of those overdue, read from this index alone.
@@ -368,7 +370,8 @@ class Task(Versioned):
             # The list of one category (?category=forms): a street office's newest page and
             # its count read from the index, not from every task of its communities.
             models.Index(
-                fields=["community", "category", "received_on"], name="task_community_category"
+                fields=["community", "category", "received_on", "id"],
+                name="task_community_category",
             ),
         ]
         constraints = [
