@@ -41,6 +41,13 @@ def _run(sql: str, params, *, one: bool, connection=connection):
         # On again, for what is asked to be prepared only (this module's cursors); none
         # of Django's own cursors prepares (they bind on the client).
         database.prepare_threshold = ONLY_WHEN_ASKED
+        # A prepared statement's plan made once, not for each of its first five runs
+        # (PostgreSQL's default): the statements prepared here find rows by ids and
+        # fixed words, whose plan does not depend on the values. Only prepared
+        # statements are planned this way; a rolled-back transaction takes the setting
+        # back (the statements are then planned as by default, nothing else changes).
+        with connection.wrap_database_errors:
+            database.execute("SET plan_cache_mode = force_generic_plan")
     with connection.wrap_database_errors:
         raw = _cursor_class()(database)
     cursor = (
