@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee import scoping
 from committee.models import Community, Department, District, Membership, StreetOffice
+from committee.widgets import fast_widgets
 
 
 class CommunityFilterSet(django_filters.FilterSet):
@@ -98,7 +99,7 @@ def type_communities_when_many(filterset) -> None:
     if not isinstance(communities, QuerySet):
         return
     request = getattr(filterset, "request", None)
-    key = None if request is None else ("communities", type(filterset), *_scope_key(request))
+    key = None if request is None else ("communities", type(filterset), *scope_key(request))
     choices = kept(key)
     if choices is None:
         choices = _community_choices(filterset, communities, limit)
@@ -110,7 +111,21 @@ def type_communities_when_many(filterset) -> None:
         typed.model, typed.parent = offered.model, offered.parent
         filterset.filters["community"] = typed
         return
-    filterset.form.fields["community"].widget.choices = choices
+    filterset.community_choices = choices  # the drop-down's options, once it is drawn
+
+
+def drawable_form(filterset):
+    """The filter set's form, ready to be drawn: its community options (read once, see
+    ``type_communities_when_many``), its widgets drawn in Python, and the key its drawing
+    is kept under. The form is made only here or when the filter's data is checked: a
+    list opened with no filter whose drawing is kept needs no form at all."""
+    form = filterset.form
+    choices = getattr(filterset, "community_choices", None)
+    if choices is not None:
+        form.fields["community"].widget.choices = choices
+    fast_widgets(form)
+    form.kept_key = getattr(filterset, "kept_key", None)
+    return form
 
 
 MANY = "many"  # more communities than a drop-down lists
@@ -155,7 +170,7 @@ for _model in (District, StreetOffice, Community, Department, Membership):
     post_delete.connect(forget_kept, sender=_model, dispatch_uid=f"forget_kept_{_model.__name__}")
 
 
-def _scope_key(request) -> tuple:
+def scope_key(request) -> tuple:
     """What a user's choices depend on: who they are, their memberships, the day."""
     user = request.user
     units = tuple(
@@ -198,4 +213,29 @@ def form_key(filterset) -> tuple | None:
         for name, values in sorted(request.GET.lists())
         if name not in ("page", "sort", "export")
     )
-    return ("form", type(filterset), *_scope_key(request), translation.get_language(), data)
+    return ("form", type(filterset), *scope_key(request), translation.get_language(), data)
+
+
+def keep_form_class(filterset) -> None:
+    """Make the filter set's form from a form class kept for its scope and language.
+
+    django-filter makes a form class for every filter set (a field per filter, then a new
+    class); with the same filters, scope and language it is the same class. A form made
+    from it copies its fields as any form does, so nothing of one request's form is
+    another's.
+    """
+    request = getattr(filterset, "request", None)
+    if request is None:
+        return
+    key = (
+        "form-class",
+        type(filterset),
+        translation.get_language(),
+        tuple((name, type(one)) for name, one in filterset.filters.items()),
+        *scope_key(request),
+    )
+    form_class = kept(key)
+    if form_class is None:
+        form_class = filterset.get_form_class()
+        keep(key, form_class)
+    filterset.get_form_class = lambda: form_class

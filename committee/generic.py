@@ -32,11 +32,18 @@ from django_tables2 import SingleTableMixin
 
 from committee import audit, export_jobs, scoping, versions
 from committee.exports import table_to_workbook_file, xlsx_response
-from committee.filters import copy_filters_one_by_one, form_key, type_communities_when_many
+from committee.filters import (
+    copy_filters_one_by_one,
+    form_key,
+    keep,
+    keep_form_class,
+    kept,
+    scope_key,
+    type_communities_when_many,
+)
 from committee.roles import Action
 from committee.services import remember_columns
 from committee.tables import unlink
-from committee.widgets import fast_widgets
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -95,13 +102,19 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     # The records open only on their edit page (a district's settings): their rows link
     # to it for users who may write here, and are plain text for the others (a chair).
     links_need_write = False
+    # The first page's SQL is kept and run again for the same user, scope, address and
+    # columns (committee/paging.py): only for a list whose query depends on nothing else
+    # (not on the time of day, a setting changed at run time, a session's value …).
+    keep_page_sql = False
 
     def get_filterset(self, filterset_class):
         copy_filters_one_by_one(filterset_class)
         filterset = super().get_filterset(filterset_class)
         type_communities_when_many(filterset)
-        fast_widgets(filterset.form)
-        filterset.form.kept_key = form_key(filterset)  # its drawing is kept (committee/filters.py)
+        # Its form is drawn by {% filter_form %} (committee/filters.py: drawable_form), and
+        # its drawing kept under this key.
+        filterset.kept_key = form_key(filterset)
+        keep_form_class(filterset)
         return filterset
 
     def get_table_kwargs(self) -> dict:
@@ -112,10 +125,20 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         return kwargs
 
     def get_table(self, **kwargs):
+        if self.keep_page_sql and self.request.GET.get("export") != "xlsx":
+            kwargs["page_sql_key"] = self.page_sql_key(kwargs.get("columns"))
         table = super().get_table(**kwargs)
         if self.links_need_write and not self.may_add():
             unlink(table)
         return table
+
+    def page_sql_key(self, columns) -> tuple:
+        """Everything the first page's query depends on: the list, the user's scope (and
+        the day), the address with its filters, sort and page, and the columns shown."""
+        request = self.request
+        query = tuple((name, tuple(values)) for name, values in sorted(request.GET.lists()))
+        shown = None if columns is None else tuple(columns)
+        return ("page-sql", type(self), request.path, query, shown, *scope_key(request))
 
     def get_table_pagination(self, table):
         """An export writes every row: no page, no count."""
@@ -165,10 +188,16 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         field_names = {f.name for f in self.model._meta.get_fields()}
         user = self.request.user
         if "community" in field_names:
+            if scoping.community_q(user, self.write_action) is scoping.NOTHING:
+                return False  # no membership gives the right: nothing to ask the database
             return scoping.communities(user, self.write_action).exists()
         if "district" in field_names:
             return scoping.districts(user, self.write_action).exists()
         return False
+
+
+# How many times this session chose a list's columns (RememberColumnsMixin.saved_columns).
+COLUMNS_CHOSEN = "juwei_columns_chosen"
 
 
 class RememberColumnsMixin:
@@ -180,15 +209,32 @@ class RememberColumnsMixin:
     def get_table_kwargs(self) -> dict:
         kwargs = super().get_table_kwargs()
         if "columns" not in kwargs:
-            from committee.models import TablePreference
-
-            saved = TablePreference.objects.filter(
-                user=self.request.user, table=self.table_class.__name__
-            ).values_list("columns", flat=True)
-            kwargs["columns"] = next(iter(saved), None)
-            if kwargs["columns"] is None:
-                del kwargs["columns"]
+            columns = self.saved_columns()
+            if columns is not None:
+                kwargs["columns"] = columns
         return kwargs
+
+    def saved_columns(self) -> list[str] | None:
+        """The user's choice of columns, read once and kept in the process for a minute
+        (committee/filters.py) under the session's count of choices made: a choice shows
+        at once in the session that made it; another device sees it within the minute."""
+        from committee.models import TablePreference
+
+        request = self.request
+        key = (
+            "columns",
+            request.user.pk,
+            self.table_class.__name__,
+            request.session.get(COLUMNS_CHOSEN, 0),
+        )
+        found = kept(key)
+        if found is None:
+            saved = TablePreference.objects.filter(
+                user=request.user, table=self.table_class.__name__
+            ).values_list("columns", flat=True)
+            found = (next(iter(saved), None),)
+            keep(key, found)
+        return found[0]
 
     def post(self, request, *args, **kwargs):
         chosen = [] if "default" in request.POST else request.POST.getlist("columns")
@@ -197,6 +243,7 @@ class RememberColumnsMixin:
             table=self.table_class.__name__,
             columns=[c for c in chosen if c in self.table_class.base_columns],
         )
+        request.session[COLUMNS_CHOSEN] = request.session.get(COLUMNS_CHOSEN, 0) + 1
         query = request.GET.copy()
         query.pop("columns", None)
         return HttpResponseRedirect(

@@ -1,13 +1,21 @@
 """A list's page: which rows it shows and how many rows match (committee/tables.py)."""
 
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from __future__ import annotations
+
+import copy
+from functools import partial
+
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connections, models
 from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 from django_tables2.utils import A
+
+from committee import prepared
+from committee.filters import keep, kept
 
 
 class CappedPaginator(Paginator):
@@ -68,14 +76,14 @@ class CappedPaginator(Paginator):
         """Take the count from the first page's rows (none: nothing matches)."""
         if "count" in vars(self):
             return
-        found = getattr(records[0], _FOUND) if records else 0
+        found = getattr(records[0], _FOUND, 0) if records else 0
         self.__dict__["count"] = self._found(found)
 
 
 _FOUND = "found_by_paginator"
 
 
-def page_records(page: models.QuerySet, extend=None) -> list:
+def page_records(page: models.QuerySet, extend=None, key=None) -> list:
     """The records of one page (a sliced queryset) in one query of two narrow steps.
 
     Sorting a district's rows to pick 50 is cheap on the ids alone (an index often
@@ -83,9 +91,15 @@ def page_records(page: models.QuerySet, extend=None) -> list:
     page's ids are picked first by a subquery, then only those rows are loaded with
     their joins and annotations (and what ``extend(rows)`` adds), and sorted again
     (50 rows) the same way.
+
+    With a ``key`` (everything the query depends on: see ``ObjectListView.keep_page_sql``)
+    the query's SQL is kept: the same page asked again runs it without building it.
     """
     if not picks_by_ids(page):
         return list(page)
+    found = kept(key) if key is not None else None
+    if found is not None:
+        return found.run()
     rows = page._chain()
     rows.query.clear_limits()
     # The ids already passed the filters and the scope; left in, they would tempt the
@@ -93,7 +107,58 @@ def page_records(page: models.QuerySet, extend=None) -> list:
     rows.query.where = WhereNode()
     if extend is not None:
         rows = extend(rows)
-    return list(rows.filter(pk__in=page.values("pk")))
+    rows = rows.filter(pk__in=page.values("pk"))
+    if key is None:
+        return list(rows)
+    compiled = KeptQuery.of(rows)
+    if compiled is None:
+        return list(rows)
+    keep(key, compiled)
+    return compiled.run()
+
+
+class KeptQuery:
+    """A queryset's SQL, made by the ORM once and run again as it is.
+
+    Building a list page's query (the scope, the filters, the page's ids, its columns,
+    the count, the hours) and compiling it to SQL was a fifth of a street official's
+    task page, more than running it. Kept under a key that holds everything it depends
+    on (committee/generic.py), it is run as Django would run it (the same compiler's
+    columns and converters, the same model instances), without being built again. On
+    PostgreSQL the statement is also prepared (committee/prepared.py): each connection
+    plans it once.
+    """
+
+    def __init__(self, queryset, compiler, sql, params):
+        self.queryset, self.compiler, self.sql, self.params = queryset, compiler, sql, params
+
+    @classmethod
+    def of(cls, queryset: models.QuerySet) -> KeptQuery | None:
+        compiler = queryset.query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet):
+            return None
+        return cls(queryset, compiler, sql, tuple(params))
+
+    def run(self) -> list:
+        rows = self.queryset._chain()
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connections[rows.db]  # this thread's
+        sql, params = self.sql, self.params
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        if compiler.connection.vendor == "postgresql":
+            compiler.execute_sql = partial(_prepared_rows, compiler, sql, params, rows.db)
+        rows.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(rows)
+
+
+def _prepared_rows(compiler, sql, params, using, *args, **kwargs) -> list[list]:
+    """What ``SQLCompiler.execute_sql`` gives a model iterable, from a prepared statement."""
+    found = prepared.fetchall(sql, params, using)
+    if compiler.has_extra_select:
+        found = [row[: compiler.col_count] for row in found]
+    return [found]
 
 
 def field_path(model, accessor: str) -> str | None:

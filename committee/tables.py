@@ -1,6 +1,7 @@
 """Shared table bases: every list page and its Excel export are drawn from one of these."""
 
 import copy
+import datetime
 import html
 import re
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.db import models
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -24,6 +26,7 @@ from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, signature
 
+from committee.filters import keep, kept
 from committee.models import Community
 from committee.numbers import cents
 from committee.paging import CappedPaginator, field_path, page_records, picks_by_ids
@@ -102,7 +105,8 @@ class BaseTable(tables.Table):
         per_page = 50
         template_name = "committee/table.html"
 
-    def __init__(self, *args, columns: list[str] | None = None, **kwargs):
+    def __init__(self, *args, columns: list[str] | None = None, page_sql_key=None, **kwargs):
+        self.page_sql_key = page_sql_key  # the first page's SQL is kept under it (paging.py)
         cls = type(self)
         if type(cls.__dict__.get("base_columns")) is not _CopiedColumns:
             cls.base_columns = _CopiedColumns(cls.base_columns)
@@ -129,14 +133,16 @@ class BaseTable(tables.Table):
             counted = getattr(paginator, "count_with_rows", False) and "count" not in vars(
                 paginator
             )
+            key = None
             if counted and picks_by_ids(rows.data):
+                key = self.page_sql_key
 
                 def extend(page):
                     return paginator.with_count(self.page_queryset(page))
 
             else:
                 counted = False
-            rows.data = page_records(rows.data, extend)
+            rows.data = page_records(rows.data, extend, key)
             if counted:
                 paginator.counted_rows(rows.data)
             models.prefetch_related_objects(rows.data, *self.shown_prefetches())
@@ -168,6 +174,9 @@ class BaseTable(tables.Table):
     # pk, for links): its page loads nothing else (a page's 50 tasks, their communities
     # and departments were 200 model instances of every field).
     narrow_rows = False
+    # The fields a column showing a related record reads ({column: ("task__title",)}): the
+    # record is loaded with those alone (what its str() and its address need).
+    narrow_fields: dict[str, tuple[str, ...]] = {}
 
     def shown_fields(self, rows: models.QuerySet) -> list[str] | None:
         """The model fields the shown columns read, as ``only()`` takes them; None when a
@@ -179,6 +188,9 @@ class BaseTable(tables.Table):
             accessor = str(column.accessor)
             if accessor in rows.query.annotations or column.name in self.prefetch_when_shown:
                 continue
+            if column.name in self.narrow_fields:
+                fields += self.narrow_fields[column.name]
+                continue
             path = field_path(rows.model, accessor)
             if path is None:
                 return None
@@ -188,18 +200,8 @@ class BaseTable(tables.Table):
     def annotate_page(self, records: list) -> None:
         """Add figures to the records of the page shown (see ``paginate``)."""
 
-    def body_rows(self):
-        """(row, [(td attributes, cell), …]) for each row shown.
-
-        A column's cell attributes are the same on every row here, so they are worked out
-        once per page instead of once per cell as django-tables2's own template does.
-        """
-        columns = list(self.columns)
-        tds = [column.attrs["td"].as_html() for column in columns]
-        model = getattr(self.data, "model", None)
-        cells = [_cell_drawer(self, column, model) for column in columns]
-        for row in self.paginated_rows:
-            yield row, [(td, draw(row)) for td, draw in zip(tds, cells, strict=True)]
+    def _drawers(self, columns, model) -> list:
+        return [_cell_drawer(self, column, model) for column in columns]
 
     def body_html(self) -> str:
         """The rows of the page shown as HTML (committee/table.html): one string built in
@@ -207,15 +209,37 @@ class BaseTable(tables.Table):
         context = self._html_context()
         # Without row_attrs a row's attributes are its even/odd class: drawn once each.
         plain_rows = not self.row_attrs
+        columns = list(self.columns)
+        model = getattr(self.data, "model", None)
+        cells = [
+            (f"<td {column.attrs['td'].as_html()}>", _html_drawer(draw, context))
+            for column, draw in zip(columns, self._drawers(columns, model), strict=True)
+        ]
         rows = []
-        for row, cells in self.body_rows():
-            tds = "".join(f"<td {td}>{_cell_html(cell, context)}</td>" for td, cell in cells)
+        for row in self.paginated_rows:
+            tds = "".join(f"{td}{html(row)}</td>" for td, html in cells)
             attrs = _PARITY[row.row_counter % 2] if plain_rows else row.attrs.as_html()
             rows.append(f"<tr {attrs}>{tds}</tr>")
         return mark_safe("\n".join(rows))  # noqa: S308 -- every cell escaped above
 
     def header_html(self) -> str:
         """The header cells, each sortable one a link that keeps the page's other filters."""
+        return self._kept_html("header", self._header_html)
+
+    def _kept_html(self, part: str, draw) -> str:
+        """``draw()``, kept for a minute with the page's SQL (committee/paging.py) when the
+        list keeps it: the header and the column chooser depend on the address, the
+        columns and the language alone."""
+        if self.page_sql_key is None:
+            return draw()
+        key = (part, translation.get_language(), *self.page_sql_key)
+        found = kept(key)
+        if found is None:
+            found = draw()
+            keep(key, found)
+        return found
+
+    def _header_html(self) -> str:
         context = self._html_context()
         request = getattr(self, "request", None) or context.get("request")
         query = dict(request.GET) if request is not None else {}
@@ -269,6 +293,9 @@ class BaseTable(tables.Table):
     def column_choices_html(self) -> str:
         """The column chooser's tick boxes (tasks/task_list.html), one per column: ticked
         when shown, greyed out when always shown. Drawn in Python, as the header is."""
+        return self._kept_html("chooser", self._column_choices_html)
+
+    def _column_choices_html(self) -> str:
         context = self._html_context()
         always = getattr(self.Meta, "always", ())
         boxes = []
@@ -353,7 +380,7 @@ def _cell_drawer(table, bound_column, model):
     value_only = args == ("value",) and not catch_all
     dates: dict = {}
 
-    def draw(row):
+    def value_of(row):
         value = row.record
         for bit in bits[:-1]:
             value = getattr(value, bit, None)
@@ -367,6 +394,11 @@ def _cell_drawer(table, bound_column, model):
                 value = getattr(value, bits[-1], None)
                 if callable(value) and not getattr(value, "do_not_call_in_templates", False):
                     value = value()
+        return value
+
+    def draw(row, value=_UNREAD):
+        if value is _UNREAD:
+            value = value_of(row)
         if value in empty:
             return default
         if date is not None:
@@ -401,7 +433,38 @@ def _cell_drawer(table, bound_column, model):
             return {arg: kwargs[arg] for arg in wanted}
         return None  # a render method wanting what django-tables2 would not give: no cell
 
+    draw.value_of = value_of
+    # A cell drawn from its value alone: the same value draws the same cell (see body_html).
+    draw.by_value = not link and (date is not None or plain or value_only)
     return draw
+
+
+_UNREAD = object()  # a cell's value not read yet
+# The values whose equals are drawn alike (not datetimes of other zones, not 1 and True).
+_DRAWN_ALIKE = frozenset({str, int, bool, Decimal, datetime.date, type(None)})
+
+
+def _html_drawer(draw, context):
+    """The HTML of a column's cell for a row: drawn once per value on a page when the cell
+    depends on its value alone (a page shows the same community, status or day on many
+    rows), otherwise for each row."""
+    if not getattr(draw, "by_value", False):
+        return lambda row: _cell_html(draw(row), context)
+    value_of, drawn = draw.value_of, {}
+
+    def html(row):
+        value = value_of(row)
+        kind = value.__class__
+        if kind not in _DRAWN_ALIKE:
+            return _cell_html(draw(row, value), context)
+        # Equal Decimals may be written differently (1.5 and 1.50): told apart by their text.
+        key = (kind, str(value) if kind is Decimal else value)
+        found = drawn.get(key)
+        if found is None:
+            found = drawn[key] = _cell_html(draw(row, value), context)
+        return found
+
+    return html
 
 
 _SIGNATURES: dict = {}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connections, models, router
+from django.db import models, router
 from django.db.models import F, Func, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.models import CertificateRequest
 from certificates.models import Outcome as CertificateOutcome
-from committee import scoping
+from committee import prepared, scoping
 from committee.roles import Action
 from dashboards.models import Notification
 from surveys.models import Survey
@@ -179,9 +179,9 @@ def count(user, today: date | None = None) -> int:
             _COUNT_SQL.clear()
         _COUNT_SQL[key] = compiled
     sql, params = compiled
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    # Prepared on PostgreSQL (committee/prepared.py): planned once per connection, not on
+    # every page.
+    row = prepared.fetchone(sql, params, alias)
     return sum(row) if row else 0
 
 

@@ -358,12 +358,20 @@ class Task(Versioned):
         verbose_name_plural = _("tasks")
         ordering = ["-received_on", "-pk"]
         indexes = [
-            models.Index(fields=["community", "received_on"]),
+            # A page's ids, newest first, picked from the index alone (with the id in it, no
+            # task row is read to pick the 50 shown; committee/paging.py: page_records).
+            models.Index(fields=["community", "received_on", "id"], name="task_community_newest"),
             models.Index(fields=["outcome", "decision_due"]),
             # A street office's approval queue: its communities' pending tasks, soonest
             # due first, and the count of those overdue, read from this index alone.
             models.Index(
                 fields=["community", "outcome", "decision_due"], name="task_community_pending"
+            ),
+            # The list of one category (?category=forms): a street office's newest page and
+            # its count read from the index, not from every task of its communities.
+            models.Index(
+                fields=["community", "category", "received_on", "id"],
+                name="task_community_category",
             ),
         ]
         constraints = [
@@ -478,6 +486,11 @@ class TimeEntry(models.Model):
             models.Index(fields=["staff_member", "date"], name="time_entry_staff_date"),
             # A task's hours summed from the index alone (list pages, department league).
             models.Index(fields=["task", "hours"], name="time_entry_task_hours"),
+            # The hours of one kind of resident work (?resident_work=safety): the scope's
+            # staff members' entries of that kind, newest first, without reading the rest.
+            models.Index(
+                fields=["staff_member", "resident_work", "date"], name="time_entry_staff_work_date"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

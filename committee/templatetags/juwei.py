@@ -2,6 +2,8 @@
 
 from django import template
 from django.conf import settings
+from django.urls import get_script_prefix
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -91,6 +93,17 @@ def form_fields(context, form):
     return drawn
 
 
+@register.simple_tag(takes_context=True)
+def filter_form(context, filterset):
+    """A list's filter form (committee/object_list.html): its kept drawing when the list is
+    opened with no filter, without making the form; otherwise ``form_fields``."""
+    if not filterset.is_bound:
+        drawn = filters.kept(getattr(filterset, "kept_key", None))
+        if drawn is not None:
+            return drawn
+    return form_fields(context, filters.drawable_form(filterset))
+
+
 def _draw_fields(form) -> str:
     parts = [str(field) for field in form.hidden_fields()]
     for field in form.visible_fields():
@@ -111,3 +124,47 @@ def _draw_fields(form) -> str:
             )
         )
     return mark_safe("".join(parts) + "\n")  # noqa: S308 -- every part escaped above
+
+
+# Stands for the CSRF token in a kept header (letters only: escaping leaves it as it is).
+CSRF_MARK = "juweiHeaderCsrfTokenPlaceholder"
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """templates/committee/_site_header.html: the header of every page, drawn once and kept
+    in the process for a minute (committee/filters.py) under everything it shows: the
+    user, their places and rights, the language, the address, the 待办 count and the
+    navigation. Drawing it (a dozen links reversed, the strings translated, the language
+    form) was a tenth of a list page. The CSRF token, the one thing it holds that differs
+    per request, is put in afterwards.
+    """
+    template = context.template.engine.get_template("committee/_site_header.html")
+    request, user = context.get("request"), context.get("user")
+    token = context.get("csrf_token")
+    if request is None or user is None or not user.is_authenticated or not token:
+        return template.render(context)
+    count = context.get("inbox_count")
+    count = count() if callable(count) else count
+    match = getattr(request, "resolver_match", None)
+    key = (
+        "header",
+        translation.get_language(),
+        get_script_prefix(),
+        user.pk,
+        user.get_username(),
+        user.is_superuser,
+        request.path,
+        request.get_full_path(),
+        match.url_name if match else None,
+        count,
+        tuple((str(u["unit"]), str(u["role"])) for u in context.get("user_units", ())),
+        tuple((str(i["label"]), i["url"], i["active"]) for i in context.get("nav_items", ())),
+        *(bool(context.get(name)) for name in ("may_manage_accounts", "may_unlock", "may_audit")),
+    )
+    drawn = filters.kept(key)
+    if drawn is None:
+        with context.push(csrf_token=CSRF_MARK, inbox_count=count):
+            drawn = template.render(context)
+        filters.keep(key, drawn)
+    return mark_safe(drawn.replace(CSRF_MARK, str(token)))  # noqa: S308 -- drawn by a template

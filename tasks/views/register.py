@@ -75,6 +75,7 @@ class TaskListView(RememberColumnsMixin, ObjectListView):
     template_name = "tasks/task_list.html"
     export_title = gettext_lazy("Tasks")
     add_url_name = "tasks:task_create"
+    keep_page_sql = True  # its query depends on the scope, the address and the columns
 
 
 class TaskDetailView(ObjectDetailView):

@@ -54,6 +54,7 @@ class TimeEntryListView(ObjectListView):
     filterset_class = TimeEntryFilterSet
     template_name = "tasks/time_entry_list.html"
     export_title = gettext_lazy("Hours")
+    keep_page_sql = True  # its query depends on the scope, the address and the columns
 
 
 class TimesheetView(LoginRequiredMixin, TemplateView):

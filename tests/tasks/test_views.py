@@ -323,6 +323,7 @@ class TestTaskList:
         shown = client.get(self.URL, {"columns": ["title", "deadline"]}).context["table"]
         assert [c.name for c in shown.columns] == ["title", "deadline"]
         assert not TablePreference.objects.exists()  # looking at columns keeps nothing
+        assert "deadline" not in [c.name for c in client.get(self.URL).context["table"].columns]
         response = client.post(
             self.URL + "?status=open", {"columns": ["title", "deadline", "not-a-column"]}
         )

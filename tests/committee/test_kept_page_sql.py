@@ -1,0 +1,74 @@
+"""A list's first page keeps its SQL (committee/paging.py): asked again, it shows the rows as
+they are now, and only to the user, scope, filter and columns it was made for."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+
+from committee import filters
+from tests.factories import StaffMemberFactory
+from tests.tasks.factories import TaskFactory, TimeEntryFactory
+
+
+def shown(response) -> dict[str, object]:
+    return {r.record.title: r.record for r in response.context["table"].paginated_rows}
+
+
+def kept_pages() -> int:
+    return sum(1 for key in filters._kept if key[0] == "page-sql")
+
+
+def test_the_same_page_asked_again_shows_the_rows_as_they_are_now(as_user, official_a, world):
+    old = TaskFactory(community=world.community_a, title="旧任务", received_on=date(2026, 5, 1))
+    client = as_user(official_a)
+    url = reverse("tasks:task_list")
+    first = client.get(url)
+    assert set(shown(first)) == {"旧任务"}
+    assert kept_pages() == 1
+    TaskFactory(community=world.community_a2, title="新任务", received_on=date(2026, 6, 1))
+    TimeEntryFactory(
+        staff_member=StaffMemberFactory(community=world.community_a),
+        task=old,
+        resident_work="",
+        date=date(2026, 5, 2),
+        hours=Decimal("3.5"),
+    )
+    again = client.get(url)
+    assert kept_pages() == 1  # run again, not made again
+    rows = shown(again)
+    assert list(rows) == ["新任务", "旧任务"]  # the newest first, as when it was made
+    assert rows["旧任务"].hours == Decimal("3.5")
+    assert again.context["table"].paginator.count == 2
+    assert again.content.decode().count(old.get_absolute_url()) == 1
+
+
+def test_a_kept_page_serves_no_other_user_scope_filter_or_columns(
+    as_user, official_a, official_b, world
+):
+    TaskFactory(community=world.community_a, title="甲任务", category="forms")
+    TaskFactory(community=world.community_a, title="甲会议", category="ledger")
+    TaskFactory(community=world.community_b, title="乙任务", category="forms")
+    url = reverse("tasks:task_list")
+    a, b = as_user(official_a), as_user(official_b)
+    assert set(shown(a.get(url))) == {"甲任务", "甲会议"}
+    assert set(shown(b.get(url))) == {"乙任务"}
+    assert set(shown(a.get(url, {"category": "forms"}))) == {"甲任务"}
+    narrow = a.get(url, {"columns": ["title"]})
+    assert [c.name for c in narrow.context["table"].columns] == ["title"]
+    assert set(shown(a.get(url))) == {"甲任务", "甲会议"}
+    assert set(shown(b.get(url))) == {"乙任务"}
+    assert kept_pages() == 4
+
+
+def test_the_hours_list_keeps_its_page_too(as_user, official_a, world):
+    member = StaffMemberFactory(community=world.community_a)
+    TimeEntryFactory(staff_member=member, resident_work="safety", date=date(2026, 6, 1))
+    client = as_user(official_a)
+    url = reverse("tasks:time_entry_list")
+    assert len(client.get(url, {"resident_work": "safety"}).context["table"].paginated_rows) == 1
+    TimeEntryFactory(staff_member=member, resident_work="safety", date=date(2026, 6, 2))
+    TimeEntryFactory(staff_member=member, resident_work="culture", date=date(2026, 6, 3))
+    rows = client.get(url, {"resident_work": "safety"}).context["table"].paginated_rows
+    assert [r.record.date for r in rows] == [date(2026, 6, 2), date(2026, 6, 1)]
+    assert kept_pages() == 1
