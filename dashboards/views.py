@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +60,13 @@ def landing_url(user) -> str:
 def home(request):
     """Home: staff and chairs land on their community, officials on their street office…"""
     return redirect(landing_url(request.user))
+
+
+def draw_body(template_name: str, context: dict, request) -> str:
+    """A page's body, kept drawn in the figure cache: drawn with the page's own context and
+    the request (its query: the tables' links) but no context processor (nothing of the
+    user's: the body is shown to whoever may see the unit)."""
+    return get_template(template_name).render({**context, "request": request})
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -124,19 +132,20 @@ class StreetOfficeDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office=office)
-        found = figure_cache.cached(
-            "street_office",
-            office.pk,
-            communities,
-            period,
-            lambda: self.figures(communities, period),
-        )
-        totals = found["flags"]
-        kinds = [f.kind for f in totals]
-        table = FlagTable(found["rows"], kinds, {f.kind: f for f in totals})
-        table.paginate = False
-        table.order_by = self.request.GET.get("sort", "-worst")
-        context.update(office=office, table=table, flags=totals, panels=found["panels"])
+        kept = figure_cache.Kept("street_office", office.pk, communities, period, self.request.GET)
+        body = kept.body()
+        if body is None:
+            found = kept.figures(lambda: self.figures(communities, period))
+            totals = found["flags"]
+            kinds = [f.kind for f in totals]
+            table = FlagTable(found["rows"], kinds, {f.kind: f for f in totals})
+            table.paginate = False
+            table.order_by = self.request.GET.get("sort", "-worst")
+            context.update(table=table, flags=totals, panels=found["panels"])
+            body = kept.keep_body(
+                draw_body("dashboards/_street_office_body.html", context, self.request)
+            )
+        context.update(office=office, body=body)
         return context
 
     @staticmethod
@@ -174,28 +183,31 @@ class DistrictDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office__district=district)
-        found = figure_cache.cached(
-            "district",
-            district.pk,
-            communities,
-            period,
-            lambda: self.figures(district, communities, period),
-        )
-        totals = found["flags"]
-        kinds = [f.kind for f in totals]
-        table = FlagTable(found["office_rows"], kinds, {f.kind: f for f in totals})
-        RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
-        worst_table = CommunityFlagTable(found["worst"], kinds, {})
+        kept = figure_cache.Kept("district", district.pk, communities, period, self.request.GET)
+        body = kept.body()
+        if body is None:
+            found = kept.figures(lambda: self.figures(district, communities, period))
+            totals = found["flags"]
+            kinds = [f.kind for f in totals]
+            table = FlagTable(found["office_rows"], kinds, {f.kind: f for f in totals})
+            RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
+            worst_table = CommunityFlagTable(found["worst"], kinds, {})
+            context.update(
+                table=table,
+                worst_table=worst_table,
+                worst_count=len(found["worst"]),
+                flags=totals,
+                panels=found["panels"],
+            )
+            body = kept.keep_body(
+                draw_body("dashboards/_district_body.html", context, self.request)
+            )
         context.update(
             district=district,
-            table=table,
-            worst_table=worst_table,
-            worst_count=len(found["worst"]),
-            flags=totals,
+            body=body,
             can_administer=scoping.districts(self.request.user, Action.ADMINISTER)
             .filter(pk=district.pk)
             .exists(),
-            panels=found["panels"],
         )
         return context
 

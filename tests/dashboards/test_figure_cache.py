@@ -176,6 +176,7 @@ def pages(world, as_user, district_officer):
         reverse("dashboards:district", args=[world.district.pk]),
         reverse("dashboards:district", args=[world.district.pk]) + "?period=year&at=2026",
         reverse("dashboards:street_office", args=[world.street_a.pk]) + "?period=year&at=2026",
+        reverse("dashboards:street_office", args=[world.street_a.pk]) + "?sort=-admin_share",
     ]
 
 
@@ -218,6 +219,43 @@ class TestFigureCache:
         with CaptureQueriesContext(connection) as again:
             assert page(client, urls[0]) == first
         assert not any("dashboards_monthlyrollup" in q["sql"] for q in again.captured_queries)
+
+    def test_a_repeated_page_shows_the_body_it_drew(self, pages):
+        """A warm visit draws only the site's frame: the tables, flags and panels come drawn
+        from the cache (one query reads the key, one the kept body)."""
+        client, urls = pages
+        first = client.get(urls[2])
+        assert "table" in first.context
+        with CaptureQueriesContext(connection) as again:
+            second = client.get(urls[2])
+        assert "table" not in second.context
+        assert second.context["body"] == first.context["body"]
+        sql = [q["sql"] for q in again.captured_queries]
+        assert len([q for q in sql if "juwei_figure_cache" in q]) == 1
+        assert len([q for q in sql if "communityrevision" in q or "surveys_tally" in q]) == 1
+        assert not [q for q in sql if "dashboards_monthlyrollup" in q]
+
+    def test_each_query_string_keeps_its_own_body(self, world, pages):
+        """The tables' links keep the query asked: a sorted page is not the plain one."""
+        client, urls = pages
+        plain, by_share = page(client, urls[2]), page(client, urls[3])
+        assert plain != by_share
+        assert page(client, urls[3]) == by_share == fresh(client, urls[3])
+        assert page(client, urls[2]) == plain
+
+    def test_a_page_with_another_parameter_is_drawn_each_time(self, world, pages):
+        client, urls = pages
+        url = urls[2] + "&utm_source=mail"
+        assert "table" in client.get(url).context
+        assert "table" in client.get(url).context  # drawn again: such bodies are not kept
+
+    def test_new_templates_draw_the_body_again(self, pages, monkeypatch):
+        """A deployment that changes how a body is drawn never shows one drawn before it."""
+        client, urls = pages
+        client.get(urls[2])
+        assert "table" not in client.get(urls[2]).context
+        monkeypatch.setattr(figure_cache, "_drawn", "another drawing")
+        assert "table" in client.get(urls[2]).context
 
     def test_a_write_raises_the_revision_of_its_community_only(self, world, pages):
         def revision(community):
