@@ -21,19 +21,16 @@ from committee.generic import scoped_object_or_404
 from committee.models import Community, District, StreetOffice
 from committee.periods import KINDS, Period
 from committee.roles import Action, Role
-from dashboards import figure_cache, inbox, panels, reminders, services
+from dashboards import figure_cache, inbox, page_figures, panels, reminders, services
 from dashboards.flags import (
     SPECS,
     flags,
-    flags_by_community,
-    flags_by_street_office,
-    worded,
     worst,
 )
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
 from dashboards.rollup_metrics import shared_reads
-from dashboards.tables import CommunityFlagTable, FlagTable, rows_for, worst_rows
+from dashboards.tables import CommunityFlagTable, FlagTable
 
 
 def landing_url(user) -> str:
@@ -135,7 +132,9 @@ class StreetOfficeDashboardView(DashboardView):
         kept = figure_cache.Kept("street_office", office.pk, communities, period, self.request.GET)
         body = kept.body()
         if body is None:
-            found = kept.figures(lambda: self.figures(communities, period))
+            found = kept.figures(
+                lambda reuse: page_figures.street_office(communities, period, reuse)
+            )
             totals = found["flags"]
             kinds = [f.kind for f in totals]
             table = FlagTable(found["rows"], kinds, {f.kind: f for f in totals})
@@ -147,25 +146,6 @@ class StreetOfficeDashboardView(DashboardView):
             )
         context.update(office=office, body=body)
         return context
-
-    @staticmethod
-    def figures(communities, period) -> dict:
-        """What the page shows of its communities (kept in the figure cache)."""
-        by_community = flags_by_community(communities, period.start, period.end)
-        totals = flags(communities, period.start, period.end)
-        kinds = [f.kind for f in totals]
-        query = period.query()
-        units = [
-            (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
-            for c in communities.order_by("code")
-        ]
-        rows = rows_for(units, kinds, by_community)
-        worded(totals, *(row["flags"].values() for row in rows))
-        return {
-            "flags": totals,
-            "rows": rows,
-            "panels": panels.group_panels(communities, period),
-        }
 
 
 class DistrictDashboardView(DashboardView):
@@ -186,7 +166,11 @@ class DistrictDashboardView(DashboardView):
         kept = figure_cache.Kept("district", district.pk, communities, period, self.request.GET)
         body = kept.body()
         if body is None:
-            found = kept.figures(lambda: self.figures(district, communities, period))
+            found = kept.figures(
+                lambda reuse: page_figures.district(
+                    district, communities, period, self.worst_communities, reuse
+                )
+            )
             totals = found["flags"]
             kinds = [f.kind for f in totals]
             table = FlagTable(found["office_rows"], kinds, {f.kind: f for f in totals})
@@ -210,32 +194,6 @@ class DistrictDashboardView(DashboardView):
             .exists(),
         )
         return context
-
-    def figures(self, district, communities, period) -> dict:
-        """What the page shows of the district (kept in the figure cache)."""
-        totals = flags(communities, period.start, period.end)
-        kinds = [f.kind for f in totals]
-        query = period.query()
-        offices = list(district.street_offices.order_by("code"))
-        units = [
-            (o, f"{reverse('dashboards:street_office', args=[o.pk])}?{query}") for o in offices
-        ]
-        by_office = flags_by_street_office(communities, period.start, period.end)
-        by_community = flags_by_community(communities, period.start, period.end)
-        named = {o.pk: (str(o), url) for o, url in units}
-        members = [
-            (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
-            for c in communities.order_by("code")
-        ]
-        listed = worst_rows(members, kinds, by_community, named, self.worst_communities)
-        # Kept with their words: the offices' rows are worded a page at a time, as shown.
-        worded(totals, *(row["flags"].values() for row in listed))
-        return {
-            "flags": totals,
-            "office_rows": rows_for(units, kinds, by_office),
-            "worst": listed,
-            "panels": panels.group_panels(communities, period),
-        }
 
 
 class ThresholdView(LoginRequiredMixin, FormView):

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from committee.services import delete_record, save_community, save_record
-from dashboards import figure_cache
+from dashboards import figure_cache, page_figures
 from dashboards import services as dashboard_services
 from dashboards.models import CommunityRevision, FlagKind
 from funds.models import Income
@@ -256,6 +256,34 @@ class TestFigureCache:
         assert "table" not in client.get(urls[2]).context
         monkeypatch.setattr(figure_cache, "_drawn", "another drawing")
         assert "table" in client.get(urls[2]).context
+
+    def test_after_a_write_only_its_community_and_street_office_are_computed_again(
+        self, world, pages, monkeypatch
+    ):
+        client, urls = pages
+        page(client, urls[0])
+        asked = []
+
+        def spy(kind, real):
+            def counted(communities, start, end):
+                asked.append((kind, sorted(communities.values_list("pk", flat=True))))
+                return real(communities, start, end)
+
+            return counted
+
+        for kind in ("flags_by_community", "flags_by_street_office"):
+            monkeypatch.setattr(page_figures, kind, spy(kind, getattr(page_figures, kind)))
+        world.community_b.residents = 4321
+        save_community(world.community_b, user=None)
+        after = page(client, urls[0])
+        b = world.community_b.pk
+        # Its flags and its street office's; the district's twenty worst are shown, so the
+        # flags of the others among them are drawn again from their records too.
+        assert asked[:2] == [("flags_by_street_office", [b]), ("flags_by_community", [b])]
+        assert asked[2:] == [
+            ("flags_by_community", sorted([world.community_a.pk, world.community_a2.pk]))
+        ]
+        assert after == fresh(client, urls[0])
 
     def test_a_write_raises_the_revision_of_its_community_only(self, world, pages):
         def revision(community):
