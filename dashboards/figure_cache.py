@@ -225,6 +225,8 @@ class Kept:
         before, parts = _load(kept)
         now = self.state
         changed = {pk for pk, values in now.items() if before.get(pk) != values}
+        if len(changed) == len(now):
+            return None  # a threshold or benchmark changed: nothing to reuse
         gone = set(before) - set(now)
         offices = {now[pk][0] for pk in changed} | {
             before[pk][0] for pk in changed | gone if pk in before

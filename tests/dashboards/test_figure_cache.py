@@ -16,6 +16,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from committee.models import Community
 from committee.services import delete_record, save_community, save_record
 from dashboards import figure_cache, page_figures
 from dashboards import services as dashboard_services
@@ -129,6 +130,19 @@ def rename(world, rng):
     save_community(community, user=None)
 
 
+def move_community(world, rng):
+    """A community of 甲街道 moves to 乙街道 (or back, when 甲街道 would be left without one):
+    both offices' rows change, and the page of the one it left loses its row."""
+    staying = list(Community.objects.filter(street_office=world.street_a).order_by("pk"))
+    if len(staying) > 1:
+        community, moving_to = staying[-1], world.street_b
+    else:
+        community = Community.objects.filter(street_office=world.street_b).order_by("pk").last()
+        moving_to = world.street_a
+    community.street_office = moving_to
+    save_community(community, user=None)
+
+
 def threshold(world, rng):
     red = Decimal(rng.choice(["0.3", "0.5", "0.9"]))
     dashboard_services.set_thresholds(
@@ -161,6 +175,7 @@ WRITES = [
     task_status,
     move_staff,
     rename,
+    move_community,
     threshold,
     answers,
 ]
