@@ -13,11 +13,13 @@ the query count of the demo street office's dashboard (3 communities) next to th
 one's (10), and the time a rebuild of one community-year of rollups takes.
 ``--live`` also times the pages with every figure computed from the records.
 
-Each page is timed twice a round: **cold**, its figures computed (the figure cache,
-dashboards/figure_cache.py, is bypassed with a fresh salt: what the first visit after a
-write costs), and **warm**, drawn from the figures kept by the fetch before (what every
-other visit costs). Beside each wall time, the CPU time of this process (the app's own
-work, without the database's or the waiting for a CPU on a shared machine).
+Each page is timed three times a round: **cold**, nothing kept (the figure cache,
+dashboards/figure_cache.py, is bypassed with a fresh salt: the first visit of the day or
+period), **after one write** in one of its communities (that community's revision raised,
+as every write through the services does: the daytime state of a busy district), and
+**warm**, the figures and the body drawn by the fetch before (what every other visit
+costs). Beside each wall time, the CPU time of this process (the app's own work, without
+the database's or the waiting for a CPU on a shared machine).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def main() -> None:
 
     from benchmarks import dashboard_floors as floors
     from committee.models import Community, StreetOffice
-    from dashboards import figure_cache, flags, panels, rollups
+    from dashboards import figure_cache, flags, panels, revisions, rollups
     from dashboards.models import MonthlyRollup
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -75,19 +77,27 @@ def main() -> None:
         ("street office", "scale_street", "dashboards:street_office", office.pk),
         ("district", "scale_district", "dashboards:district", office.district_id),
     ]
+    written = Community.objects.filter(street_office=office).order_by("code").first().pk
     users = get_user_model().objects
     originals = {"flags": flags.instead_of, "panels": panels.read, "grouped": flags.grouped}
 
     cpu: dict[str, list[float]] = {}
 
     def fetch(
-        username: str, url: str, live: bool = False, cold: bool = True, key: str = ""
+        username: str,
+        url: str,
+        live: bool = False,
+        cold: bool = True,
+        key: str = "",
+        write: int | None = None,
     ) -> tuple[float, int]:
         flags.instead_of = (lambda metric, start, end: metric) if live else originals["flags"]
         panels.read = (lambda m, c, s, e: m(c, s, e)) if live else originals["panels"]
         flags.grouped = (lambda metric, figures: None) if live else originals["grouped"]
         if cold:
             figure_cache.salt = f"bench-{time.time_ns()}"  # no figures kept under this key
+        if write is not None:
+            revisions.bump([write])  # what a write through a service does to the key
         client = Client()
         client.force_login(users.get(username=username))
         with CaptureQueriesContext(connection) as queries:
@@ -115,6 +125,9 @@ def main() -> None:
         url = reverse(url_name, args=[unit_id])
         runs = {
             "page": lambda u=username, x=url, n=name: fetch(u, x, key=n + " cold"),
+            "write": lambda u=username, x=url, n=name: fetch(
+                u, x, cold=False, key=n + " write", write=written
+            ),
             "warm": lambda u=username, x=url, n=name: fetch(u, x, cold=False, key=n + " warm"),
             "floor a": lambda n=name, i=unit_id: floor(base, n, i),
             "floor b": lambda n=name, i=unit_id: floor(rolled, n, i),
@@ -134,11 +147,18 @@ def main() -> None:
         found_rows.append((name, median, counts))
         cold_cpu = statistics.median(cpu[name + " cold"])
         warm_cpu = statistics.median(cpu[name + " warm"])
+        write_cpu = statistics.median(cpu[name + " write"])
         print(
             f"  {name:14} warm {median['warm']:6.3f} s, {warm_cpu:6.3f} s CPU "
             f"({counts['warm']} queries) · warm ÷ floor b "
             f"{median['warm'] / median['floor b']:5.2f}× · floor a ÷ warm "
             f"{median['floor a'] / median['warm']:6.1f}× · cold CPU {cold_cpu:6.3f} s"
+        )
+        print(
+            f"  {name:14} after one write {median['write']:6.3f} s, {write_cpu:6.3f} s CPU "
+            f"({counts['write']} queries) · write ÷ floor b "
+            f"{median['write'] / median['floor b']:5.2f}× · floor a ÷ write "
+            f"{median['floor a'] / median['write']:6.1f}×"
         )
         print(
             f"  {name:14} cold {median['page']:6.3f} s ({counts['page']} queries) · "

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import connection
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from committee import rollups as hook
@@ -165,9 +165,3 @@ def install() -> None:
         pre_delete.connect(_deleting, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
     hook.register_reviser(bump)
-
-
-def revisions(communities: models.QuerySet) -> list[tuple[int, int]]:
-    """(community id, revision) of these communities, in id order (0: never written)."""
-    rows = communities.order_by("pk").values_list("pk", "revision__revision")
-    return [(pk, revision or 0) for pk, revision in rows]

@@ -6,6 +6,7 @@ links to the records behind the figure. Rows are sortable by any flag; the worst
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -71,14 +72,45 @@ class FlagTable(tables.Table):
         orderable = True
         order_by = ("-worst",)
         empty_text = _("Nothing here yet.")
+        template_name = "dashboards/flag_table.html"
 
     def __init__(self, rows, kinds, totals, **kwargs):
         extra = [(kind, FlagColumn(kind)) for kind in kinds]
         super().__init__(rows, extra_columns=extra, **kwargs)
+        self.kinds = list(kinds)
         self.totals = totals
 
     def render_worst(self, value):
         return format_html('<span class="flag flag-{}">{}</span>', value.css, value.label)
+
+    def body_html(self) -> str:
+        """The rows of the page (dashboards/flag_table.html), drawn in Python as
+        django-tables2 draws them: even/odd rows, each column's cell attributes."""
+        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
+        flag_columns = {kind: self.columns[kind].column for kind in self.kinds}
+        rows = []
+        for number, row in enumerate(self.paginated_rows):
+            record = row.record
+            cells = []
+            for name, td in columns:
+                column = flag_columns.get(name)
+                if column is not None:
+                    flag = record["flags"].get(name)
+                    cell = column.render(flag, record) if flag is not None else "—"
+                else:
+                    cell = self.cell_html(name, record)
+                cells.append(f"<td {td}>{cell}</td>")
+            parity = "odd" if number % 2 else "even"
+            rows.append(f'<tr class="{parity}">{"".join(cells)}</tr>')
+        return mark_safe("\n".join(rows))  # noqa: S308 -- every cell escaped as drawn
+
+    def cell_html(self, name: str, record: dict) -> str:
+        """A cell of a column that is not a flag's."""
+        if name == "name":
+            return format_html('<a href="{}">{}</a>', record["url"], record["name"])
+        if name == "street_office":
+            return format_html('<a href="{}">{}</a>', record["office_url"], record["street_office"])
+        return self.render_worst(record[name])
 
 
 class CommunityFlagTable(FlagTable):
@@ -96,20 +128,34 @@ class CommunityFlagTable(FlagTable):
         sequence = ("name", "street_office", "worst", "...")
 
 
-def worst_rows(units, kinds, flags_of, offices, count: int) -> list[dict]:
-    """The `count` worst of these communities (rows_for rows, with their street office).
+def _standing(unit_flags: dict[str, Flag], kinds) -> tuple[Severity, tuple, dict]:
+    """A unit's worst colour, its (worst, reds, ambers) and each flag's sort key."""
+    reds = sum(1 for f in unit_flags.values() if f.severity == Severity.RED)
+    ambers = sum(1 for f in unit_flags.values() if f.severity == Severity.AMBER)
+    worst = max((f.severity for f in unit_flags.values()), default=Severity.NONE)
+    keys = {kind: sort_key(unit_flags.get(kind)) for kind in kinds}
+    return worst, (int(worst), reds, ambers), keys
 
-    Worst first: the worst colour, then the most reds and ambers, then the flag that goes
-    furthest on its bad side; `offices` maps a street office id to its (name, url).
-    """
+
+def worst_key(flag_list, kinds) -> tuple:
+    """Where a unit stands among the worst: the worst colour, then the most reds and
+    ambers, then the flag that goes furthest on its bad side."""
+    _worst, key, keys = _standing({f.kind: f for f in flag_list}, kinds)
+    return (key, max(keys.values(), default=(0, 0)))
+
+
+def worst_units(units: list, ranks: dict[int, tuple], count: int) -> list:
+    """The `count` worst units by their ``worst_key`` (ties in the order given)."""
+    return sorted(units, key=lambda unit: ranks[unit.pk], reverse=True)[:count]
+
+
+def listed_rows(units, kinds, flags_of, offices) -> list[dict]:
+    """rows_for rows of communities, each with its street office: `units` are (community,
+    url) pairs, `offices` maps a street office id to its (name, url)."""
     rows = rows_for(units, kinds, flags_of)
     for row, (unit, _url) in zip(rows, units, strict=True):
         row["street_office"], row["office_url"] = offices[unit.street_office_id]
-    rows.sort(
-        key=lambda row: (row["worst_key"], max(row["keys"].values(), default=(0, 0))),
-        reverse=True,
-    )
-    return rows[:count]
+    return rows
 
 
 def rows_for(units, kinds, flags_of, notes_of=None) -> list[dict]:
@@ -117,18 +163,16 @@ def rows_for(units, kinds, flags_of, notes_of=None) -> list[dict]:
     rows = []
     for unit, url in units:
         unit_flags = {f.kind: f for f in flags_of.get(unit.pk, [])}
-        reds = sum(1 for f in unit_flags.values() if f.severity == Severity.RED)
-        ambers = sum(1 for f in unit_flags.values() if f.severity == Severity.AMBER)
-        worst = max((f.severity for f in unit_flags.values()), default=Severity.NONE)
+        worst, key, keys = _standing(unit_flags, kinds)
         rows.append(
             {
                 "pk": unit.pk,
                 "name": str(unit),
                 "url": url,
                 "flags": unit_flags,
-                "keys": {kind: sort_key(unit_flags.get(kind)) for kind in kinds},
+                "keys": keys,
                 "worst": worst,
-                "worst_key": (int(worst), reds, ambers),
+                "worst_key": key,
                 "notes": (notes_of or {}).get(unit.pk, {}),
             }
         )

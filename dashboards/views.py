@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,19 +21,16 @@ from committee.generic import scoped_object_or_404
 from committee.models import Community, District, StreetOffice
 from committee.periods import KINDS, Period
 from committee.roles import Action, Role
-from dashboards import figure_cache, inbox, panels, reminders, services
+from dashboards import figure_cache, inbox, page_figures, panels, reminders, services
 from dashboards.flags import (
     SPECS,
     flags,
-    flags_by_community,
-    flags_by_street_office,
-    worded,
     worst,
 )
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
 from dashboards.rollup_metrics import shared_reads
-from dashboards.tables import CommunityFlagTable, FlagTable, rows_for, worst_rows
+from dashboards.tables import CommunityFlagTable, FlagTable
 
 
 def landing_url(user) -> str:
@@ -59,6 +57,13 @@ def landing_url(user) -> str:
 def home(request):
     """Home: staff and chairs land on their community, officials on their street office…"""
     return redirect(landing_url(request.user))
+
+
+def draw_body(template_name: str, context: dict, request) -> str:
+    """A page's body, kept drawn in the figure cache: drawn with the page's own context and
+    the request (its query: the tables' links) but no context processor (nothing of the
+    user's: the body is shown to whoever may see the unit)."""
+    return get_template(template_name).render({**context, "request": request})
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -124,39 +129,23 @@ class StreetOfficeDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office=office)
-        found = figure_cache.cached(
-            "street_office",
-            office.pk,
-            communities,
-            period,
-            lambda: self.figures(communities, period),
-        )
-        totals = found["flags"]
-        kinds = [f.kind for f in totals]
-        table = FlagTable(found["rows"], kinds, {f.kind: f for f in totals})
-        table.paginate = False
-        table.order_by = self.request.GET.get("sort", "-worst")
-        context.update(office=office, table=table, flags=totals, panels=found["panels"])
+        kept = figure_cache.Kept("street_office", office.pk, communities, period, self.request.GET)
+        body = kept.body()
+        if body is None:
+            found = kept.figures(
+                lambda reuse: page_figures.street_office(communities, period, reuse)
+            )
+            totals = found["flags"]
+            kinds = [f.kind for f in totals]
+            table = FlagTable(found["rows"], kinds, {f.kind: f for f in totals})
+            table.paginate = False
+            table.order_by = self.request.GET.get("sort", "-worst")
+            context.update(table=table, flags=totals, panels=found["panels"])
+            body = kept.keep_body(
+                draw_body("dashboards/_street_office_body.html", context, self.request)
+            )
+        context.update(office=office, body=body)
         return context
-
-    @staticmethod
-    def figures(communities, period) -> dict:
-        """What the page shows of its communities (kept in the figure cache)."""
-        by_community = flags_by_community(communities, period.start, period.end)
-        totals = flags(communities, period.start, period.end)
-        kinds = [f.kind for f in totals]
-        query = period.query()
-        units = [
-            (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
-            for c in communities.order_by("code")
-        ]
-        rows = rows_for(units, kinds, by_community)
-        worded(totals, *(row["flags"].values() for row in rows))
-        return {
-            "flags": totals,
-            "rows": rows,
-            "panels": panels.group_panels(communities, period),
-        }
 
 
 class DistrictDashboardView(DashboardView):
@@ -174,56 +163,37 @@ class DistrictDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office__district=district)
-        found = figure_cache.cached(
-            "district",
-            district.pk,
-            communities,
-            period,
-            lambda: self.figures(district, communities, period),
-        )
-        totals = found["flags"]
-        kinds = [f.kind for f in totals]
-        table = FlagTable(found["office_rows"], kinds, {f.kind: f for f in totals})
-        RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
-        worst_table = CommunityFlagTable(found["worst"], kinds, {})
+        kept = figure_cache.Kept("district", district.pk, communities, period, self.request.GET)
+        body = kept.body()
+        if body is None:
+            found = kept.figures(
+                lambda reuse: page_figures.district(
+                    district, communities, period, self.worst_communities, reuse
+                )
+            )
+            totals = found["flags"]
+            kinds = [f.kind for f in totals]
+            table = FlagTable(found["office_rows"], kinds, {f.kind: f for f in totals})
+            RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
+            worst_table = CommunityFlagTable(found["worst"], kinds, {})
+            context.update(
+                table=table,
+                worst_table=worst_table,
+                worst_count=len(found["worst"]),
+                flags=totals,
+                panels=found["panels"],
+            )
+            body = kept.keep_body(
+                draw_body("dashboards/_district_body.html", context, self.request)
+            )
         context.update(
             district=district,
-            table=table,
-            worst_table=worst_table,
-            worst_count=len(found["worst"]),
-            flags=totals,
+            body=body,
             can_administer=scoping.districts(self.request.user, Action.ADMINISTER)
             .filter(pk=district.pk)
             .exists(),
-            panels=found["panels"],
         )
         return context
-
-    def figures(self, district, communities, period) -> dict:
-        """What the page shows of the district (kept in the figure cache)."""
-        totals = flags(communities, period.start, period.end)
-        kinds = [f.kind for f in totals]
-        query = period.query()
-        offices = list(district.street_offices.order_by("code"))
-        units = [
-            (o, f"{reverse('dashboards:street_office', args=[o.pk])}?{query}") for o in offices
-        ]
-        by_office = flags_by_street_office(communities, period.start, period.end)
-        by_community = flags_by_community(communities, period.start, period.end)
-        named = {o.pk: (str(o), url) for o, url in units}
-        members = [
-            (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
-            for c in communities.order_by("code")
-        ]
-        listed = worst_rows(members, kinds, by_community, named, self.worst_communities)
-        # Kept with their words: the offices' rows are worded a page at a time, as shown.
-        worded(totals, *(row["flags"].values() for row in listed))
-        return {
-            "flags": totals,
-            "office_rows": rows_for(units, kinds, by_office),
-            "worst": listed,
-            "panels": panels.group_panels(communities, period),
-        }
 
 
 class ThresholdView(LoginRequiredMixin, FormView):

@@ -1,0 +1,105 @@
+"""What the street-office and district pages show, computed for the figure cache
+(``dashboards/figure_cache.py``): the figures, and the parts a later visit may reuse.
+
+Given a ``Reuse`` (the parts kept at an earlier state of the page's communities), only the
+communities that changed since, and the street offices they belong or belonged to, are
+computed again; the page's own totals and panels, which add every community up, always are.
+The district keeps each community's standing among the worst (``tables.worst_key``), not
+its flags: it shows twenty, computed again from their records.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from committee.periods import Period
+from dashboards import panels
+from dashboards.figure_cache import Reuse
+from dashboards.flags import Flag, flags, flags_by_community, flags_by_street_office, worded
+from dashboards.tables import listed_rows, rows_for, worst_key, worst_units
+
+Flags = dict[int, list[Flag]]
+
+
+def _again(communities: QuerySet, reuse: Reuse | None, part: str) -> tuple[dict, QuerySet]:
+    """The communities' kept part, and the communities to compute it for."""
+    if reuse is None:
+        return {}, communities
+    return reuse.of_communities(part), communities.filter(pk__in=sorted(reuse.changed))
+
+
+def community_flags(communities: QuerySet, period: Period, reuse: Reuse | None) -> Flags:
+    """``flags_by_community``, computed only for the communities that changed."""
+    found, again = _again(communities, reuse, "communities")
+    if reuse is None or reuse.changed:
+        found |= flags_by_community(again, period.start, period.end)
+    return found
+
+
+def office_flags(communities: QuerySet, period: Period, reuse: Reuse | None) -> Flags:
+    """``flags_by_street_office``, computed only for the street offices that changed."""
+    if reuse is None:
+        return flags_by_street_office(communities, period.start, period.end)
+    found = reuse.of_offices("offices")
+    if reuse.offices:
+        again = communities.filter(street_office__in=sorted(reuse.offices))
+        found |= flags_by_street_office(again, period.start, period.end)
+    return found
+
+
+def standings(
+    communities: QuerySet, period: Period, kinds: list[str], reuse: Reuse | None
+) -> tuple[dict[int, tuple], Flags]:
+    """Each community's ``worst_key``, and the flags of those computed now."""
+    ranks, again = _again(communities, reuse, "ranks")
+    computed = {}
+    if reuse is None or reuse.changed:
+        computed = flags_by_community(again, period.start, period.end)
+    ranks |= {pk: worst_key(found, kinds) for pk, found in computed.items()}
+    return ranks, computed
+
+
+def street_office(communities: QuerySet, period: Period, reuse: Reuse | None):
+    """The street-office page's figures, and its parts (each community's flags)."""
+    by_community = community_flags(communities, period, reuse)
+    totals = flags(communities, period.start, period.end)
+    kinds = [f.kind for f in totals]
+    query = period.query()
+    units = [
+        (c, f"{reverse('dashboards:community', args=[c.pk])}?{query}")
+        for c in communities.order_by("code")
+    ]
+    rows = rows_for(units, kinds, by_community)
+    worded(totals, *(row["flags"].values() for row in rows))
+    found = {"flags": totals, "rows": rows, "panels": panels.group_panels(communities, period)}
+    return found, {"communities": by_community}
+
+
+def district(district, communities: QuerySet, period: Period, worst: int, reuse: Reuse | None):
+    """The district page's figures, and its parts (each community's standing, each street
+    office's flags)."""
+    start, end = period.start, period.end
+    totals = flags(communities, start, end)
+    kinds = [f.kind for f in totals]
+    query = period.query()
+    offices = list(district.street_offices.order_by("code"))
+    units = [(o, f"{reverse('dashboards:street_office', args=[o.pk])}?{query}") for o in offices]
+    by_office = office_flags(communities, period, reuse)
+    ranks, computed = standings(communities, period, kinds, reuse)
+    top = worst_units(list(communities.order_by("code")), ranks, worst)
+    missing = [c.pk for c in top if c.pk not in computed]
+    if missing:
+        computed |= flags_by_community(communities.filter(pk__in=missing), start, end)
+    members = [(c, f"{reverse('dashboards:community', args=[c.pk])}?{query}") for c in top]
+    named = {o.pk: (str(o), url) for o, url in units}
+    listed = listed_rows(members, kinds, computed, named)
+    # Kept with their words: the offices' rows are worded a page at a time, as shown.
+    worded(totals, *(row["flags"].values() for row in listed))
+    found = {
+        "flags": totals,
+        "office_rows": rows_for(units, kinds, by_office),
+        "worst": listed,
+        "panels": panels.group_panels(communities, period),
+    }
+    return found, {"ranks": ranks, "offices": by_office}
