@@ -185,6 +185,16 @@ def _no_filter_form_kept_from_another_test():
     filters.forget_kept()
 
 
+def cold_figures() -> None:
+    """The dashboards compute their figures afresh from here on: a property test's example
+    that repeats an earlier example's records would otherwise be served the page kept for
+    it, with no figures in its context to check (tests/dashboards/test_figure_cache.py
+    checks the kept pages)."""
+    from dashboards import figure_cache
+
+    figure_cache.salt = uuid.uuid4().hex
+
+
 @pytest.fixture(autouse=True)
 def _figure_cache_of_this_test_only():
     """Each test's dashboards keep their figures apart: another test's records had the same

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from dashboards.models import FlagKind
 from funds.models import Income
 from tasks.models import Nature, ResidentWork, Task, TimeEntry
+from tests.conftest import cold_figures
 from tests.factories import DepartmentFactory, StaffMemberFactory
 from tests.rounding import half_up, whole_percent
 
@@ -60,6 +61,7 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 def test_the_street_dashboard_matches_sums_of_the_records(
     as_user, world, official_a, entries, incomes
 ):
+    cold_figures()
     TimeEntry.objects.all().delete()
     Task.objects.all().delete()
     Income.objects.all().delete()

@@ -25,6 +25,7 @@ from committee.tables import format_money
 from dashboards.models import FlagKind
 from staff import metrics
 from staff.models import InsuranceRates, PayRecord, StaffMember, WageBenchmark
+from tests.conftest import cold_figures
 from tests.factories import DepartmentFactory, StaffMemberFactory
 from tests.rounding import cents, share, whole_percent
 from tests.staff.factories import InsuranceRatesFactory, WageBenchmarkFactory, make_pay
@@ -261,6 +262,7 @@ def assert_pay_trend(as_user, world, official_a, paid, benchmarks, last_month) -
 def test_every_dashboards_pay_figures_match_medians_of_the_records(
     as_user, world, staff_a, official_a, monthly, bonuses, benchmarks, last_month
 ):
+    cold_figures()
     paid = build(world, monthly, bonuses, benchmarks)
 
     assert_street_year(as_user, world, official_a, paid, benchmarks)
