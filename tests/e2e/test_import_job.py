@@ -36,10 +36,22 @@ def cash_book(tmp_path):
     return path
 
 
-def test_a_large_import_is_a_job_with_a_moving_bar(page, live_server, demo, cash_book, monkeypatch):
-    from committee import jobs
+@pytest.fixture
+def slow_rows(monkeypatch):
+    """Each row takes a visible moment (about 10 s in all), so the page, which asks every
+    second, sees the bar between empty and full however fast the machine reads."""
+    from committee import import_views, jobs
 
+    class SlowPasses(import_views.TwoPasses):
+        def __call__(self):
+            time.sleep(5 / ROWS)
+            super().__call__()
+
+    monkeypatch.setattr(import_views, "TwoPasses", SlowPasses)
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 0.2)  # several steps within a few seconds
+
+
+def test_a_large_import_is_a_job_with_a_moving_bar(page, live_server, demo, cash_book, slow_rows):
     before = Income.objects.count()
     login(page, live_server, "aiguo")
     page.goto(f"{live_server.url}/funds/income/import/")
