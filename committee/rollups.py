@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -36,6 +37,7 @@ _revisers: list[Callable[[set[int]], None]] = []
 _settlers: list[Callable[[], None]] = []
 _instead: dict[Metric, Metric] = {}
 _sharing: list[Callable[[], AbstractContextManager]] = []
+_keepers: list[Callable] = []
 
 
 def register(refresher: Callable[[set[Key]], None]) -> None:
@@ -172,6 +174,24 @@ def shared():
         for sharing in _sharing:
             stack.enter_context(sharing())
         yield
+
+
+def register_keeper(keeper: Callable[[str, Any, Callable[[], Any]], Any]) -> None:
+    """Say how figures of communities are kept between requests (the dashboards' figure
+    cache, keyed on each community's revision), for ``kept``."""
+    if keeper not in _keepers:
+        _keepers.append(keeper)
+
+
+def kept(name: str, communities, compute: Callable[[], Any]) -> Any:
+    """``compute()``'s figures of these communities, kept under `name` (which must hold
+    everything else they depend on: the period, the page …) and the communities' state:
+    any write that changes a figure of one of them changes the key. Without a keeper
+    (the dashboards not installed), computed each time."""
+    settle()
+    if not _keepers:
+        return compute()
+    return _keepers[0](name, communities, compute)
 
 
 def whole_months(start: date, end: date) -> bool:

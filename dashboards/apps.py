@@ -16,8 +16,10 @@ class DashboardsConfig(AppConfig):
         from dashboards.models import Threshold
 
         audit.track(Threshold)
+        from committee import rollups as hook
         from dashboards import (
             certificate_panels,
+            figure_cache,
             jobs,  # noqa: F401 -- registers the report job kinds
             paperwork_panels,
             report_changes,
@@ -29,6 +31,7 @@ class DashboardsConfig(AppConfig):
         rollups.install()
         revisions.install()
         rollup_metrics.install()
+        hook.register_keeper(figure_cache.value)
         report_changes.install()
         post_migrate.connect(rollups.fill_after_migrate, sender=self)
 

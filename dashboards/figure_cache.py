@@ -144,6 +144,20 @@ def cached(
     return Kept(page, unit_id, communities, period).figures(lambda reuse: (compute(), None))
 
 
+def value(name: str, communities: QuerySet, compute: Callable[[], Any]) -> Any:
+    """A lower app's figures of these communities (``committee.rollups.kept``: pay by
+    community), kept under `name` and the communities' state as a page's figures are."""
+    cache = caches[ALIAS]
+    prefix = "|".join((VERSION, salt, "value", name, timezone.localdate().isoformat()))
+    key = _name(prefix, state(communities))
+    found = cache.get(key)
+    if found is not None:
+        return _load(found)
+    result = compute()
+    cache.set(key, _dump(result))
+    return result
+
+
 # What a page's query string may hold for its drawn body to be kept (anything else: drawn
 # each time, so a stranger's parameters fill no entries).
 QUERY = frozenset({"period", "at", "start", "end", "sort", "page"})

@@ -386,7 +386,10 @@ def _medians(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Dec
         reads.append(rest.values(*group, "net").annotate(n=Count("pk")))
     counts: dict[tuple, dict[int, int]] = {}
     for rows in reads:
-        for *key, fen, n in rows.annotate(fen=FEN).order_by().values_list(*group, "fen", "n"):
+        rows = rows.annotate(fen=FEN).order_by().values_list(*group, "fen", "n")
+        if "month" not in group:  # ids, kinds and whole numbers: as the driver gives them
+            rows = staff_metrics.plain_rows(rows)  # (the converters were 40 % of a read)
+        for *key, fen, n in rows:
             found = counts.setdefault(tuple(key), {})
             found[int(fen)] = found.get(int(fen), 0) + n
     return {key: _middle(found) for key, found in counts.items() if any(found.values())}

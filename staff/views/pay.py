@@ -214,7 +214,18 @@ class PayOverviewView(PeriodMixin, TemplateView):
         # communities among them): the communities' medians and gaps and the offices'
         # summaries, sorted in Python.
         theirs = everyone.filter(street_office_id__in=offices)
-        found = rollups.read(metrics.pay_by_community_and_office, theirs, *period)
+        whole = not (len(offices) == 1 and page.paginator.num_pages == 1)
+
+        def figures():
+            found = rollups.read(metrics.pay_by_community_and_office, theirs, *period)
+            return found, rollups.read(metrics.pay_ratios, everyone, *period) if whole else None
+
+        # Kept between visits under the communities' revisions (any pay, staff or
+        # benchmark write in them changes the key): a district's page read 8,000
+        # person-months and 15,000 pay bands each time.
+        offices_key = ",".join(str(pk) for pk in sorted(offices))
+        name = f"pay-by-community|{self.start}|{self.end}|{offices_key}|{whole}"
+        found, total = rollups.kept(name, everyone, figures)
         districts = {c.street_office.district_id for c in communities}
         bench = metrics.benchmarks_by_district(districts, self.end)
         fulltime, assistant = StaffMember.Kind.FULLTIME, StaffMember.Kind.ASSISTANT
@@ -239,7 +250,7 @@ class PayOverviewView(PeriodMixin, TemplateView):
         context["rows"] = rows
         context["rows_html"] = _rows_html(rows, self.start, self.end)
         by_office = found.offices
-        if len(offices) == 1 and page.paginator.num_pages == 1:
+        if not whole:
             # Every community is on this page, in one street office (a street official's
             # view): the total is that office's, over the same person-months, against the
             # benchmarks of the same districts.
@@ -252,7 +263,7 @@ class PayOverviewView(PeriodMixin, TemplateView):
                 average_wage=wages.average_wage if wages else None,
             )
         else:
-            context["total"] = rollups.read(metrics.pay_ratios, everyone, *period)
+            context["total"] = total
         context["offices"] = [
             (office, by_office[pk][fulltime], by_office[pk][assistant])
             for pk, office in offices.items()

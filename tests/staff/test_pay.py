@@ -172,13 +172,34 @@ class TestPayOverview:
         client = as_user(district_officer)
         client.get(reverse("staff:pay_overview"))
         CommunityFactory.create_batch(10, street_office=world.street_b)
-        # 12 (the 待办 count in the header is one): the page's communities with their
-        # street offices, one read of the offices' person-months (the communities' medians
-        # and gaps, the offices' summaries), their districts' benchmarks, and the total's
-        # medians from the pay bands (which districts are whole; the district is, so no
-        # person-month is read) and benchmarks; was 18
-        with django_assert_max_num_queries(12):
+        # 19 after a change (the 待办 count in the header is one): the page's communities
+        # with their street offices, the communities' state (figure cache key) and the
+        # kept figures (none under the new key), one read of the offices' person-months
+        # (the communities' medians and gaps, the offices' summaries), the total's medians
+        # from the pay bands (which districts are whole; the district is, so no
+        # person-month is read) and benchmarks, the figures kept (5), their districts'
+        # benchmarks; was 18 before the figures were kept
+        with django_assert_max_num_queries(19):
             client.get(reverse("staff:pay_overview"))
+        # 10 when nothing changed: the figures read back instead of the three reads
+        with django_assert_max_num_queries(10):
+            client.get(reverse("staff:pay_overview"))
+
+    def test_the_kept_figures_follow_every_pay_and_benchmark_write(
+        self, as_user, district_officer, chair_a, pay_a, benchmark
+    ):
+        overview = as_user(district_officer)
+        may = {"start": "2026-05", "end": "2026-05"}
+        assert "¥1,100.00 – ¥1,100.00" in overview.get(reverse("staff:pay_overview"), may).text
+        data = pay_form(pay_a.staff_member, month="2026-05", performance_pay="600.00")
+        as_user(chair_a).post(reverse("staff:payrecord_edit", args=[pay_a.pk]), data)
+        text = overview.get(reverse("staff:pay_overview"), may).text
+        assert "¥1,600.00 – ¥1,600.00" in text and "¥1,100.00" not in text
+        assert '<td class="num below">66\u00a0%</td>' in text  # ¥1,600 against ¥2,420
+        benchmark.minimum_wage = Decimal("1600.00")
+        benchmark.save()
+        text = overview.get(reverse("staff:pay_overview"), may).text
+        assert '<td class="num">100\u00a0%</td>' in text
 
     def test_a_street_officials_total_is_its_street_offices(
         self,
@@ -200,9 +221,11 @@ class TestPayOverview:
         client = as_user(official_a)
         period = {"start": "2026-05", "end": "2026-05"}
         client.get(reverse("staff:pay_overview"), period)
-        # 8 (the 待办 count in the header is one): the office's person-months read once,
-        # its benchmarks once; 14 before, 16 when the total was read on its own
-        with django_assert_max_num_queries(8):
+        # 9 (the 待办 count in the header is one): the office's figures kept from the
+        # first visit (the communities' state, the kept entry), its benchmarks once; 8
+        # when its person-months were read each time, 14 before, 16 when the total was
+        # read on its own
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("staff:pay_overview"), period)
         mine = Community.objects.filter(street_office=world.street_a)
         expected = rollups.read(metrics.pay_ratios, mine, MAY, date(2026, 5, 31))
