@@ -71,6 +71,7 @@ class IncomeListView(ObjectListView):
     template_name = "funds/income_list.html"
     add_url_name = "funds:income_add"
     export_title = gettext_lazy("Income")
+    keep_page_sql = True  # its query depends on the scope, the address and the columns
 
 
 class ExpenseListView(ObjectListView):
@@ -83,6 +84,7 @@ class ExpenseListView(ObjectListView):
     template_name = "funds/expense_list.html"
     add_url_name = "funds:expense_add"
     export_title = gettext_lazy("Expenses")
+    keep_page_sql = True  # its query depends on the scope, the address and the columns
 
 
 class BudgetLineListView(ObjectListView):

@@ -69,6 +69,7 @@ class SurveyListView(ObjectListView):
     template_name = "surveys/survey_list.html"
     export_title = gettext_lazy("Surveys")
     add_url_name = "surveys:survey_create"
+    keep_page_sql = True  # its query depends on the scope, the address and the columns
 
     def _can_add(self) -> bool:
         # Kept with the filter forms (committee/filters.py) per user and memberships: a

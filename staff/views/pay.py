@@ -86,6 +86,7 @@ class PayRecordListView(ObjectListView):
     template_name = "staff/payrecord_list.html"
     add_url_name = "staff:payrecord_add"
     export_title = gettext_lazy("Pay records")
+    keep_page_sql = True  # its query depends on the scope, the address and the columns
 
     def _can_add(self) -> bool:
         return scoping.communities(self.request.user, Action.PAY).exists()

@@ -57,6 +57,7 @@ class StaffMemberListView(PersonalDataMixin, ObjectListView):
     template_name = "staff/staff_list.html"
     add_url_name = "staff:staff_add"
     export_title = gettext_lazy("Roster")
+    keep_page_sql = True  # its query depends on the scope, the address and the columns
 
 
 class StaffMemberDetailView(ObjectDetailView):

@@ -4,6 +4,7 @@ they are now, and only to the user, scope, filter and columns it was made for.""
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from committee import filters
@@ -72,3 +73,59 @@ def test_the_hours_list_keeps_its_page_too(as_user, official_a, world):
     rows = client.get(url, {"resident_work": "safety"}).context["table"].paginated_rows
     assert [r.record.date for r in rows] == [date(2026, 6, 2), date(2026, 6, 1)]
     assert kept_pages() == 1
+
+
+def _income(community, n):
+    from tests.funds.factories import IncomeFactory
+
+    return IncomeFactory(community=community, payer=f"付款方{n}", amount=Decimal(100 + n))
+
+
+def _expense(community, n):
+    from tests.funds.factories import ExpenseFactory
+
+    return ExpenseFactory(community=community, payee=f"收款方{n}", amount=Decimal(100 + n))
+
+
+def _survey(community, n):
+    from tests.surveys.factories import SurveyFactory
+
+    return SurveyFactory(community=community, title=f"问卷{n}")
+
+
+def _staff(community, n):
+    return StaffMemberFactory(community=community, name=f"职工{n}")
+
+
+def _pay(community, n):
+    from tests.staff.factories import make_pay
+
+    return make_pay(
+        StaffMemberFactory(community=community, name=f"职工{n}"), date(2026, n, 1), "2000"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url_name", "make"),
+    [
+        ("funds:income_list", _income),
+        ("funds:expense_list", _expense),
+        ("surveys:survey_list", _survey),
+        ("staff:staff_list", _staff),
+        ("staff:payrecord_list", _pay),
+    ],
+)
+def test_the_other_lists_keep_their_page_and_show_what_was_added(
+    as_user, official_a, world, url_name, make
+):
+    make(world.community_a, 1)
+    make(world.community_b, 2)  # outside the official's street office
+    client = as_user(official_a)
+    url = reverse(url_name)
+    assert client.get(url).context["table"].paginator.count == 1
+    assert kept_pages() == 1
+    added = make(world.community_a2, 3)
+    again = client.get(url)
+    assert kept_pages() == 1  # run again, not made again
+    assert again.context["table"].paginator.count == 2
+    assert added.pk in {row.record.pk for row in again.context["table"].paginated_rows}
