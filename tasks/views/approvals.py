@@ -40,6 +40,7 @@ class ApprovalQueueView(ObjectListView):
     filterset_class = ApprovalQueueFilterSet
     template_name = "tasks/approval_queue.html"
     export_title = gettext_lazy("Approval queue")
+    keep_page_sql = True  # its query depends on the scope, the address and the columns
 
     def get_queryset(self):
         # Whether any membership gives the right: read from the memberships, no query.

@@ -105,6 +105,10 @@ def _pay(community, n):
     )
 
 
+def _pending(community, n):
+    return TaskFactory(community=community, title=f"待批{n}", outcome="pending")
+
+
 @pytest.mark.parametrize(
     ("url_name", "make"),
     [
@@ -113,6 +117,7 @@ def _pay(community, n):
         ("surveys:survey_list", _survey),
         ("staff:staff_list", _staff),
         ("staff:payrecord_list", _pay),
+        ("tasks:approval_queue", _pending),
     ],
 )
 def test_the_other_lists_keep_their_page_and_show_what_was_added(
