@@ -114,7 +114,7 @@ _MOST_SERIES = 16
 def chart_css() -> str:
     """pygal's stylesheet for every chart here, for static/css/charts.css and PDFs."""
     series = [(str(n), [1]) for n in range(_MOST_SERIES)]
-    chart = pygal.Bar(**_config("", 100, 100, None))
+    chart = pygal.Bar(**_config("", 100, 100, None, css=pygal.Config().css))
     for name, values in series:
         chart.add(name, values)
     stylesheet = _STYLESHEET.search(chart.render(is_unicode=True)).group(1)
@@ -132,6 +132,9 @@ def _config(title: str, width: int, height: int, formatter, **extra) -> dict:
         "height": height,
         "style": STYLE,
         "js": [],
+        # No stylesheet drawn into each chart: it would be taken out again (_render); the
+        # one stylesheet of every chart is chart_css().
+        "css": [],
         "disable_xml_declaration": True,
         "print_values": True,
         "legend_at_bottom": True,
@@ -300,8 +303,8 @@ def _computed(matches) -> dict[str, str]:
     return {name: value for name, (_rank, value) in found.items()}
 
 
-def flat_svg(svg: str) -> str:
-    """The chart with its print stylesheet applied as attributes, for a PDF.
+def flat_tree(svg: str) -> ElementTree.Element:
+    """The chart with its print stylesheet applied as attributes, for a PDF (the tree).
 
     Each element gets the declarations print_css() gives it as presentation attributes,
     and the stylesheet, the class names and what is drawn invisible (opacity 0) go. The
@@ -327,7 +330,12 @@ def flat_svg(svg: str) -> str:
         parent.remove(element)
     for element in root.iter():
         element.attrib.pop("class", None)
-    return ElementTree.tostring(root, encoding="unicode")
+    return root
+
+
+def flat_svg(svg: str) -> str:
+    """flat_tree(svg) as SVG text."""
+    return ElementTree.tostring(flat_tree(svg), encoding="unicode")
 
 
 def as_image(svg: str) -> SafeString:
@@ -362,11 +370,12 @@ def _image(svg: str) -> tuple[str, bytes, str]:
     found = _HEAD.search(str(svg))
     # The title and description were escaped when the chart was drawn (_render).
     title, alt = (found.group(1), f"{found.group(1)}: {found.group(2)}") if found else ("", "")
-    flat = flat_svg(svg)
+    flat = flat_tree(svg)  # drawn as it is: not written out and read again
     try:
         data, titled = raster.draw(flat, title=html.unescape(title))
         content_type, title = "image/jpeg", title if titled else ""
     except raster.Unsupported:
-        data, content_type, title = flat.encode(), "image/svg+xml", ""
+        data = ElementTree.tostring(flat, encoding="unicode").encode()
+        content_type, title = "image/svg+xml", ""
     caption = f'<p class="chart-title">{title}</p>' if title else ""
     return f'{caption}<img class="chart-image" alt="{alt}" src="{_SRC}">', data, content_type

@@ -25,7 +25,8 @@ from committee.tables import format_money
 from dashboards import figure_cache, panels
 from dashboards.flags import Flag, Severity, flags, flags_by_community
 from dashboards.models import FlagKind
-from dashboards.rollup_metrics import read
+from dashboards.rollup_metrics import read, shared_reads
+from dashboards.specs import SPECS
 from funds import metrics as funds_metrics
 from staff import metrics as staff_metrics
 from surveys import metrics as surveys_metrics
@@ -110,7 +111,7 @@ RECOMMENDATIONS: dict[str, object] = {
 
 # Part of the figure cache's key of a report (with figure_cache.VERSION): raise it when
 # what a report keeps changes shape or meaning (its figures, panels, comparison widths).
-KEPT_VERSION = "2"
+KEPT_VERSION = "3"
 
 
 @dataclass
@@ -133,6 +134,29 @@ class Recommendation:
 class Figure:
     label: str
     value: str
+
+
+# The side-by-side table's marks of a status (a legend under the tables names them).
+MARKS = {Severity.RED: " ▲", Severity.AMBER: " ■", Severity.GREEN: " ●"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One community's flag in the side-by-side table: its value and mark in the status
+    colour (``css``), and the status's words when they say more than the colour (too few
+    answers). Worked out from the flag's value alone: the flag's other words (sentence,
+    limits, link), which the table does not print, are never made for it."""
+
+    css: str
+    value: str
+    mark: str
+    note: str | None = None
+
+    @classmethod
+    def of(cls, flag: Flag) -> Cell:
+        value = SPECS[flag.kind].format(flag.value)  # = flag.value_text, in this language
+        note = flag.status_label if flag.too_few is not None else None
+        return cls(flag.severity.css, value, MARKS.get(flag.severity, ""), note)
 
 
 def recommendations(found: list[Flag]) -> list[Recommendation]:
@@ -233,9 +257,10 @@ def community_report(community: Community, period: Period) -> dict:
     group = Community.objects.filter(pk=community.pk)
 
     def compute() -> dict:
-        found = flags(group, period.start, period.end)
-        built = _build(panels.COMMUNITY_PANELS, group, period)
-        return _report(group, period, found, built)
+        with shared_reads():  # the flags, panels and figures read the same rollup sums
+            found = flags(group, period.start, period.end)
+            built = _build(panels.COMMUNITY_PANELS, group, period)
+            return _report(group, period, found, built)
 
     page = f"report:community:{KEPT_VERSION}"
     kept = figure_cache.cached(page, community.pk, group, period, compute)
@@ -258,43 +283,51 @@ def street_office_report(office: StreetOffice, period: Period) -> dict:
 
 
 def _street_office_report(communities, period: Period) -> dict:
+    with shared_reads():  # the flags, panels and figures read the same rollup sums
+        return _street_office_figures(communities, period)
+
+
+def _street_office_figures(communities, period: Period) -> dict:
     found = flags(communities, period.start, period.end)
     by_community = flags_by_community(communities, period.start, period.end)
     built = _build(panels.GROUP_PANELS, communities, period)
     names = list(communities.order_by("code").values_list("pk", "name"))
     kinds = [f.kind for f in found]
-    comparison = [
-        (name, [next((f for f in by_community.get(pk, []) if f.kind == k), None) for k in kinds])
-        for pk, name in names
-    ]
+    comparison = []
+    for pk, name in names:
+        kept = {f.kind: f for f in by_community.get(pk, [])}
+        comparison.append((name, [Cell.of(kept[k]) if k in kept else None for k in kinds]))
+    total = [Cell.of(f) for f in found]
     return _report(communities, period, found, built) | {
-        "comparison": _comparison_parts(found, comparison),
+        "comparison": _comparison_parts(found, comparison, total),
     }
 
 
-def _comparison_parts(found: list[Flag], comparison) -> list[dict]:
-    """The side-by-side table, in as few tables of consecutive flags as fit the page width.
+def _comparison_parts(found: list[Flag], comparison, total: list[Cell]) -> list[dict]:
+    """The side-by-side table, in as few tables of consecutive flags as fit the page width:
+    the flags' labels over (name, cells) rows and the `total` row ("All together").
 
     Eleven flags fit one A4 table in Chinese; English headers and badges need more room,
     and one table of them ran past the right margin, so the flags are split in two (or
     more) tables, each with the communities' column again.
     """
     if not found:
-        return [{"flags": [], "rows": comparison, "widths": _comparison_widths([], comparison)}]
+        widths = _comparison_widths([], comparison, [])
+        return [{"flags": [], "rows": comparison, "total": [], "widths": widths}]
     for count in range(1, len(found) + 1):
         size = -(-len(found) // count)
         parts = []
         for start in range(0, len(found), size):
-            flags = found[start : start + size]
-            rows = [(name, row[start : start + size]) for name, row in comparison]
-            widths = _comparison_widths(flags, rows)
-            parts.append({"flags": flags, "rows": rows, "widths": widths})
+            cut = slice(start, start + size)
+            rows = [(name, row[cut]) for name, row in comparison]
+            widths = _comparison_widths(found[cut], rows, total[cut])
+            parts.append({"flags": found[cut], "rows": rows, "total": total[cut], "widths": widths})
         if all(sum(part["widths"]) <= 100.5 for part in parts):
             return parts
     return parts
 
 
-def _comparison_widths(found: list[Flag], comparison) -> list[float]:
+def _comparison_widths(found: list[Flag], comparison, total: list[Cell]) -> list[float]:
     """The side-by-side table's columns for a fixed layout: a cell is a value and its mark,
     over the status's words when they say more than its colour (too few answers).
 
@@ -304,18 +337,19 @@ def _comparison_widths(found: list[Flag], comparison) -> list[float]:
     """
 
     def rows(badge):
-        def cell(flag: Flag | None) -> str:
-            if flag is None:
+        def cell(found: Cell | None) -> str:
+            if found is None:
                 return "—"
-            # The lines of templates/dashboards/reports/_comparison_cell.html.
-            lines = [Unbroken(f"{flag.value_text} ▲")]
-            if getattr(flag, "too_few", None) is not None:
-                lines.append(badge(flag.status_label))
+            # The lines of templates/dashboards/reports/_comparison_cell.html (a mark as
+            # wide as ▲ whatever the status).
+            lines = [Unbroken(f"{found.value} ▲")]
+            if found.note is not None:
+                lines.append(badge(found.note))
             return max(lines, key=pdf_width)
 
         # Community names are bold row headers on one line (.comparison tbody th).
-        found_rows = [[Unbroken(name), *(cell(f) for f in row)] for name, row in comparison]
-        return [*found_rows, [Unbroken(_("All together")), *(cell(f) for f in found)]]
+        found_rows = [[Unbroken(name), *(cell(c) for c in row)] for name, row in comparison]
+        return [*found_rows, [Unbroken(_("All together")), *(cell(c) for c in total)]]
 
     headers = [str(_("Community")), *(str(f.label) for f in found)]
     # templates/dashboards/reports/report.html: .comparison is 8pt with 1 mm padding.

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from django.utils import translation
 
-from dashboards.reports.content import _comparison_parts
+from dashboards.reports.content import Cell, _comparison_parts
 
 ENGLISH = [
     "Administrative share of staff hours",
@@ -34,20 +34,25 @@ CHINESE = [
 ]
 
 
-def _flags(labels, status):
+def _flags(labels):
     return [
-        SimpleNamespace(label=label, value_text=f"{n * 11} %", status_label=status)
+        SimpleNamespace(label=label, cell=Cell("amber", f"{n * 11} %", " ■"))
         for n, label in enumerate(labels)
     ]
 
 
 def _comparison(flags):
     names = ["爱国社区", "和平社区", "红旗社区"]
-    return [(name, [f if n % 3 else None for n, f in enumerate(flags)]) for name in names]
+    return [(name, [f.cell if n % 3 else None for n, f in enumerate(flags)]) for name in names]
+
+
+def _parts(flags, comparison):
+    return _comparison_parts(flags, comparison, [f.cell for f in flags])
 
 
 def _check(parts, flags, comparison):
     assert [f for part in parts for f in part["flags"]] == flags  # each flag once, in order
+    assert [c for part in parts for c in part["total"]] == [f.cell for f in flags]
     for part in parts:
         assert sum(part["widths"]) <= 100.5  # the table fits the page's width
         assert len(part["widths"]) == len(part["flags"]) + 1  # the communities' column
@@ -62,29 +67,29 @@ def _check(parts, flags, comparison):
 
 def test_eleven_english_flags_are_split_so_each_table_fits_the_page():
     with translation.override("en"):
-        flags = _flags(ENGLISH, "amber")
+        flags = _flags(ENGLISH)
         comparison = _comparison(flags)
-        parts = _comparison_parts(flags, comparison)
+        parts = _parts(flags, comparison)
     assert len(parts) >= 2
     _check(parts, flags, comparison)
 
 
 def test_eleven_chinese_flags_fit_one_table():
     with translation.override("zh-hans"):
-        flags = _flags(CHINESE, "黄")
+        flags = _flags(CHINESE)
         comparison = _comparison(flags)
-        parts = _comparison_parts(flags, comparison)
+        parts = _parts(flags, comparison)
     assert len(parts) == 1
     _check(parts, flags, comparison)
 
 
 def test_a_status_of_too_few_answers_gets_its_own_line_and_the_room_for_it():
     def widths(too_few):
-        flags = _flags(ENGLISH, "amber")
+        flags = _flags(ENGLISH)
         if too_few:  # the words say more than the colour: a second line in the cell
-            flags[8].too_few, flags[8].status_label = 7, "too few answers (7)"
+            flags[8].cell = Cell("none", "12 %", "", "too few answers (7)")
         comparison = _comparison(flags)
-        parts = _comparison_parts(flags, comparison)
+        parts = _parts(flags, comparison)
         _check(parts, flags, comparison)
         part = next(p for p in parts if flags[8] in p["flags"])
         return part["widths"][part["flags"].index(flags[8]) + 1]

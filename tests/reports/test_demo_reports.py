@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook
 
 from committee.models import Community
 from committee.periods import Period
+from dashboards.flags import flags_by_community
 from dashboards.reports.content import RECOMMENDATIONS
 from funds import metrics as funds_metrics
 from funds import services as funds_services
@@ -43,6 +44,7 @@ class Demo:
     panels: list  # the community dashboard's panels
     office_flags: list
     office_panels: list
+    community_flags: dict  # each of the street office's communities' flags
     metrics: dict
 
 
@@ -103,6 +105,9 @@ def demo(django_db_setup, django_db_blocker):
             panels=page.context["panels"],
             office_flags=office_page.context["flags"],
             office_panels=office_page.context["panels"],
+            community_flags=flags_by_community(
+                Community.objects.filter(street_office=office), period.start, period.end
+            ),
             metrics={
                 "league": task_metrics.department_league(*args),
                 "money": task_metrics.money_promised_received(*args),
@@ -177,6 +182,14 @@ class TestStreetOfficePdf:
         for flag in demo.office_flags:
             assert squeezed(flag.value_text) + marks.get(flag.severity.css, "") in text
         assert squeezed(f"▲ {_('red')} · ■ {_('amber')} · ● {_('green')}") in text  # the legend
+        # Each community's cells: its flags' values as its dashboard words them.
+        assert len(demo.community_flags) == 2
+        for found in demo.community_flags.values():
+            assert found
+            for flag in found:
+                assert squeezed(flag.value_text) + marks.get(flag.severity.css, "") in text
+                if flag.too_few is not None:
+                    assert squeezed(flag.status_label) in text
         league = next(p for p in demo.office_panels if p.title == _("Tasks by department"))
         for row in league.rows:
             assert squeezed("".join(c.text for c in row[:3])) in text
