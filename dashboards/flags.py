@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import models
+from django.urls import get_script_prefix as prefix
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -181,8 +182,12 @@ class _Words:
     end: date
 
     def __call__(self) -> dict[str, Any]:
+        key = self._key()
+        found = _worded.get(key) if key is not None else None
+        if found is not None:
+            return dict(found)
         with translation.override(self.language):
-            return _words(
+            found = _words(
                 SPECS[self.kind],
                 self.value,
                 self.month,
@@ -194,6 +199,33 @@ class _Words:
                 self.start,
                 self.end,
             )
+        if key is not None:
+            if len(_worded) >= _WORDED:
+                _worded.clear()
+            _worded[key] = found
+        return dict(found)
+
+    def _key(self) -> tuple | None:
+        """Everything the words are worked out from (with the URLs' prefix), each value with
+        its type and digits; None for a value of another kind (not kept)."""
+        values = (self.value, self.amber, self.red, self.min_sample, self.too_few)
+        if not all(isinstance(v, _PLAIN) for v in values):
+            return None
+        exact = tuple((type(v).__name__, str(v)) for v in values)
+        ids = tuple(self.ids)
+        return (self.kind, self.language, exact, self.month, ids, self.start, self.end, prefix())
+
+
+# A flag's words for the same figures are the same words: worked out once per process for
+# the most recent _WORDED verdicts (a street office's page after a write in one community
+# words its unchanged flags again). Forgotten by ``forget_words`` (benchmarks: a first page).
+_WORDED = 20_000
+_worded: dict[tuple, dict[str, Any]] = {}
+_PLAIN = (int, Decimal, type(None))
+
+
+def forget_words() -> None:
+    _worded.clear()
 
 
 def _words(

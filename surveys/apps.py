@@ -12,7 +12,9 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from committee import audit
-        from surveys import models
+        from committee import rollups as hook
+        from surveys import metrics, models
 
+        hook.register_shared(metrics.shared_reads)
         for model in (models.Survey, models.Question, models.Choice):
             audit.track(model)

@@ -52,10 +52,14 @@ tests/surveys/test_tallies.py holds the two equal.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
@@ -299,7 +303,7 @@ def _latest_ids(communities: QuerySet, end: date, purpose: str, tallied: bool = 
     planner, on some statistics, loop over the window once per answer for minutes; a
     list of at most one id per community keeps each query's plan simple.
     """
-    return list(_latest(communities, end, purpose, tallied).values_list("pk", flat=True))
+    return [ref.pk for ref in _refs(communities, end, purpose, tallied)]
 
 
 def _latest_answers(communities: QuerySet, end: date, purpose: str) -> QuerySet:
@@ -332,14 +336,39 @@ class LatestSurveys:
     satisfaction: list[SurveyRef]
 
 
+_shared: ContextVar[dict | None] = ContextVar("juwei_latest_surveys", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block, each community's latest surveys are ranked once for the same
+    communities, day and purpose (a dashboard's flags and survey panel asked six times)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def _refs(communities: QuerySet, end: date, purpose: str, tallied: bool = True) -> list[SurveyRef]:
+    memo, key = _shared.get(), None
+    if memo is not None:
+        try:
+            key = (str(communities.order_by().values("pk").query), end, purpose, tallied)
+        except EmptyResultSet:
+            key = None
+        if key in memo:
+            return list(memo[key])
     rows = (
         _latest(communities, end, purpose, tallied)
         .annotate(day=_survey_day())
         .order_by("community_id")
         .values_list("pk", "community_id", "title", "day")
     )
-    return [SurveyRef(*row) for row in rows]
+    found = [SurveyRef(*row) for row in rows]
+    if key is not None:
+        memo[key] = list(found)
+    return found
 
 
 def latest_surveys(communities: QuerySet, start: date, end: date) -> LatestSurveys:
