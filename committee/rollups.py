@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from datetime import date
+from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 
 from committee.periods import month_end
@@ -163,15 +165,42 @@ def register_shared(sharing: Callable[[], AbstractContextManager]) -> None:
         _sharing.append(sharing)
 
 
+_once: ContextVar[dict | None] = ContextVar("juwei_shared_reads", default=None)
+
+
 @contextmanager
 def shared():
     """Within this block, ``read`` of stand-ins that read the same kept sums for the same
     communities and period reads them once (the department league's money and
-    administrative share: one query, not two)."""
-    with ExitStack() as stack:
-        for sharing in _sharing:
-            stack.enter_context(sharing())
-        yield
+    administrative share: one query, not two), and so does ``once``."""
+    token = _once.set({})
+    try:
+        with ExitStack() as stack:
+            for sharing in _sharing:
+                stack.enter_context(sharing())
+            yield
+    finally:
+        _once.reset(token)
+
+
+def once(key: tuple | None, compute: Callable[[], Any]) -> Any:
+    """``compute()``, run once inside ``shared`` for the same key (a page's flags and
+    panels ask the same communities' latest surveys, wage benchmarks … several times).
+    What it gives is shared: read it, never change it. A key of None: run each time."""
+    memo = _once.get()
+    if memo is None or key is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def of(communities) -> str | None:
+    """A set of communities (a queryset) as part of a key for ``once``; None for none."""
+    try:
+        return str(communities.order_by().values("pk").query)
+    except EmptyResultSet:
+        return None
 
 
 def whole_months(start: date, end: date) -> bool:

@@ -206,12 +206,15 @@ class Kept:
             return None
         return mark_safe(zlib.decompress(html).decode())  # noqa: S308 -- drawn by our templates (keep_body)
 
-    def figures(self, compute: Callable[[Reuse | None], tuple[Any, dict | None]]) -> Any:
-        """The figures: kept ones, else ``compute(reuse)``'s, kept with their parts."""
+    def figures(
+        self, compute: Callable[[Reuse | None], tuple[Any, dict | None]], reuse: bool = True
+    ) -> Any:
+        """The figures: kept ones, else ``compute(reuse)``'s, kept with their parts
+        (``reuse=False``: a page that keeps none; its ``compute`` is given None)."""
         kept = self.cache.get(self.name)
         if kept is not None:
             return _load(kept)
-        found, parts = compute(self._reuse())
+        found, parts = compute(self._reuse() if reuse else None)
         self.cache.set(self.name, _dump(found))
         if parts is not None:
             self.cache.set(self.parts_name, _dump((self.state, parts)))

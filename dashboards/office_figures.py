@@ -134,14 +134,17 @@ class OfficeFigures:
                 total=total.total + counts.total,
             )
 
-        found = surveys_metrics.latest_committee_nature_counts_by_community(
-            self.communities, self.start, self.end
+        found = rm.remember(
+            surveys_metrics.latest_committee_nature_counts_by_community,
+            self.communities,
+            self.start,
+            self.end,
         )
         return self._sum_by_office(found, add, NatureCounts)
 
     def flagged_demands(self):
-        found = paperwork_metrics.flagged_demands_by_community(
-            self.communities, self.start, self.end
+        found = rm.remember(
+            paperwork_metrics.flagged_demands_by_community, self.communities, self.start, self.end
         )
         return self._sum_by_office(found, lambda a, b: a + b, int)
 

@@ -86,6 +86,31 @@ def _once(read: Callable[[QuerySet, date, date], Any]) -> Callable[[QuerySet, da
     return remembered
 
 
+def community_ids(communities: QuerySet) -> list[int]:
+    """``list(communities.values_list("pk", flat=True))`` (in the queryset's order), read
+    once a page (``committee.rollups.once``)."""
+
+    def read() -> list[int]:
+        return list(communities.values_list("pk", flat=True))
+
+    try:
+        key = ("community ids", str(communities.query))
+    except EmptyResultSet:
+        return []
+    return list(hook.once(key, read))
+
+
+def remember(metric: Callable[[QuerySet, date, date], Any], communities, start, end) -> Any:
+    """``metric(communities, start, end)``, once a page (``committee.rollups.once``) for the
+    same metric, communities and period: a street office's flags per community and its own
+    totals read the same survey and paperwork counts per community. Read what it gives,
+    never change it."""
+    key = hook.of(communities)
+    return hook.once(
+        key and ("metric", metric, key, start, end), lambda: metric(communities, start, end)
+    )
+
+
 @_once
 def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, dict]:
     """Every rollup figure summed per community over the months (every community given)."""
@@ -394,7 +419,13 @@ def _medians(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Dec
 
 def _whole_districts(communities) -> tuple[set[int], bool]:
     """The districts every community of which is among these, and whether some of these
-    lie in other districts (one query)."""
+    lie in other districts (one query, once a page)."""
+    key = hook.of(communities)
+    whole, others = hook.once(key and ("whole districts", key), lambda: _read_whole(communities))
+    return set(whole), others
+
+
+def _read_whole(communities) -> tuple[set[int], bool]:
     settle_pending()
     chosen = communities.order_by().values("pk")
     rows = (

@@ -66,6 +66,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, Least, Round, RowNumber
 
+from committee import rollups as hook
 from committee.numbers import cents, share
 from staff.models import PayRecord, StaffMember, WageBenchmark
 
@@ -262,13 +263,21 @@ def median_net_pay_by_month(communities, start, end) -> dict[date, dict[str, Dec
 
 
 def _benchmarks_by_district(district_ids, year: int) -> dict[int, WageBenchmark]:
-    rows = WageBenchmark.objects.filter(district_id__in=district_ids, year__lte=year).order_by(
-        "district_id", "-year"
-    )
-    found: dict[int, WageBenchmark] = {}
-    for row in rows:
-        found.setdefault(row.district_id, row)
-    return found
+    """Read once a page for the same districts (``committee.rollups.shared``)."""
+
+    def read() -> dict[int, WageBenchmark]:
+        rows = WageBenchmark.objects.filter(district_id__in=district_ids, year__lte=year)
+        found: dict[int, WageBenchmark] = {}
+        for row in rows.order_by("district_id", "-year"):
+            found.setdefault(row.district_id, row)
+        return found
+
+    try:
+        key = str(district_ids.query) if isinstance(district_ids, QuerySet) else None
+    except EmptyResultSet:
+        return read()
+    key = key or tuple(sorted(district_ids))
+    return dict(hook.once(key and ("wage benchmarks", key, year), read))
 
 
 def benchmarks(communities, start, end) -> Benchmarks | None:

@@ -12,9 +12,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from committee import audit
-        from committee import rollups as hook
-        from surveys import metrics, models
+        from surveys import models
 
-        hook.register_shared(metrics.shared_reads)
         for model in (models.Survey, models.Question, models.Choice):
             audit.track(model)

@@ -52,14 +52,10 @@ tests/surveys/test_tallies.py holds the two equal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
@@ -336,39 +332,21 @@ class LatestSurveys:
     satisfaction: list[SurveyRef]
 
 
-_shared: ContextVar[dict | None] = ContextVar("juwei_latest_surveys", default=None)
-
-
-@contextmanager
-def shared_reads() -> Iterator[None]:
-    """Within this block, each community's latest surveys are ranked once for the same
-    communities, day and purpose (a dashboard's flags and survey panel asked six times)."""
-    token = _shared.set({})
-    try:
-        yield
-    finally:
-        _shared.reset(token)
-
-
 def _refs(communities: QuerySet, end: date, purpose: str, tallied: bool = True) -> list[SurveyRef]:
-    memo, key = _shared.get(), None
-    if memo is not None:
-        try:
-            key = (str(communities.order_by().values("pk").query), end, purpose, tallied)
-        except EmptyResultSet:
-            key = None
-        if key in memo:
-            return list(memo[key])
-    rows = (
-        _latest(communities, end, purpose, tallied)
-        .annotate(day=_survey_day())
-        .order_by("community_id")
-        .values_list("pk", "community_id", "title", "day")
-    )
-    found = [SurveyRef(*row) for row in rows]
-    if key is not None:
-        memo[key] = list(found)
-    return found
+    """Each community's latest survey, ranked once a page (``committee.rollups.shared``:
+    a dashboard's flags and survey panel asked six times)."""
+
+    def read() -> list[SurveyRef]:
+        rows = (
+            _latest(communities, end, purpose, tallied)
+            .annotate(day=_survey_day())
+            .order_by("community_id")
+            .values_list("pk", "community_id", "title", "day")
+        )
+        return [SurveyRef(*row) for row in rows]
+
+    key = hook.of(communities)
+    return list(hook.once(key and ("latest surveys", key, end, purpose, tallied), read))
 
 
 def latest_surveys(communities: QuerySet, start: date, end: date) -> LatestSurveys:
