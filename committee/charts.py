@@ -13,6 +13,7 @@ well (for screen readers and copying).
 import html
 import re
 import threading
+import types
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -183,10 +184,12 @@ def _chart_key(name: str, args: tuple, kwargs: dict) -> tuple | None:
     closes over something: its code alone does not say what it prints)."""
     formatter = kwargs.get("formatter")
     if formatter is not None:
-        code = getattr(formatter, "__code__", None)
-        if code is None or formatter.__closure__ or formatter.__defaults__:
+        # A plain function only: a bound method's code does not say whose it is.
+        if not isinstance(formatter, types.FunctionType):
             return None
-        formatter = (formatter.__module__, code)
+        if formatter.__closure__ or formatter.__defaults__ or formatter.__kwdefaults__:
+            return None
+        formatter = (formatter.__module__, formatter.__code__)
     try:
         parts = []
         for value in args:

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
+from django.db.models import QuerySet
 
 from committee.periods import month_end
 
@@ -195,10 +196,13 @@ def once(key: tuple | None, compute: Callable[[], Any]) -> Any:
     return memo[key]
 
 
-def of(communities) -> str | None:
-    """A set of communities (a queryset) as part of a key for ``once``; None for none."""
+def of(values) -> str | tuple | None:
+    """A queryset (its SQL) or ids (sorted) as part of a key for ``once``; None for a
+    queryset that selects nothing."""
+    if not isinstance(values, QuerySet):
+        return tuple(sorted(values))
     try:
-        return str(communities.order_by().values("pk").query)
+        return str(values.order_by().query)
     except EmptyResultSet:
         return None
 

@@ -30,7 +30,8 @@ from committee import rollups as hook
 from committee.periods import month_end
 from dashboards.models import Threshold
 from dashboards.office_figures import OfficeFigures, grouped
-from dashboards.rollup_metrics import community_ids, instead_of, remember
+from dashboards.page_reads import community_ids, remember
+from dashboards.rollup_metrics import instead_of
 from dashboards.specs import SPECS, FlagSpec, Severity, records_url
 
 __all__ = [

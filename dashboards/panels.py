@@ -24,7 +24,8 @@ from committee.numbers import percent, percent_of
 from committee.periods import Period, last_twelve_months, month_end, months_between
 from committee.tables import format_money
 from dashboards.flags import records_url
-from dashboards.rollup_metrics import community_ids, read
+from dashboards.page_reads import community_ids
+from dashboards.rollup_metrics import read
 from funds import metrics as funds_metrics
 from staff import metrics as staff_metrics
 from surveys import metrics as surveys_metrics

@@ -86,31 +86,6 @@ def _once(read: Callable[[QuerySet, date, date], Any]) -> Callable[[QuerySet, da
     return remembered
 
 
-def community_ids(communities: QuerySet) -> list[int]:
-    """``list(communities.values_list("pk", flat=True))`` (in the queryset's order), read
-    once a page (``committee.rollups.once``)."""
-
-    def read() -> list[int]:
-        return list(communities.values_list("pk", flat=True))
-
-    try:
-        key = ("community ids", str(communities.query))
-    except EmptyResultSet:
-        return []
-    return list(hook.once(key, read))
-
-
-def remember(metric: Callable[[QuerySet, date, date], Any], communities, start, end) -> Any:
-    """``metric(communities, start, end)``, once a page (``committee.rollups.once``) for the
-    same metric, communities and period: a street office's flags per community and its own
-    totals read the same survey and paperwork counts per community. Read what it gives,
-    never change it."""
-    key = hook.of(communities)
-    return hook.once(
-        key and ("metric", metric, key, start, end), lambda: metric(communities, start, end)
-    )
-
-
 @_once
 def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, dict]:
     """Every rollup figure summed per community over the months (every community given)."""
@@ -135,17 +110,13 @@ def _whole(communities: QuerySet, start: date, end: date) -> dict:
 
 
 def _clean(row: dict) -> dict:
-    """Sums as the live figures give them: counts as they are, money to the fen (a
-    PostgreSQL sum is a Decimal already: quantized straight, as ``cents`` would; a
-    district reads 2,006 rows of forty)."""
+    # Counts as they are; money to the fen (a PostgreSQL sum is a Decimal: quantized straight).
     return {
-        name.removeprefix("r_"): (
-            value
-            if isinstance(value, int)
-            else value.quantize(CENT, rounding=ROUND_HALF_UP)
-            if type(value) is Decimal and value
-            else cents(value or ZERO)
-        )
+        name.removeprefix("r_"): value
+        if isinstance(value, int)
+        else value.quantize(CENT, ROUND_HALF_UP)
+        if type(value) is Decimal and value
+        else cents(value or ZERO)
         for name, value in row.items()
     }
 

@@ -263,20 +263,11 @@ def median_net_pay_by_month(communities, start, end) -> dict[date, dict[str, Dec
 
 
 def _benchmarks_by_district(district_ids, year: int) -> dict[int, WageBenchmark]:
-    """Read once a page for the same districts (``committee.rollups.shared``)."""
-
-    def read() -> dict[int, WageBenchmark]:
+    def read() -> dict[int, WageBenchmark]:  # each district's latest row up to the year
         rows = WageBenchmark.objects.filter(district_id__in=district_ids, year__lte=year)
-        found: dict[int, WageBenchmark] = {}
-        for row in rows.order_by("district_id", "-year"):
-            found.setdefault(row.district_id, row)
-        return found
+        return {row.district_id: row for row in rows.order_by("district_id", "year")}
 
-    try:
-        key = str(district_ids.query) if isinstance(district_ids, QuerySet) else None
-    except EmptyResultSet:
-        return read()
-    key = key or tuple(sorted(district_ids))
+    key = hook.of(district_ids)  # read once a page (committee.rollups.once)
     return dict(hook.once(key and ("wage benchmarks", key, year), read))
 
 
