@@ -12,12 +12,17 @@ well (for screen readers and copying).
 
 import html
 import re
+import threading
+import types
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 from xml.etree import ElementTree
 
 import pygal
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
@@ -149,6 +154,102 @@ def _default_format(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
+# --- charts kept drawn --------------------------------------------------------------------
+# A chart is a pure function of what it is given: the same words and figures draw the same
+# SVG but for pygal's random id. A dashboard drawn again after a write in one community
+# draws mostly the same charts, so each drawing is kept (per process, the most recent
+# _KEPT_CHARTS) under everything it is drawn from, and handed out with a fresh id.
+_KEPT_CHARTS = 128
+_kept_charts: OrderedDict[tuple, str] = OrderedDict()
+_lock = threading.Lock()
+_ID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+_SCALARS = (int, float, Decimal, str, type(None))
+
+
+class _Untold(Exception):
+    """What a chart is given cannot be told apart by value: it is drawn, not kept."""
+
+
+def _exact(value) -> tuple:
+    """A value with its type and its digits: 1, Decimal("1") and Decimal("1.0") differ (a
+    count gets whole-number ticks; an amount does not)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if not isinstance(value, _SCALARS):
+        raise _Untold
+    return (type(value).__name__, str(value))
+
+
+def _chart_key(name: str, args: tuple, kwargs: dict) -> tuple | None:
+    """Everything a chart is drawn from, or None when it cannot be told (a formatter that
+    closes over something: its code alone does not say what it prints)."""
+    formatter = kwargs.get("formatter")
+    if formatter is not None:
+        # A plain function only: a bound method's code does not say whose it is.
+        if not isinstance(formatter, types.FunctionType):
+            return None
+        if formatter.__closure__ or formatter.__defaults__ or formatter.__kwdefaults__:
+            return None
+        formatter = (formatter.__module__, formatter.__code__)
+    try:
+        parts = []
+        for value in args:
+            if isinstance(value, (str, Promise)):
+                parts.append(_exact(value))
+                continue
+            items = []  # labels, or series of (name, values), or steps of (label, amount)
+            for item in value:
+                if not isinstance(item, tuple):
+                    items.append(_exact(item))
+                    continue
+                label, values = item
+                if isinstance(values, (list, tuple)):
+                    items.append((_exact(label), tuple(_exact(v) for v in values)))
+                else:
+                    items.append((_exact(label), _exact(values)))
+            parts.append(tuple(items))
+        options = tuple(sorted((k, _exact(v)) for k, v in kwargs.items() if k != "formatter"))
+    except _Untold:
+        return None
+    return (name, tuple(parts), options, formatter)
+
+
+def _kept(draw: Callable[..., SafeString]) -> Callable[..., SafeString]:
+    @wraps(draw)
+    def kept(*args, **kwargs) -> SafeString:
+        # Iterables read once: a generator is listed, then both keyed and drawn.
+        args = tuple(a if isinstance(a, (str, Promise)) else list(a) for a in args)
+        args = tuple(
+            [(i[0], list(i[1])) if isinstance(i, tuple) and _iterable(i[1]) else i for i in a]
+            if isinstance(a, list)
+            else a
+            for a in args
+        )
+        key = _chart_key(draw.__name__, args, kwargs)
+        with _lock:
+            svg = _kept_charts.get(key) if key is not None else None
+            if svg is not None:
+                _kept_charts.move_to_end(key)
+        if svg is None:
+            svg = str(draw(*args, **kwargs))
+            if key is not None:
+                with _lock:
+                    _kept_charts[key] = svg
+                    while len(_kept_charts) > _KEPT_CHARTS:
+                        _kept_charts.popitem(last=False)
+        # A fresh id, as a drawing would have: two charts on a page never share one.
+        return mark_safe(_ID.sub(f"chart-{uuid.uuid4()}", svg))  # noqa: S308 -- drawn by _render
+
+    return kept
+
+
+def _iterable(value) -> bool:
+    return not isinstance(value, (str, Promise, *_SCALARS)) and hasattr(value, "__iter__")
+
+
+@_kept
 def bar_chart(
     title: str,
     labels: Sequence[str],
@@ -187,6 +288,7 @@ def bar_chart(
     return _render(chart, _describe(labels, series, formatter))
 
 
+@_kept
 def line_chart(
     title: str,
     labels: Sequence[str],
@@ -207,6 +309,7 @@ def line_chart(
     return _render(chart, _describe(labels, series, formatter))
 
 
+@_kept
 def waterfall(
     title: str,
     steps: Sequence[tuple[str, Number]],
@@ -359,7 +462,8 @@ _SRC = "{src}"
 
 
 def clear_cache() -> None:
-    """Forget the converted charts (benchmarks time a first drawing)."""
+    """Forget the kept and converted charts (benchmarks time a first drawing)."""
+    _kept_charts.clear()
     _image.cache_clear()
 
 

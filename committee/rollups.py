@@ -23,7 +23,9 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
+from django.db.models import QuerySet
 
 from committee.periods import month_end
 
@@ -165,15 +167,45 @@ def register_shared(sharing: Callable[[], AbstractContextManager]) -> None:
         _sharing.append(sharing)
 
 
+_once: ContextVar[dict | None] = ContextVar("juwei_shared_reads", default=None)
+
+
 @contextmanager
 def shared():
     """Within this block, ``read`` of stand-ins that read the same kept sums for the same
     communities and period reads them once (the department league's money and
-    administrative share: one query, not two)."""
-    with ExitStack() as stack:
-        for sharing in _sharing:
-            stack.enter_context(sharing())
-        yield
+    administrative share: one query, not two), and so does ``once``."""
+    token = _once.set({})
+    try:
+        with ExitStack() as stack:
+            for sharing in _sharing:
+                stack.enter_context(sharing())
+            yield
+    finally:
+        _once.reset(token)
+
+
+def once(key: tuple | None, compute: Callable[[], Any]) -> Any:
+    """``compute()``, run once inside ``shared`` for the same key (a page's flags and
+    panels ask the same communities' latest surveys, wage benchmarks … several times).
+    What it gives is shared: read it, never change it. A key of None: run each time."""
+    memo = _once.get()
+    if memo is None or key is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def of(values) -> str | tuple | None:
+    """A queryset (its SQL) or ids (sorted) as part of a key for ``once``; None for a
+    queryset that selects nothing."""
+    if not isinstance(values, QuerySet):
+        return tuple(sorted(values))
+    try:
+        return str(values.order_by().query)
+    except EmptyResultSet:
+        return None
 
 
 def register_keeper(keeper: Callable[[str, Any, Callable[[], Any]], Any]) -> None:

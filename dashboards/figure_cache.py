@@ -24,8 +24,9 @@ Three entries a page (``Kept``):
   reads the key (one query) and the body (one), and draws only the site's frame around it;
 - its **figures** (flags, rows, panels), drawn again into the body when another query
   string is asked;
-- its **parts** as last computed, under a key without the communities' state: each
-  community's flags and each street office's, with the state they were computed at. After
+- its **parts** as last computed (the district page; the street-office page keeps none),
+  under a key without the communities' state: each community's standing and each street
+  office's flags, with the state they were computed at. After
   a write in one community the page computes that community's flags (and its street
   office's) again and takes the others' from the parts (``Reuse``): a community's flags
   depend on nothing but its own records, its district's thresholds and benchmarks (which
@@ -220,12 +221,15 @@ class Kept:
             return None
         return mark_safe(zlib.decompress(html).decode())  # noqa: S308 -- drawn by our templates (keep_body)
 
-    def figures(self, compute: Callable[[Reuse | None], tuple[Any, dict | None]]) -> Any:
-        """The figures: kept ones, else ``compute(reuse)``'s, kept with their parts."""
+    def figures(
+        self, compute: Callable[[Reuse | None], tuple[Any, dict | None]], reuse: bool = True
+    ) -> Any:
+        """The figures: kept ones, else ``compute(reuse)``'s, kept with their parts
+        (``reuse=False``: a page that keeps none; its ``compute`` is given None)."""
         kept = self.cache.get(self.name)
         if kept is not None:
             return _load(kept)
-        found, parts = compute(self._reuse())
+        found, parts = compute(self._reuse() if reuse else None)
         self.cache.set(self.name, _dump(found))
         if parts is not None:
             self.cache.set(self.parts_name, _dump((self.state, parts)))

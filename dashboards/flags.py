@@ -21,13 +21,16 @@ from functools import cached_property
 from typing import Any
 
 from django.db import models
+from django.urls import get_script_prefix as prefix
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from committee import rollups as hook
 from committee.periods import month_end
 from dashboards.models import Threshold
 from dashboards.office_figures import OfficeFigures, grouped
+from dashboards.page_reads import community_ids, remember
 from dashboards.rollup_metrics import instead_of
 from dashboards.specs import SPECS, FlagSpec, Severity, records_url
 
@@ -100,12 +103,17 @@ Limits = tuple[Decimal | None, Decimal, int | None]
 
 def limits_for(district_ids: Iterable[int]) -> dict[tuple[int, str], Limits]:
     """(district id, kind) → (amber, red, answers needed) as set by the district."""
-    return {
-        (district_id, kind): (amber, red, min_sample)
-        for district_id, kind, amber, red, min_sample in Threshold.objects.filter(
-            district_id__in=list(district_ids)
-        ).values_list("district_id", "kind", "amber", "red", "min_sample")
-    }
+    ids = tuple(sorted(set(district_ids)))
+
+    def read() -> dict[tuple[int, str], Limits]:
+        return {
+            (district_id, kind): (amber, red, min_sample)
+            for district_id, kind, amber, red, min_sample in Threshold.objects.filter(
+                district_id__in=ids
+            ).values_list("district_id", "kind", "amber", "red", "min_sample")
+        }
+
+    return hook.once(("thresholds", ids), read)
 
 
 def _defaults(spec: FlagSpec) -> Limits:
@@ -181,8 +189,12 @@ class _Words:
     end: date
 
     def __call__(self) -> dict[str, Any]:
+        key = self._key()
+        found = _worded.get(key) if key is not None else None
+        if found is not None:
+            return dict(found)
         with translation.override(self.language):
-            return _words(
+            found = _words(
                 SPECS[self.kind],
                 self.value,
                 self.month,
@@ -194,6 +206,33 @@ class _Words:
                 self.start,
                 self.end,
             )
+        if key is not None:
+            if len(_worded) >= _WORDED:
+                _worded.clear()
+            _worded[key] = found
+        return dict(found)
+
+    def _key(self) -> tuple | None:
+        """Everything the words are worked out from (with the URLs' prefix), each value with
+        its type and digits; None for a value of another kind (not kept)."""
+        values = (self.value, self.amber, self.red, self.min_sample, self.too_few)
+        if not all(isinstance(v, _PLAIN) for v in values):
+            return None
+        exact = tuple((type(v).__name__, str(v)) for v in values)
+        ids = tuple(self.ids)
+        return (self.kind, self.language, exact, self.month, ids, self.start, self.end, prefix())
+
+
+# A flag's words for the same figures are the same words: worked out once per process for
+# the most recent _WORDED verdicts (a street office's page after a write in one community
+# words its unchanged flags again). Forgotten by ``forget_words`` (benchmarks: a first page).
+_WORDED = 20_000
+_worded: dict[tuple, dict[str, Any]] = {}
+_PLAIN = (int, Decimal, type(None))
+
+
+def forget_words() -> None:
+    _worded.clear()
 
 
 def _words(
@@ -245,7 +284,7 @@ def _district_of(communities: models.QuerySet) -> int | None:
 
 def flags(communities: models.QuerySet, start: date, end: date) -> list[Flag]:
     """Every flag for these communities together over [start, end]."""
-    community_ids = list(communities.values_list("pk", flat=True))
+    ids = community_ids(communities)
     district_id = _district_of(communities)
     limits = limits_for([district_id] if district_id else [])
     cache: dict[Any, Any] = {}  # two flags may read one metric (pay ratios): run it once
@@ -253,13 +292,13 @@ def flags(communities: models.QuerySet, start: date, end: date) -> list[Flag]:
     for spec in SPECS.values():
         metric = instead_of(spec.figure.whole, start, end)
         if metric not in cache:
-            cache[metric] = metric(communities, start, end)
+            cache[metric] = remember(metric, communities, start, end)
         found.append(
             _verdict(
                 spec,
                 cache[metric],
                 limits.get((district_id, spec.kind), _defaults(spec)),
-                community_ids,
+                ids,
                 start,
                 end,
             )
@@ -280,7 +319,7 @@ def flags_by_community(
     for spec in SPECS.values():
         metric = instead_of(spec.figure.by_community, start, end)
         if metric not in cache:
-            cache[metric] = metric(communities, start, end)
+            cache[metric] = remember(metric, communities, start, end)
         found = cache[metric]
         drawn = {d: limits.get((d, spec.kind), _defaults(spec)) for d in districts}
         for pk, district_id in rows:
@@ -291,13 +330,18 @@ def flags_by_community(
 
 
 def flags_by_street_office(
-    communities: models.QuerySet, start: date, end: date
+    communities: models.QuerySet,
+    start: date,
+    end: date,
+    linked: dict[int, list[int]] | None = None,
 ) -> dict[int, list[Flag]]:
     """Every flag for each street office of these communities, on the office's own totals.
 
     What ``flags`` gives for one office's communities, for every office at once: a fixed
     number of queries through ``dashboards.office_figures`` (for a custom period, the task,
-    money and pay figures cost one metric call per office instead).
+    money and pay figures cost one metric call per office instead). A flag links to its
+    office's communities in the order of ``linked[office]`` (``flags`` lists them in
+    order of code), else sorted by id.
     """
     figures = OfficeFigures(communities, start, end)
     members: dict[int, list[int]] = {}
@@ -323,7 +367,7 @@ def flags_by_street_office(
                     spec,
                     cache[metric].get(office),
                     limits.get((figures.district_of[office], spec.kind), _defaults(spec)),
-                    sorted(pks),
+                    (linked or {}).get(office) or sorted(pks),
                     start,
                     end,
                 )

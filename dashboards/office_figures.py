@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from dashboards import rollup_metrics as rm
+from dashboards.page_reads import remember
 from funds import metrics as funds_metrics
 from paperwork import metrics as paperwork_metrics
 from staff import metrics as staff_metrics
@@ -134,14 +135,17 @@ class OfficeFigures:
                 total=total.total + counts.total,
             )
 
-        found = surveys_metrics.latest_committee_nature_counts_by_community(
-            self.communities, self.start, self.end
+        found = remember(
+            surveys_metrics.latest_committee_nature_counts_by_community,
+            self.communities,
+            self.start,
+            self.end,
         )
         return self._sum_by_office(found, add, NatureCounts)
 
     def flagged_demands(self):
-        found = paperwork_metrics.flagged_demands_by_community(
-            self.communities, self.start, self.end
+        found = remember(
+            paperwork_metrics.flagged_demands_by_community, self.communities, self.start, self.end
         )
         return self._sum_by_office(found, lambda a, b: a + b, int)
 

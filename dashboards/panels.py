@@ -24,6 +24,7 @@ from committee.numbers import percent, percent_of
 from committee.periods import Period, last_twelve_months, month_end, months_between
 from committee.tables import format_money
 from dashboards.flags import records_url
+from dashboards.page_reads import community_ids
 from dashboards.rollup_metrics import read
 from funds import metrics as funds_metrics
 from staff import metrics as staff_metrics
@@ -92,7 +93,8 @@ def _count(value) -> str:
 
 
 def _ids(communities: models.QuerySet) -> list[int]:
-    return list(communities.values_list("pk", flat=True))
+    """The communities' ids in order of code, read once a page (``committee.rollups.once``)."""
+    return community_ids(communities)
 
 
 def _one(ids: list[int]) -> int | None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
 from typing import Any
 
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from committee import rollups as hook
 from committee.models import Community
-from committee.numbers import cents, share
+from committee.numbers import CENT, cents, share
 from committee.periods import months_between
 from dashboards.models import (
     DepartmentMonth,
@@ -110,8 +110,13 @@ def _whole(communities: QuerySet, start: date, end: date) -> dict:
 
 
 def _clean(row: dict) -> dict:
+    # Counts as they are; money to the fen (a PostgreSQL sum is a Decimal: quantized straight).
     return {
-        name.removeprefix("r_"): (value if isinstance(value, int) else cents(value or ZERO))
+        name.removeprefix("r_"): value
+        if isinstance(value, int)
+        else value.quantize(CENT, ROUND_HALF_UP)
+        if type(value) is Decimal and value
+        else cents(value or ZERO)
         for name, value in row.items()
     }
 
@@ -397,7 +402,13 @@ def _medians(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Dec
 
 def _whole_districts(communities) -> tuple[set[int], bool]:
     """The districts every community of which is among these, and whether some of these
-    lie in other districts (one query)."""
+    lie in other districts (one query, once a page)."""
+    key = hook.of(communities)
+    whole, others = hook.once(key and ("whole districts", key), lambda: _read_whole(communities))
+    return set(whole), others
+
+
+def _read_whole(communities) -> tuple[set[int], bool]:
     settle_pending()
     chosen = communities.order_by().values("pk")
     rows = (

@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
-from committee import scoping, versions
+from committee import rollups, scoping, versions
 from committee.generic import scoped_object_or_404
 from committee.models import Community, District, StreetOffice
 from committee.periods import KINDS, Period
@@ -29,7 +29,6 @@ from dashboards.flags import (
 )
 from dashboards.forms import ThresholdForm
 from dashboards.models import Threshold
-from dashboards.rollup_metrics import shared_reads
 from dashboards.tables import CommunityFlagTable, FlagTable
 
 
@@ -75,7 +74,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         # The page's flags and panels share their reads of the rollups (same communities,
         # same period): a district page would otherwise read them once per figure.
-        with shared_reads():
+        with rollups.shared():
             context = self.get_context_data(**kwargs)
         return self.render_to_response(context)
 
@@ -133,7 +132,7 @@ class StreetOfficeDashboardView(DashboardView):
         body = kept.body()
         if body is None:
             found = kept.figures(
-                lambda reuse: page_figures.street_office(communities, period, reuse)
+                lambda _reuse: page_figures.street_office(communities, period), reuse=False
             )
             totals = found["flags"]
             kinds = [f.kind for f in totals]

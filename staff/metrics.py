@@ -66,6 +66,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, Least, Round, RowNumber
 
+from committee import rollups as hook
 from committee.numbers import cents, share
 from staff.models import PayRecord, StaffMember, WageBenchmark
 
@@ -262,13 +263,12 @@ def median_net_pay_by_month(communities, start, end) -> dict[date, dict[str, Dec
 
 
 def _benchmarks_by_district(district_ids, year: int) -> dict[int, WageBenchmark]:
-    rows = WageBenchmark.objects.filter(district_id__in=district_ids, year__lte=year).order_by(
-        "district_id", "-year"
-    )
-    found: dict[int, WageBenchmark] = {}
-    for row in rows:
-        found.setdefault(row.district_id, row)
-    return found
+    def read() -> dict[int, WageBenchmark]:  # each district's latest row up to the year
+        rows = WageBenchmark.objects.filter(district_id__in=district_ids, year__lte=year)
+        return {row.district_id: row for row in rows.order_by("district_id", "year")}
+
+    key = hook.of(district_ids)  # read once a page (committee.rollups.once)
+    return dict(hook.once(key and ("wage benchmarks", key, year), read))
 
 
 def benchmarks(communities, start, end) -> Benchmarks | None:

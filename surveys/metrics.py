@@ -299,7 +299,7 @@ def _latest_ids(communities: QuerySet, end: date, purpose: str, tallied: bool = 
     planner, on some statistics, loop over the window once per answer for minutes; a
     list of at most one id per community keeps each query's plan simple.
     """
-    return list(_latest(communities, end, purpose, tallied).values_list("pk", flat=True))
+    return [ref.pk for ref in _refs(communities, end, purpose, tallied)]
 
 
 def _latest_answers(communities: QuerySet, end: date, purpose: str) -> QuerySet:
@@ -333,13 +333,20 @@ class LatestSurveys:
 
 
 def _refs(communities: QuerySet, end: date, purpose: str, tallied: bool = True) -> list[SurveyRef]:
-    rows = (
-        _latest(communities, end, purpose, tallied)
-        .annotate(day=_survey_day())
-        .order_by("community_id")
-        .values_list("pk", "community_id", "title", "day")
-    )
-    return [SurveyRef(*row) for row in rows]
+    """Each community's latest survey, ranked once a page (``committee.rollups.shared``:
+    a dashboard's flags and survey panel asked six times)."""
+
+    def read() -> list[SurveyRef]:
+        rows = (
+            _latest(communities, end, purpose, tallied)
+            .annotate(day=_survey_day())
+            .order_by("community_id")
+            .values_list("pk", "community_id", "title", "day")
+        )
+        return [SurveyRef(*row) for row in rows]
+
+    key = hook.of(communities)
+    return list(hook.once(key and ("latest surveys", key, end, purpose, tallied), read))
 
 
 def latest_surveys(communities: QuerySet, start: date, end: date) -> LatestSurveys:

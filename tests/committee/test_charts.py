@@ -154,3 +154,50 @@ def y_ticks(svg: str) -> list[str]:
 def test_stacked_counts_get_whole_ticks_up_to_the_tallest_stack():
     svg = bar_chart("任务", ["1月", "2月"], [("a", [4, 1]), ("b", [3, 1])], stacked=True)
     assert y_ticks(svg) == ["0", "2", "4", "6", "8"]
+
+
+def _unmarked(svg: str) -> str:
+    return re.sub(r"chart-[0-9a-f-]{36}", "chart-", str(svg))
+
+
+def _percent(value: float) -> str:
+    return f"{value}%"
+
+
+def test_a_chart_drawn_again_is_the_same_drawing_with_a_fresh_id():
+    """Charts are kept per process under everything they are drawn from (a dashboard
+    after a write draws mostly the same ones): exact, but for pygal's random id."""
+    from committee import charts
+
+    drawings = [
+        lambda: bar_chart("任务", ["1月", "2月"], [("a", [4, 1]), ("b", [3, 1])], stacked=True),
+        lambda: bar_chart("任务", ["1月", "2月"], [("a", [4, 1]), ("b", [3, 2])], stacked=True),
+        lambda: bar_chart("金额", ["1月", "2月"], [("a", [Decimal(4), Decimal(1)])]),
+        lambda: bar_chart("金额", ["1月", "2月"], [("a", [4, 1])]),  # counts: whole ticks
+        lambda: bar_chart("金额", ["1月", "2月"], [("a", [4, 1])], horizontal=True),
+        lambda: line_chart("趋势", ["1月", "2月"], [("x", [0.5, None])], formatter=_percent),
+        lambda: charts.waterfall("缺口", [("拨款", Decimal("10.50")), ("缺口", Decimal("-2"))]),
+    ]
+    charts.clear_cache()
+    first = [draw() for draw in drawings]
+    kept = [draw() for draw in drawings]
+    charts.clear_cache()
+    again = [draw() for draw in reversed(drawings)][::-1]
+    for one, other, fresh in zip(first, kept, again, strict=True):
+        assert _unmarked(other) == _unmarked(one) == _unmarked(fresh)
+        assert (
+            re.search(r"chart-[0-9a-f-]{36}", str(one)).group()
+            != re.search(r"chart-[0-9a-f-]{36}", str(other)).group()
+        )
+
+
+def test_a_formatter_that_closes_over_a_value_draws_each_time():
+    from committee import charts
+
+    def formatter(unit):
+        return lambda v: f"{v}{unit}"
+
+    charts.clear_cache()
+    for unit in ("元", "人"):
+        svg = bar_chart("x", ["a"], [("s", [Decimal("2.5")])], formatter=formatter(unit))
+        assert f"2.5{unit}" in svg

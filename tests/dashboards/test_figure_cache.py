@@ -16,9 +16,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from committee import charts
 from committee.models import Community
 from committee.services import delete_record, save_community, save_record
-from dashboards import figure_cache, page_figures
+from dashboards import figure_cache, flags, page_figures
 from dashboards import services as dashboard_services
 from dashboards.models import CommunityRevision, FlagKind
 from funds.models import Income
@@ -51,9 +52,12 @@ def page(client, url: str) -> str:
 
 
 def fresh(client, url: str) -> str:
-    """The page with every figure computed now (a key no entry is kept under)."""
+    """The page with every figure computed now (a key no entry is kept under), its charts
+    drawn and its flags worded afresh (nothing of the per-process drawings reused)."""
     kept = figure_cache.salt
     figure_cache.salt = kept + "-fresh"
+    charts.clear_cache()
+    flags.forget_words()
     try:
         return page(client, url)
     finally:

@@ -90,6 +90,36 @@ def test_it_explains_each_flag_in_one_chinese_sentence(world, fake_metrics):
     assert flag.explanation.count("。") == 1
 
 
+def test_a_verdict_worded_again_has_the_words_of_its_own_language(world, fake_metrics):
+    """A flag's words are kept per process for the same verdict (a page drawn again after
+    a write words its unchanged flags again): per language, and as if worked out afresh."""
+    from dashboards import flags as flags_module
+
+    world.community_a.residents = 6200
+    world.community_a.save()
+    group = Community.objects.filter(pk=world.community_a.pk)
+
+    def words(language):
+        with translation.override(language):
+            found = by_kind(flags(group, START, END))[FlagKind.ADMIN_SHARE]
+            return (
+                str(found.label),
+                found.value_text,
+                found.explanation,
+                found.threshold_text,
+                found.url,
+            )
+
+    flags_module.forget_words()
+    first = {language: words(language) for language in ("zh-hans", "en")}
+    kept = {language: words(language) for language in ("en", "zh-hans")}
+    flags_module.forget_words()
+    fresh = {language: words(language) for language in ("en", "zh-hans")}
+    assert first == kept == fresh
+    assert "政务" in first["zh-hans"][2]
+    assert "administrative" in first["en"][2].lower()
+
+
 def test_it_says_so_when_there_is_nothing_to_judge(world, fake_metrics):
     flag = by_kind(flags(Community.objects.none(), START, END))[FlagKind.ADMIN_SHARE]
     assert flag.severity == Severity.NONE

@@ -138,6 +138,36 @@ class TestStreetOfficeDashboard:
         response = as_user(official_a).get(self.url(world.street_a, "?sort=admin_share"))
         assert [r.record["name"] for r in response.context["table"].rows] == ["甲社区", "甲二社区"]
 
+    @pytest.mark.parametrize(
+        "query", ["?period=year&at=2026", "?period=custom&start=2026-02-10&end=2026-06-20"]
+    )
+    def test_the_street_office_as_a_whole_is_the_flags_of_its_communities(
+        self, as_user, world, official_a, query
+    ):
+        """Its own totals come from the reads of its communities' flags (grouped per street
+        office): the same figures, words and links as ``flags`` of its communities."""
+        from committee.models import Community
+        from committee.periods import Period
+        from dashboards.flags import flags
+
+        with_records(world.community_a)
+        with_records(world.community_a2)
+        response = as_user(official_a).get(self.url(world.street_a, query))
+        period = response.context["period"]
+        assert isinstance(period, Period)
+        communities = Community.objects.filter(street_office=world.street_a)
+
+        def shown(found):
+            return [
+                (f.kind, f.value, f.severity, f.too_few, str(f.label), f.value_text)
+                + (f.explanation, f.threshold_text, f.url)
+                for f in found
+            ]
+
+        together = flags(communities, period.start, period.end)
+        assert shown(response.context["flags"]) == shown(together)
+        assert {f.value for f in together} != {None}  # the comparison compared figures
+
     def test_it_is_hidden_from_community_staff_and_other_officials(
         self, as_user, world, staff_a, official_b
     ):

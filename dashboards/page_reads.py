@@ -1,0 +1,42 @@
+"""Reads a dashboard page makes more than once, made once a page.
+
+Inside ``committee.rollups.shared()`` (the dashboards' views enter it), ``once`` keeps what
+a read gave for the rest of the block; outside it, every call reads. What is kept is
+shared between callers: read it, never change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
+
+from committee import rollups as hook
+
+
+def community_ids(communities: QuerySet) -> list[int]:
+    """``list(communities.values_list("pk", flat=True))`` (in the queryset's order), read
+    once a page (``committee.rollups.once``)."""
+
+    def read() -> list[int]:
+        return list(communities.values_list("pk", flat=True))
+
+    try:
+        key = ("community ids", str(communities.query))
+    except EmptyResultSet:
+        return []
+    return list(hook.once(key, read))
+
+
+def remember(metric: Callable[[QuerySet, date, date], Any], communities, start, end) -> Any:
+    """``metric(communities, start, end)``, once a page (``committee.rollups.once``) for the
+    same metric, communities and period: a street office's flags per community and its own
+    totals read the same survey and paperwork counts per community. Read what it gives,
+    never change it."""
+    key = hook.of(communities)
+    return hook.once(
+        key and ("metric", metric, key, start, end), lambda: metric(communities, start, end)
+    )
