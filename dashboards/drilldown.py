@@ -12,12 +12,14 @@ import django_filters
 from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext_lazy as _
 
+from committee import rollups as hook
 from committee import scoping
 from committee.models import Community
+from committee.periods import month_end
 from dashboards.flags import SPECS
-from dashboards.models import FlagKind
+from dashboards.models import FlagKind, MonthlyRollup
 from tasks.filters import TaskFilterSet, TimeEntryFilterSet
-from tasks.models import ASSIST_OUTCOMES, CatalogueList, TimeEntry
+from tasks.models import ASSIST_OUTCOMES, CatalogueList, Nature, TimeEntry
 from tasks.views import TaskListView, TimeEntryListView
 
 
@@ -47,20 +49,58 @@ class HoursListView(TimeEntryListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        total = self.object_list.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+        total = self._total(self.filterset, self.object_list)
         context["total_hours"] = total
         if self.request.GET.get("task__nature"):
             # The share a dashboard showed: these hours against all hours of the same filter.
             query = self.request.GET.copy()
             query.pop("task__nature")
-            every = self.filterset_class(
+            every_filter = self.filterset_class(
                 data=query, queryset=self.get_queryset(), request=self.request
-            ).qs.aggregate(total=Sum("hours"))["total"]
+            )
+            every = self._total(every_filter, every_filter.qs)
             context["all_hours"] = every
             context["share_text"] = SPECS[FlagKind.ADMIN_SHARE].format(
                 total / every if every else None
             )
         return context
+
+    def _total(self, filterset, entries) -> Decimal:
+        """The hours the filter matches: from the monthly rollups when it asks only what
+        they hold (communities, whole months, administrative work), as the dashboards'
+        figures are counted; else summed over the entries (a district's twelve million)."""
+        found = rollup_total(filterset, scoping.communities(self.request.user))
+        if found is None:
+            found = entries.aggregate(total=Sum("hours"))["total"]
+        return found or Decimal("0")
+
+
+def rollup_total(filterset, communities) -> Decimal | None:
+    """``Sum("hours")`` of the filter's hour entries read from ``MonthlyRollup``, or None
+    when the filter names something the rollups do not keep apart."""
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data if filterset.is_bound else {}
+    if data.get("staff_member") or data.get("resident_work"):
+        return None
+    nature = data.get("task__nature")
+    if nature and nature != Nature.ADMINISTRATIVE:
+        return None
+    rows = MonthlyRollup.objects.filter(community__in=communities.order_by().values("pk"))
+    chosen = data.get("community")
+    if chosen:
+        rows = rows.filter(community__in=[c.pk for c in chosen])
+    span = data.get("date")
+    if span:
+        start, stop = span.start, span.stop
+        if (start and start.day != 1) or (stop and stop != month_end(stop)):
+            return None  # part of a month
+        if start:
+            rows = rows.filter(month__gte=start)
+        if stop:
+            rows = rows.filter(month__lte=stop.replace(day=1))
+    hook.settle()
+    return rows.aggregate(total=Sum("hours_admin" if nature else "hours"))["total"]
 
 
 class TaskFlag:

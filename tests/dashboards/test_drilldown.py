@@ -98,3 +98,60 @@ class TestTasksBehindAFlag:
             {"community": world.community_a.pk, "flag": "negative_worked"},
         )
         assert [row.record for row in response.context["table"].rows] == [worked]
+
+
+class TestTheTotalFromTheRollups:
+    """The total under the hours list is read from the monthly rollups when the filter
+    asks only what they hold, and equals the entries' own sum for every filter."""
+
+    FILTERS = (
+        {},
+        {"community": "a"},
+        {"date_after": "2026-02-01", "date_before": "2026-03-31"},
+        {"date_after": "2026-03-01"},
+        {"date_before": "2026-02-28"},
+        {"task__nature": "administrative"},
+        {"task__nature": "community"},  # not kept apart: from the entries
+        {"date_after": "2026-02-10", "date_before": "2026-03-31"},  # part of a month
+        {"resident_work": "safety"},
+    )
+
+    def test_every_filter_totals_what_the_entries_add_up_to(self, as_user, world, official_a):
+        admin = make_task(world.community_a, nature=Nature.ADMINISTRATIVE)
+        own = make_task(world.community_a2, nature=Nature.COMMUNITY)
+        log(world.community_a, admin, "6", date(2026, 1, 31))
+        log(world.community_a, admin, "2.5", date(2026, 2, 15))
+        log(world.community_a2, own, "4", date(2026, 3, 2))
+        log(world.community_a2, admin, "1.25", date(2026, 4, 1))
+        TimeEntry.objects.create(
+            staff_member=StaffMemberFactory(community=world.community_a),
+            resident_work="safety",
+            date=date(2026, 2, 20),
+            hours=Decimal("3"),
+        )
+        log(world.community_b, make_task(world.community_b), "9")  # outside the scope
+        client = as_user(official_a)
+        for query in self.FILTERS:
+            if query.get("community") == "a":
+                query = {"community": world.community_a.pk}
+            page = client.get(reverse("dashboards:hours"), query)
+            entries = page.context["table"].data.data
+            expected = sum((e.hours for e in entries), Decimal("0"))
+            assert page.context["total_hours"] == expected, query
+        everything = client.get(reverse("dashboards:hours")).context["total_hours"]
+        assert everything == Decimal("16.75")
+
+    def test_a_whole_scope_is_totalled_without_reading_its_entries(
+        self, as_user, world, official_a
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        log(world.community_a, make_task(world.community_a), "6")
+        client = as_user(official_a)
+        client.get(reverse("dashboards:hours"))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("dashboards:hours"))
+        assert page.context["total_hours"] == Decimal("6")
+        sums = [q["sql"] for q in queries if 'SUM("tasks_timeentry"."hours")' in q["sql"]]
+        assert not [s for s in sums if "LIMIT" not in s], sums
