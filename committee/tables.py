@@ -167,8 +167,32 @@ class BaseTable(tables.Table):
         fields = self.shown_fields(rows) if self.narrow_rows else None
         if fields is None:
             return rows
+        flat = self.flat_paths()
+        fields = [path for path in fields if path not in flat]
         joined = {path.rsplit("__", 1)[0] for path in fields if "__" in path}
-        return rows.select_related(None).select_related(*joined).only(*fields)
+        rows = rows.select_related(None)
+        if joined:  # select_related() without names would join every relation
+            rows = rows.select_related(*joined)
+        rows = rows.only(*fields)
+        return rows.annotate(**{alias: models.F(path) for path, alias in flat.items()})
+
+    def flat_paths(self) -> dict[str, str]:
+        """{``community__name``: its column on the page's rows} for the shown columns of a
+        ``narrow_rows`` table that show a related record's field as it is: read as a
+        column of the row (``_cell_drawer``), not as 50 related records made for one name."""
+        if not self.narrow_rows:
+            return {}
+        found = self.__dict__.get("_flat_paths")
+        if found is None:
+            found = self.__dict__["_flat_paths"] = {}
+            model = self._meta.model
+            for column in self.columns:
+                path = field_path(model, str(column.accessor))
+                plain = getattr(column.render, "__func__", None) is tables.Column.render
+                related = path and "__" in path and column.name not in self.narrow_fields
+                if related and plain and not column.link:
+                    found[path] = "flat_" + path.replace("__", "_0_")
+        return found
 
     # Set on a table whose cells read only their own columns' fields (and the record's
     # pk, for links): its page loads nothing else (a page's 50 tasks, their communities
@@ -360,6 +384,8 @@ def _cell_drawer(table, bound_column, model):
         return slow
     accessor = A(bound_column.accessor)
     bits = accessor.bits
+    # A related record's field loaded as a column of the row (BaseTable.flat_paths).
+    flat = table.flat_paths().get("__".join(bits)) if model is table._meta.model else None
     field = accessor.get_field(model)
     display = bool(field is not None and field.choices and field.name == bits[-1])
     # get_FOO_display() hashes every (lazily translated) choice on each call: the labels
@@ -382,6 +408,10 @@ def _cell_drawer(table, bound_column, model):
 
     def value_of(row):
         value = row.record
+        if flat is not None:
+            found = value.__dict__.get(flat, _UNREAD)
+            if found is not _UNREAD:
+                return labels.get(found, found) if display else found
         for bit in bits[:-1]:
             value = getattr(value, bit, None)
             if value is None:

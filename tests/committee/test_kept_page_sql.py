@@ -62,6 +62,24 @@ def test_a_kept_page_serves_no_other_user_scope_filter_or_columns(
     assert kept_pages() == 4
 
 
+def test_a_renamed_department_or_community_shows_its_new_name_on_the_kept_page(
+    as_user, official_a, world
+):
+    task = TaskFactory(community=world.community_a, title="报表")
+    client = as_user(official_a)
+    url = reverse("tasks:task_list")
+    old_names = task.department.name, world.community_a.name
+    first = client.get(url).content.decode()
+    assert all(f">{name}</td>" in first for name in old_names)
+    task.department.name, world.community_a.name = "新部门名", "新社区名"
+    task.department.save(update_fields=["name"])
+    world.community_a.save(update_fields=["name"])
+    again = client.get(url).content.decode()
+    assert kept_pages() == 1
+    assert ">新社区名</td>" in again and ">新部门名</td>" in again
+    assert not any(f">{name}</td>" in again for name in old_names)
+
+
 def test_the_hours_list_keeps_its_page_too(as_user, official_a, world):
     member = StaffMemberFactory(community=world.community_a)
     TimeEntryFactory(staff_member=member, resident_work="safety", date=date(2026, 6, 1))
