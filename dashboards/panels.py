@@ -404,7 +404,7 @@ def survey_panel(communities, period: Period) -> Panel:
     survey still shows what residents last said; the note names the surveys.
     """
     args = (communities, period.start, period.end)
-    counts = surveys_metrics.latest_committee_nature_counts(*args)
+    counts = remember(surveys_metrics.latest_committee_nature_counts, *args)  # a flag's too
     satisfaction = surveys_metrics.latest_average_satisfaction(*args)
     latest = surveys_metrics.latest_surveys(*args)
     one = _one(_ids(communities))

@@ -1,5 +1,7 @@
 """A cold report computes only what it prints, and reads each figure once."""
 
+import pytest
+
 from committee import rollups
 from committee.models import Community
 from committee.periods import Period
@@ -51,3 +53,17 @@ def test_a_report_reads_the_tasks_by_department_once(world, monkeypatch):
     monkeypatch.setitem(rollups._instead, tasks_metrics.department_league, counted)
     content.street_office_report(world.street_a, YEAR)
     assert len(calls) == 1  # the "in figures" table and the department panel share it
+
+
+def test_a_querysets_sql_is_worked_out_once_inside_a_shared_block(world, monkeypatch):
+    group = Community.objects.filter(street_office=world.street_a)
+    with rollups.shared():
+        first = rollups.sql(group, unordered=True)
+
+        def compiled(query):
+            raise AssertionError("compiled again")
+
+        monkeypatch.setattr(type(group.query), "__str__", compiled)
+        assert rollups.sql(group, unordered=True) == first  # the same queryset: kept
+        with pytest.raises(AssertionError, match="compiled again"):
+            rollups.sql(group.filter(name="甲社区"), unordered=True)  # another: compiled
