@@ -203,9 +203,25 @@ def of(values) -> str | tuple | None:
     if not isinstance(values, QuerySet):
         return tuple(sorted(values))
     try:
-        return str(values.order_by().query)
+        return sql(values, unordered=True)
     except EmptyResultSet:
         return None
+
+
+def sql(queryset: QuerySet, *, unordered: bool = False) -> str:
+    """The queryset's SQL (without its ordering: `unordered`), as part of a key for
+    ``once``. Inside ``shared`` it is worked out once for the same queryset: a report's
+    reads key some twenty reads on the same communities, each compiling their SQL again.
+    Raises EmptyResultSet for a queryset that selects nothing."""
+    memo = _once.get()
+    if memo is None:
+        return str((queryset.order_by() if unordered else queryset).query)
+    key = ("sql", id(queryset), unordered)
+    found = memo.get(key)
+    if found is None or found[0] is not queryset:  # the queryset kept: its id not reused
+        text = str((queryset.order_by() if unordered else queryset).query)
+        found = memo[key] = (queryset, text)
+    return found[1]
 
 
 def register_keeper(keeper: Callable[[str, Any, Callable[[], Any]], Any]) -> None:

@@ -32,7 +32,7 @@ from dashboards.models import Threshold
 from dashboards.office_figures import OfficeFigures, grouped
 from dashboards.page_reads import community_ids, remember
 from dashboards.rollup_metrics import instead_of
-from dashboards.specs import SPECS, FlagSpec, Severity, records_url
+from dashboards.specs import SPECS, FlagSpec, Severity, links_shown, records_url
 
 __all__ = [
     "SPECS",
@@ -213,14 +213,16 @@ class _Words:
         return dict(found)
 
     def _key(self) -> tuple | None:
-        """Everything the words are worked out from (with the URLs' prefix), each value with
-        its type and digits; None for a value of another kind (not kept)."""
+        """Everything the words are worked out from (with the URLs' prefix, and whether
+        links are made: ``specs.without_links``), each value with its type and digits;
+        None for a value of another kind (not kept)."""
         values = (self.value, self.amber, self.red, self.min_sample, self.too_few)
         if not all(isinstance(v, _PLAIN) for v in values):
             return None
         exact = tuple((type(v).__name__, str(v)) for v in values)
         ids = tuple(self.ids)
-        return (self.kind, self.language, exact, self.month, ids, self.start, self.end, prefix())
+        key = (self.kind, self.language, exact, self.month, ids, self.start, self.end, prefix())
+        return (*key, links_shown())
 
 
 # A flag's words for the same figures are the same words: worked out once per process for

@@ -25,7 +25,7 @@ def community_ids(communities: QuerySet) -> list[int]:
         return list(communities.values_list("pk", flat=True))
 
     try:
-        key = ("community ids", str(communities.query))
+        key = ("community ids", hook.sql(communities))
     except EmptyResultSet:
         return []
     return list(hook.once(key, read))

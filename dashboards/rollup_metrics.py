@@ -76,7 +76,7 @@ def _once(read: Callable[[QuerySet, date, date], Any]) -> Callable[[QuerySet, da
         if memo is None:
             return read(communities, start, end)
         try:
-            key = (read.__name__, str(communities.order_by().values("pk").query), start, end)
+            key = (read.__name__, hook.sql(communities, unordered=True), start, end)
         except EmptyResultSet:
             return read(communities, start, end)
         if key not in memo:

@@ -13,7 +13,9 @@ sentence names that month and its link lists that month's records.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -115,8 +117,31 @@ def _ids_query(key: str, ids: tuple[int, ...]) -> str:
     return urlencode([(key, ids)], doseq=True)
 
 
+_links: ContextVar[bool] = ContextVar("juwei_records_links", default=True)
+
+
+@contextmanager
+def without_links() -> Iterator[None]:
+    """Within this block, ``records_url`` gives None: a PDF report builds the dashboards'
+    panels, whose every table row links to its records, and prints none of the links (a
+    reverse() and an encoded query per cell: ~8 % of a community report's cold figures)."""
+    token = _links.set(False)
+    try:
+        yield
+    finally:
+        _links.reset(token)
+
+
+def links_shown() -> bool:
+    """False inside ``without_links``."""
+    return _links.get()
+
+
 def records_url(url_name: str, **params) -> str | None:
-    """The list behind a figure, filtered; None while that list does not exist yet."""
+    """The list behind a figure, filtered; None while that list does not exist yet, and
+    inside ``without_links``."""
+    if not _links.get():
+        return None
     try:
         url = reverse(url_name)
     except NoReverseMatch:

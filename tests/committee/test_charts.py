@@ -201,3 +201,25 @@ def test_a_formatter_that_closes_over_a_value_draws_each_time():
     for unit in ("元", "人"):
         svg = bar_chart("x", ["a"], [("s", [Decimal("2.5")])], formatter=formatter(unit))
         assert f"2.5{unit}" in svg
+
+
+def test_charts_draw_as_with_pygals_own_attribute_lookup(monkeypatch):
+    from pygal.graph.base import BaseGraph
+
+    from committee import charts
+
+    def drawn() -> list[str]:
+        charts.clear_cache()
+        found = [
+            bar_chart(
+                "工时", ["1月", "2月"], [("政务性", [Decimal("10.5"), 12]), ("事务性", [3, 4])]
+            ),
+            bar_chart("部门", ["区民政局", "区住建局"], [("任务", [7, 3])], horizontal=True),
+            line_chart("趋势", ["01", "02", "03"], [("占比", [10, None, 30.5])]),
+        ]
+        return [charts._ID.sub("", str(svg)) for svg in found]
+
+    assert BaseGraph.__getattribute__ is charts._graph_attribute
+    ours = drawn()
+    monkeypatch.setattr(BaseGraph, "__getattribute__", charts._STOCK_GETATTRIBUTE)
+    assert drawn() == ours

@@ -1,6 +1,8 @@
 import subprocess
 import tempfile
+import zlib
 
+import pydyf
 from django.template import engines
 from django.utils import translation
 from weasyprint import HTML
@@ -68,7 +70,24 @@ def test_faces_are_read_and_subset_once_and_embed_as_weasyprints_own(monkeypatch
     monkeypatch.setattr(pdf, "get_hb_object_data", again)
     monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", again)
     monkeypatch.setattr(fonts.Font, "_fonttools_subset", again)
+    compressed = []
+    stock_compressor = zlib.compressobj
+
+    class Compressor:  # what pydyf compresses, kept subsets included
+        def __init__(self, *args, **kwargs):
+            self.inner = stock_compressor(*args, **kwargs)
+
+        def compress(self, data):
+            compressed.append(data)
+            return self.inner.compress(data)
+
+        def flush(self):
+            return self.inner.flush()
+
+    monkeypatch.setattr(pydyf.zlib, "compressobj", Compressor)
     assert pdf.write_pdf(html) == first
+    subsets = list(pdf._SUBSETS.values())
+    assert compressed and not any(d is s for d in compressed for s in subsets)  # compressed once
     monkeypatch.undo()
     theirs = pdf.LeanHTML(string=html).write_pdf(font_config=FontConfiguration())
     assert first == theirs  # the same bytes as WeasyPrint's own faces give
