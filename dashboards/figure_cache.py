@@ -24,9 +24,9 @@ Three entries a page (``Kept``):
   reads the key (one query) and the body (one), and draws only the site's frame around it;
 - its **figures** (flags, rows, panels), drawn again into the body when another query
   string is asked;
-- its **parts** as last computed (the district page; the street-office page keeps none),
-  under a key without the communities' state: each community's standing and each street
-  office's flags, with the state they were computed at. After
+- its **parts** as last computed, under a key without the communities' state, with the
+  state they were computed at: on the district page each community's standing and each
+  street office's flags, on the street-office page each community's flags. After
   a write in one community the page computes that community's flags (and its street
   office's) again and takes the others' from the parts (``Reuse``): a community's flags
   depend on nothing but its own records, its district's thresholds and benchmarks (which

@@ -24,8 +24,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dashboards import community_facts
 from dashboards import rollup_metrics as rm
 from dashboards.page_reads import remember
+from dashboards.pay_medians import _middle
 from funds import metrics as funds_metrics
 from paperwork import metrics as paperwork_metrics
 from staff import metrics as staff_metrics
@@ -106,8 +108,15 @@ class OfficeFigures:
 
     def pay_ratios(self):
         def compute():
-            records = rm._pay_months(self.communities, self.start, self.end)
-            medians = staff_metrics._medians(records, ("community__street_office_id", "kind"))
+            kept = community_facts.facts_for(self.communities, self.start, self.end)
+            if kept is not None:
+                by_office = community_facts.pay_counts(
+                    kept, self.start, self.end, lambda pk, _month, kind: (self.office_of[pk], kind)
+                )
+                medians = {key: _middle(found) for key, found in by_office.items() if found}
+            else:
+                records = rm._pay_months(self.communities, self.start, self.end)
+                medians = staff_metrics._medians(records, ("community__street_office_id", "kind"))
             bench = staff_metrics._benchmarks_by_district(
                 set(self.district_of.values()), self.end.year
             )

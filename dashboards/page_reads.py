@@ -40,3 +40,19 @@ def remember(metric: Callable[[QuerySet, date, date], Any], communities, start, 
     return hook.once(
         key and ("metric", metric, key, start, end), lambda: metric(communities, start, end)
     )
+
+
+def id_set(communities: QuerySet) -> frozenset[int]:
+    """The communities' ids as a set, read once a page (or told by ``know``)."""
+    key = hook.of(communities)
+    return hook.once(
+        key and ("id set", key),
+        lambda: frozenset(communities.order_by().values_list("pk", flat=True)),
+    )
+
+
+def know(communities: QuerySet, ids) -> None:
+    """Tell ``id_set`` these communities' ids (a page that read them already)."""
+    key = hook.of(communities)
+    if key is not None:
+        hook.once(("id set", key), lambda: frozenset(ids))

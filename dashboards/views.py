@@ -132,7 +132,7 @@ class StreetOfficeDashboardView(DashboardView):
         body = kept.body()
         if body is None:
             found = kept.figures(
-                lambda _reuse: page_figures.street_office(communities, period), reuse=False
+                lambda reuse: page_figures.street_office(communities, period, reuse)
             )
             totals = found["flags"]
             kinds = [f.kind for f in totals]
