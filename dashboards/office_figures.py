@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 
 from dashboards import community_facts
 from dashboards import rollup_metrics as rm
-from dashboards.page_reads import remember
+from dashboards.page_reads import remember, units
 from dashboards.pay_medians import _middle
 from funds import metrics as funds_metrics
 from paperwork import metrics as paperwork_metrics
@@ -42,9 +42,7 @@ class OfficeFigures:
 
     def __init__(self, communities: QuerySet, start: date, end: date):
         self.communities, self.start, self.end = communities, start, end
-        rows = communities.order_by().values_list(
-            "pk", "street_office_id", "street_office__district_id"
-        )
+        rows = units(communities)
         self.office_of: dict[int, int] = {}
         self.district_of: dict[int, int] = {}
         for pk, office_id, district_id in rows:

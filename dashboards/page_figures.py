@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from committee.models import Community
 from committee.periods import Period, last_twelve_months, month_start
 from dashboards import community_facts, panels
 from dashboards.figure_cache import Reuse
@@ -67,7 +68,8 @@ def street_office(communities: QuerySet, period: Period, reuse: Reuse | None = N
     """
     listed = list(communities.order_by("code"))
     ids = [c.pk for c in listed]
-    know(communities, ids)
+    if communities.query.order_by == () and Community._meta.ordering == ["code"]:
+        know(communities, ids)  # in the queryset's own order
     facts = _facts(ids, period, reuse)
     by_community = reuse.of_communities("flags") if reuse is not None else {}
     with community_facts.using(facts):

@@ -30,6 +30,7 @@ from committee.numbers import CENT, cents, share
 from committee.periods import months_between
 from dashboards import community_facts as facts
 from dashboards.models import DepartmentMonth, DepartmentPendingDue, MonthlyRollup
+from dashboards.page_reads import units
 from dashboards.pay_medians import ASSISTANT, FEN, FULLTIME, _medians, _pay_months
 from dashboards.pay_medians import BANDED as BANDED  # noqa: PLC0414 -- tests read it here
 from dashboards.pay_medians import _medians_live as _medians_live  # noqa: PLC0414 -- same
@@ -377,7 +378,7 @@ def pay_ratios(communities, start, end) -> PayRatios:
 
 def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
     medians = _medians(communities, start, end, ("community_id", "kind"))
-    districts = dict(communities.order_by().values_list("pk", "street_office__district_id"))
+    districts = {pk: district_id for pk, _office, district_id in units(communities)}
     bench = staff_metrics._benchmarks_by_district(set(districts.values()), end.year)
     result = {}
     for pk, district_id in districts.items():

@@ -128,7 +128,9 @@ class StreetOfficeDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office=office)
-        kept = figure_cache.Kept("street_office", office.pk, communities, period, self.request.GET)
+        kept = figure_cache.Kept(
+            "street_office", office.pk, communities, period, self.request.GET, eager=True
+        )
         body = kept.body()
         if body is None:
             found = kept.figures(

@@ -158,20 +158,27 @@ def representing_share_by_community(
 
 
 def representing_share_by_month(communities, start: date, end: date) -> dict[date, Decimal | None]:
-    """Per month with answers, from the tallies (one query): equal to ``…_from_answers``."""
+    """Per month with answers, from the tallies (one query, grouped by month: a tally is
+    one day's): equal to ``…_from_answers``."""
     hook.settle()
-    months = months_between(start, end)
-    counts = {}
-    for i, month in enumerate(months):
-        within = Q(day__range=(max(month, start), min(month_end(month), end)))
-        counts[f"r{i}"] = Sum("answers", filter=within & Q(choice__key=Choice.RESIDENTS))
-        counts[f"t{i}"] = Sum("answers", filter=within)
-    row = Tally.objects.filter(
-        _read(Question.Purpose.COMMITTEE_NATURE, end, tallied=True),
-        survey__community__in=communities.values("pk"),
-        day__gte=start,
-    ).aggregate(**counts)
-    return {m: share(row[f"r{i}"] or 0, row[f"t{i}"]) for i, m in enumerate(months) if row[f"t{i}"]}
+    rows = (
+        Tally.objects.filter(
+            _read(Question.Purpose.COMMITTEE_NATURE, end, tallied=True),
+            survey__community__in=communities.values("pk"),
+            day__gte=start,
+        )
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(r=Sum("answers", filter=Q(choice__key=Choice.RESIDENTS)), t=Sum("answers"))
+        .order_by()
+        .values_list("month", "r", "t")
+    )
+    found = {_month(month): (r or 0, t) for month, r, t in rows}
+    return {
+        m: share(found[m][0], found[m][1])
+        for m in months_between(start, end)
+        if m in found and found[m][1]
+    }
 
 
 def representing_share_by_month_from_answers(
