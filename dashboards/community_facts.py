@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import BigIntegerField, Count, F, QuerySet, Sum
 from django.db.models.functions import Cast, Round
@@ -42,6 +43,7 @@ class CommunityFacts:
     due: dict[date, int] = field(default_factory=dict)  # month → pending tasks past due
     pay: dict[tuple[date, str], dict[int, int]] = field(default_factory=dict)
     # (month, kind) → {net pay in fen: person-months}
+    surveys: Any = None  # its survey figures (dashboards/survey_facts.py: SurveyFacts)
 
 
 @dataclass

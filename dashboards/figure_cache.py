@@ -55,7 +55,7 @@ from committee.periods import Period
 from dashboards.models import CommunityRevision
 from surveys.models import Survey, Tally
 
-VERSION = "7"
+VERSION = "8"
 ALIAS = "figures"
 # Tests draw pages of different records under the same ids: each test gets its own salt
 # (tests/conftest.py), so no entry of one test is read by another.
@@ -223,9 +223,7 @@ class Kept:
         """The body drawn for this key and query, if kept."""
         if self.eager:
             names = [self.name, self.parts_name] + ([self.body_name] if self.body_name else [])
-            self._read = self.cache.get_many(names)
-            self._read.setdefault(self.name, None)
-            self._read.setdefault(self.parts_name, None)
+            self._read = dict.fromkeys(names) | self.cache.get_many(names)
         html = self._get(self.body_name) if self.body_name else None
         if html is None:
             return None

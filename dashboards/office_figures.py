@@ -143,7 +143,9 @@ class OfficeFigures:
             )
 
         found = remember(
-            surveys_metrics.latest_committee_nature_counts_by_community,
+            rm.instead_of(
+                surveys_metrics.latest_committee_nature_counts_by_community, self.start, self.end
+            ),
             self.communities,
             self.start,
             self.end,

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from committee.models import Community
 from committee.periods import Period, last_twelve_months, month_start
-from dashboards import community_facts, panels
+from dashboards import community_facts, panels, survey_facts
 from dashboards.figure_cache import Reuse
 from dashboards.flags import Flag, flags, flags_by_community, flags_by_street_office, worded
 from dashboards.page_reads import know
@@ -84,8 +84,11 @@ def _facts(ids: list[int], period: Period, reuse: Reuse | None) -> community_fac
     start, end = min(month_start(period.start), first), last
     kept = reuse.of_communities("facts") if reuse is not None else {}
     found = {pk: kept[pk] for pk in ids if pk in kept}
-    found |= community_facts.read([pk for pk in ids if pk not in found], start, end)
-    return community_facts.Facts(start, end, timezone.localdate(), found)
+    missing = [pk for pk in ids if pk not in found]
+    read = community_facts.read(missing, start, end)
+    for pk, surveys in survey_facts.read(missing, start, period.end).items():
+        read[pk].surveys = surveys
+    return community_facts.Facts(start, end, timezone.localdate(), found | read)
 
 
 def _street_office(communities, period, listed, by_community, reuse) -> dict:

@@ -3,6 +3,7 @@
 that way equals the same read from the database, for a month, a quarter, a year and the
 trend's twelve months, for the office's communities together and each one apart."""
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from committee import rollups as hook
 from committee.models import Community
-from dashboards import community_facts, rollup_metrics
+from dashboards import community_facts, rollup_metrics, survey_facts
 from dashboards.flags import flags_by_street_office
 from dashboards.rollups import settle_pending
 from tests.dashboards.test_office_figures import generated_district
@@ -43,6 +44,9 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
         )
     assert len(read) == 3
     assert any(one.pay for one in facts.of.values()) and any(one.due for one in facts.of.values())
+    by_end = {end: with_surveys(facts, ids, end) for _start, end in PERIODS}
+    some = by_end[date(2026, 12, 31)].of.values()
+    assert any(one.surveys.nature.total and one.surveys.answers for one in some)
     groups = [communities, communities.filter(pk=ids[0]), communities.filter(pk__in=ids[1:])]
     compared = 0
     for live, rolled in rollup_metrics.INSTEAD.items():
@@ -51,7 +55,7 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
                 from_database = rolled(group, start, end)
                 with (
                     hook.shared(),
-                    community_facts.using(facts),
+                    community_facts.using(by_end[end]),
                     CaptureQueriesContext(connection) as queries,
                 ):
                     from_facts = rolled(group, start, end)
@@ -61,6 +65,14 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
                     assert not [q for q in queries if table in q["sql"]], live.__name__
                     compared += 1
     assert compared
+
+
+def with_surveys(facts, ids, end):
+    """The facts with the communities' survey figures as of `end` (as the page reads)."""
+    with hook.shared():
+        surveys = survey_facts.read(ids, WINDOW[0], end)
+    of = {pk: dataclasses.replace(one, surveys=surveys[pk]) for pk, one in facts.of.items()}
+    return dataclasses.replace(facts, of=of)
 
 
 @pytest.mark.django_db
@@ -74,7 +86,7 @@ def test_the_offices_own_flags_from_the_facts_equal_the_databases(office):
 
     for start, end in PERIODS:
         from_database = shown(flags_by_street_office(communities, start, end))
-        with hook.shared(), community_facts.using(facts):
+        with hook.shared(), community_facts.using(with_surveys(facts, ids, end)):
             from_facts = shown(flags_by_street_office(communities, start, end))
         assert from_facts == from_database
 
@@ -101,4 +113,9 @@ ADDED_UP = {
     rollup_metrics.unauthorised_tasks_by_month: "pendingduerollup",
     rollup_metrics.pay_ratios_by_community: "paymonth",
     rollup_metrics.median_net_pay_by_month: "paymonth",
+    survey_facts.latest_committee_nature_counts: "surveys_",
+    survey_facts.latest_committee_nature_counts_by_community: "surveys_",
+    survey_facts.latest_average_satisfaction: "surveys_",
+    survey_facts.latest_surveys: "surveys_",
+    survey_facts.representing_share_by_month: "surveys_",
 }
