@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from dashboards import community_facts
 from dashboards import rollup_metrics as rm
 from dashboards.page_reads import remember, units
-from dashboards.pay_medians import _middle
+from dashboards.pay_medians import _middle, community_and_office_medians
 from funds import metrics as funds_metrics
 from paperwork import metrics as paperwork_metrics
 from staff import metrics as staff_metrics
@@ -113,8 +113,13 @@ class OfficeFigures:
                 )
                 medians = {key: _middle(found) for key, found in by_office.items() if found}
             else:
-                records = rm._pay_months(self.communities, self.start, self.end)
-                medians = staff_metrics._medians(records, ("community__street_office_id", "kind"))
+                both = community_and_office_medians(self.communities, self.start, self.end)
+                if both is not None:
+                    medians = both[1]
+                else:
+                    records = rm._pay_months(self.communities, self.start, self.end)
+                    group = ("community__street_office_id", "kind")
+                    medians = staff_metrics._medians(records, group)
             bench = staff_metrics._benchmarks_by_district(
                 set(self.district_of.values()), self.end.year
             )

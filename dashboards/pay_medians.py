@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 
 from committee import rollups as hook
@@ -52,6 +53,10 @@ def _medians(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Dec
     if facts is not None and group in BY_FACTS:
         counts = community_facts.pay_counts(facts, start, end, BY_FACTS[group])
         return {key: _middle(found) for key, found in counts.items() if any(found.values())}
+    if group == ("community_id", "kind"):
+        both = community_and_office_medians(communities, start, end)
+        if both is not None:
+            return both[0]
     whole, partial = _whole_districts(communities) if group in BANDED else (set(), True)
     if not whole:
         return _medians_live(communities, start, end, group)
@@ -117,3 +122,41 @@ def _middle(counts: dict[int, int]) -> Decimal:
 def _medians_live(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Decimal]:
     """The same medians sorted from the person-months (what the bands are held equal to)."""
     return staff_metrics._medians(_pay_months(communities, start, end), group)
+
+
+Medians = dict[tuple, Decimal]
+
+
+def community_and_office_medians(communities, start, end) -> tuple[Medians, Medians] | None:
+    """PostgreSQL: the medians per (community, kind) and per (street office, kind) in one
+    read of the person-months (``GROUPING SETS``; a district page asks for both: was two
+    reads of 360,660 person-months), once a page; None elsewhere."""
+    if connections[PayMonth.objects.db].vendor != "postgresql":
+        return None
+
+    def read() -> tuple[Medians, Medians]:
+        rows = _pay_months(communities, start, end).values_list(
+            "community_id", "community__street_office_id", "kind", "net"
+        )
+        inner, params = rows.order_by().query.sql_with_params()
+        sql = (
+            "SELECT c, o, k, GROUPING(c), (percentile_disc(ARRAY[0.5, 0.5000000000001]::float8[])"
+            f" WITHIN GROUP (ORDER BY (n * 100)::bigint)) FROM ({inner}) x (c, o, k, n)"
+            " GROUP BY GROUPING SETS ((c, k), (o, k))"
+        )
+        by_community: Medians = {}
+        by_office: Medians = {}
+        with connections[PayMonth.objects.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for community, office, kind, by_office_row, (low, high) in cursor.fetchall():
+                median = cents(Decimal(low + high) / 200)
+                if by_office_row:
+                    by_office[(office, kind)] = median
+                else:
+                    by_community[(community, kind)] = median
+        return by_community, by_office
+
+    key = hook.of(communities)
+    if key is None:  # no community
+        return {}, {}
+    return hook.once(("pay medians of communities and offices", key, start, end), read)
