@@ -21,6 +21,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -173,10 +174,15 @@ def _unauthorised_months(communities, start, end) -> dict[tuple[int, date], int]
         "month__range": (start, end),
     }
     found: dict[tuple[int, date], int] = {}
-    worked = MonthlyRollup.objects.filter(**where, tasks_worked_pending__gt=0)
-    for pk, month, n in worked.values_list("community_id", "month", "tasks_worked_pending"):
+    worked = MonthlyRollup.objects.filter(**where, tasks_worked_pending__gt=0).values_list(
+        "community_id", "month", "tasks_worked_pending"
+    )
+    overdue = facts.overdue(where)
+    if connections[worked.db].vendor == "postgresql":  # ids, dates, counts: as the driver
+        worked, overdue = staff_metrics.plain_rows(worked), staff_metrics.plain_rows(overdue)
+    for pk, month, n in worked:
         found[(pk, month)] = n
-    for pk, month, n in facts.overdue(where):
+    for pk, month, n in overdue:
         found[(pk, month)] = found.get((pk, month), 0) + n
     return found
 

@@ -61,6 +61,7 @@ from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMont
 from django.utils import timezone
 
 from committee import rollups as hook
+from committee.lookups import InList
 from committee.numbers import round_half_up, share
 from committee.periods import month_end, months_between
 from surveys.models import Answer, Choice, Question, Response, Survey, Tally
@@ -316,9 +317,8 @@ def _latest_answers(communities: QuerySet, end: date, purpose: str) -> QuerySet:
 
 
 def _latest_tallies(communities: QuerySet, end: date, purpose: str) -> QuerySet:
-    return Tally.objects.filter(
-        _read(purpose, end, tallied=True), survey_id__in=_latest_ids(communities, end, purpose)
-    )
+    ids = _latest_ids(communities, end, purpose)
+    return Tally.objects.filter(_read(purpose, end, tallied=True), InList(F("survey_id"), ids))
 
 
 @dataclass(frozen=True)
