@@ -13,6 +13,11 @@ the query count of the demo street office's dashboard (3 communities) next to th
 one's (10), and the time a rebuild of one community-year of rollups takes.
 ``--live`` also times the pages with every figure computed from the records.
 
+The street-office page keeps each community's part of its figures (its flags, its
+rollup rows and survey figures: dashboards/community_facts.py), so after one write only
+that community's part is read again and the office's own figures are added up from the
+parts; the district page keeps each community's standing and each office's flags.
+
 Each page is timed three times a round: **cold**, nothing kept (the figure cache,
 dashboards/figure_cache.py, is bypassed with a fresh salt: the first visit of the day or
 period), **after one write** in one of its communities (that community's revision raised,
@@ -130,7 +135,7 @@ def main() -> None:
     base, rolled = floors.base(connection.vendor), floors.rollups(connection.vendor)
     print(
         f"dashboards, {connection.vendor}, {Community.objects.count()} communities, {year}, "
-        f"medians of {args.rounds} interleaved rounds"
+        f"medians of {args.rounds} interleaved rounds, load average {_load()}"
     )
     found_rows = []
     for name, username, url_name, unit_id in pages:
@@ -209,6 +214,12 @@ def main() -> None:
     started = time.perf_counter()
     rollups.rebuild_rollups(communities=Community.objects.filter(pk=community.pk), year=year)
     print(f"  rebuild of one community-year: {time.perf_counter() - started:.2f} s")
+    print(f"  load average at the end {_load()}")
+
+
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 minutes): a shared machine moves the times."""
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 if __name__ == "__main__":
