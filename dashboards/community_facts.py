@@ -44,6 +44,7 @@ class CommunityFacts:
     pay: dict[tuple[date, str], dict[int, int]] = field(default_factory=dict)
     # (month, kind) → {net pay in fen: person-months}
     surveys: Any = None  # its survey figures (dashboards/survey_facts.py: SurveyFacts)
+    paperwork: Any = None  # its paperwork figures (dashboards/paperwork_facts.py)
 
 
 @dataclass

@@ -158,15 +158,15 @@ class OfficeFigures:
         return self._sum_by_office(found, add, NatureCounts)
 
     def flagged_demands(self):
-        found = remember(
-            paperwork_metrics.flagged_demands_by_community, self.communities, self.start, self.end
-        )
+        metric = rm.instead_of(paperwork_metrics.flagged_demands_by_community, self.start, self.end)
+        found = remember(metric, self.communities, self.start, self.end)
         return self._sum_by_office(found, lambda a, b: a + b, int)
 
     def duplicate_share(self):
-        found = paperwork_metrics.duplicate_share_by_street_office(
-            self.communities, self.start, self.end
+        metric = rm.instead_of(
+            paperwork_metrics.duplicate_share_by_street_office, self.start, self.end
         )
+        found = metric(self.communities, self.start, self.end)
         return {office: found.get(office) for office in self.district_of}
 
 

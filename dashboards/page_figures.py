@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from committee.models import Community
 from committee.periods import Period, last_twelve_months, month_start
-from dashboards import community_facts, panels, survey_facts
+from dashboards import community_facts, panels, paperwork_facts, survey_facts
 from dashboards.figure_cache import Reuse
 from dashboards.flags import Flag, flags, flags_by_community, flags_by_street_office, worded
 from dashboards.page_reads import know
@@ -88,6 +88,8 @@ def _facts(ids: list[int], period: Period, reuse: Reuse | None) -> community_fac
     read = community_facts.read(missing, start, end)
     for pk, surveys in survey_facts.read(missing, start, period.end).items():
         read[pk].surveys = surveys
+    for pk, paperwork in paperwork_facts.read(missing, period.start, period.end).items():
+        read[pk].paperwork = paperwork
     return community_facts.Facts(start, end, timezone.localdate(), found | read)
 
 

@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from committee import rollups as hook
 from committee.models import Community
-from dashboards import community_facts, rollup_metrics, survey_facts
+from dashboards import community_facts, paperwork_facts, rollup_metrics, survey_facts
 from dashboards.flags import flags_by_street_office
 from dashboards.rollups import settle_pending
+from paperwork.models import CapKind
 from tests.dashboards.test_office_figures import generated_district
+from tests.paperwork.conftest import demand, departments, items, make_return  # noqa: F401
 
 PERIODS = [
     (date(2026, 5, 1), date(2026, 5, 31)),
@@ -27,8 +29,19 @@ WINDOW = (date(2025, 7, 1), date(2026, 12, 31))
 
 
 @pytest.fixture
-def office(world):
+def office(
+    world,
+    make_return,  # noqa: F811
+    demand,  # noqa: F811
+):
     generated_district(world.district)
+    a, b = Community.objects.filter(name__startswith="规模").order_by("code")[:2]
+    # One data item asked in both communities: counted once for the office.
+    make_return(a, "区民政局", ["常住人口", "户数"], date(2026, 5, 4))
+    make_return(b, "区统计局", ["常住人口"], date(2026, 5, 6), marks=False)
+    make_return(b, "区城管局", ["常住人口", "低保户"], date(2026, 5, 8))
+    demand(a, CapKind.MEETING, "创卫推进会", date(2026, 5, 9), basis="")
+    demand(b, CapKind.LEDGER, "台账", date(2026, 4, 2))
     settle_pending()
     return Community.objects.filter(name__startswith="规模").first().street_office
 
@@ -44,9 +57,11 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
         )
     assert len(read) == 3
     assert any(one.pay for one in facts.of.values()) and any(one.due for one in facts.of.values())
-    by_end = {end: with_surveys(facts, ids, end) for _start, end in PERIODS}
-    some = by_end[date(2026, 12, 31)].of.values()
+    by_period = {period: with_parts(facts, ids, *period) for period in PERIODS}
+    some = by_period[PERIODS[2]].of.values()
     assert any(one.surveys.nature.total and one.surveys.answers for one in some)
+    assert any(one.paperwork.repeated for one in some)
+    assert any(one.paperwork.flagged for one in some)
     groups = [communities, communities.filter(pk=ids[0]), communities.filter(pk__in=ids[1:])]
     compared = 0
     for live, rolled in rollup_metrics.INSTEAD.items():
@@ -55,7 +70,7 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
                 from_database = rolled(group, start, end)
                 with (
                     hook.shared(),
-                    community_facts.using(by_end[end]),
+                    community_facts.using(by_period[(start, end)]),
                     CaptureQueriesContext(connection) as queries,
                 ):
                     from_facts = rolled(group, start, end)
@@ -67,11 +82,15 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
     assert compared
 
 
-def with_surveys(facts, ids, end):
-    """The facts with the communities' survey figures as of `end` (as the page reads)."""
+def with_parts(facts, ids, start, end):
+    """The facts with the communities' survey and paperwork figures (as the page reads)."""
     with hook.shared():
         surveys = survey_facts.read(ids, WINDOW[0], end)
-    of = {pk: dataclasses.replace(one, surveys=surveys[pk]) for pk, one in facts.of.items()}
+        paperwork = paperwork_facts.read(ids, start, end)
+    of = {
+        pk: dataclasses.replace(one, surveys=surveys[pk], paperwork=paperwork[pk])
+        for pk, one in facts.of.items()
+    }
     return dataclasses.replace(facts, of=of)
 
 
@@ -86,7 +105,7 @@ def test_the_offices_own_flags_from_the_facts_equal_the_databases(office):
 
     for start, end in PERIODS:
         from_database = shown(flags_by_street_office(communities, start, end))
-        with hook.shared(), community_facts.using(with_surveys(facts, ids, end)):
+        with hook.shared(), community_facts.using(with_parts(facts, ids, start, end)):
             from_facts = shown(flags_by_street_office(communities, start, end))
         assert from_facts == from_database
 
@@ -118,4 +137,10 @@ ADDED_UP = {
     survey_facts.latest_average_satisfaction: "surveys_",
     survey_facts.latest_surveys: "surveys_",
     survey_facts.representing_share_by_month: "surveys_",
+    paperwork_facts.flagged_demands: "paperwork_",
+    paperwork_facts.duplicate_share: "paperwork_",
+    paperwork_facts.duplicate_share_by_community: "paperwork_",
+    paperwork_facts.duplicate_share_by_street_office: "paperwork_",
+    paperwork_facts.demands_by_kind: "paperwork_",
+    paperwork_facts.return_counts: "paperwork_",
 }

@@ -343,13 +343,13 @@ class TestFigureCache:
 def test_after_a_write_a_street_office_reads_only_its_communitys_part(world, pages, monkeypatch):
     """Each community's flags and rollup and survey rows are kept with the page; after a
     write in one community only its part is read again (dashboards/community_facts.py)."""
-    from dashboards import community_facts, survey_facts
+    from dashboards import community_facts, paperwork_facts, survey_facts
 
     client, urls = pages
     url = urls[2]
     first = page(client, url)
     asked = []
-    for module in (community_facts, survey_facts):
+    for module in (community_facts, survey_facts, paperwork_facts):
 
         def spy(ids, *args, real=module.read, name=module.__name__):
             asked.append((name, sorted(ids)))
@@ -372,6 +372,7 @@ def test_after_a_write_a_street_office_reads_only_its_communitys_part(world, pag
     after = page(client, url)
     assert sorted(asked) == [
         ("dashboards.community_facts", [a.pk]),
+        ("dashboards.paperwork_facts", [a.pk]),
         ("dashboards.survey_facts", [a.pk]),
     ]
     assert flagged == [[a.pk]]
