@@ -45,6 +45,7 @@ class CommunityFacts:
     # (month, kind) → {net pay in fen: person-months}
     surveys: Any = None  # its survey figures (dashboards/survey_facts.py: SurveyFacts)
     paperwork: Any = None  # its paperwork figures (dashboards/paperwork_facts.py)
+    certificates: Any = None  # its certificate desk's counts (dashboards/certificate_facts.py)
 
 
 @dataclass

@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from committee.models import Community
 from committee.periods import Period, last_twelve_months, month_start
-from dashboards import community_facts, panels, paperwork_facts, survey_facts
+from dashboards import (
+    certificate_facts,
+    community_facts,
+    panels,
+    paperwork_facts,
+    survey_facts,
+)
 from dashboards.figure_cache import Reuse
 from dashboards.flags import Flag, flags, flags_by_community, flags_by_street_office, worded
 from dashboards.page_reads import know
@@ -90,6 +96,8 @@ def _facts(ids: list[int], period: Period, reuse: Reuse | None) -> community_fac
         read[pk].surveys = surveys
     for pk, paperwork in paperwork_facts.read(missing, period.start, period.end).items():
         read[pk].paperwork = paperwork
+    for pk, certificates in certificate_facts.read(missing, period.start, period.end).items():
+        read[pk].certificates = certificates
     return community_facts.Facts(start, end, timezone.localdate(), found | read)
 
 

@@ -29,8 +29,8 @@ from committee import rollups as hook
 from committee.models import Community
 from committee.numbers import CENT, cents, share
 from committee.periods import months_between
+from dashboards import certificate_facts, paperwork_facts, survey_facts
 from dashboards import community_facts as facts
-from dashboards import paperwork_facts, survey_facts
 from dashboards.models import DepartmentMonth, DepartmentPendingDue, MonthlyRollup
 from dashboards.page_reads import units
 from dashboards.pay_medians import ASSISTANT, FEN, FULLTIME, _medians, _pay_months
@@ -509,8 +509,9 @@ INSTEAD: dict[Callable, Callable] = {
 }
 
 
-# The survey and paperwork figures a street office's page adds up from its communities'.
-INSTEAD |= survey_facts.INSTEAD | paperwork_facts.INSTEAD
+# The survey, paperwork and certificate figures a street office's page adds up from its
+# communities'.
+INSTEAD |= survey_facts.INSTEAD | paperwork_facts.INSTEAD | certificate_facts.INSTEAD
 
 # The rollup version of a live metric for a period of whole months, or the metric itself;
 # `read` calls it. They live in committee/rollups.py so the lower apps' pages read through

@@ -12,10 +12,17 @@ from django.test.utils import CaptureQueriesContext
 
 from committee import rollups as hook
 from committee.models import Community
-from dashboards import community_facts, paperwork_facts, rollup_metrics, survey_facts
+from dashboards import (
+    certificate_facts,
+    community_facts,
+    paperwork_facts,
+    rollup_metrics,
+    survey_facts,
+)
 from dashboards.flags import flags_by_street_office
 from dashboards.rollups import settle_pending
 from paperwork.models import CapKind
+from tests.certificates.conftest import NO_CRIME, PRACTICE, make_request, types  # noqa: F401
 from tests.dashboards.test_office_figures import generated_district
 from tests.paperwork.conftest import demand, departments, items, make_return  # noqa: F401
 
@@ -33,6 +40,7 @@ def office(
     world,
     make_return,  # noqa: F811
     demand,  # noqa: F811
+    make_request,  # noqa: F811
 ):
     generated_district(world.district)
     a, b = Community.objects.filter(name__startswith="规模").order_by("code")[:2]
@@ -42,6 +50,9 @@ def office(
     make_return(b, "区城管局", ["常住人口", "低保户"], date(2026, 5, 8))
     demand(a, CapKind.MEETING, "创卫推进会", date(2026, 5, 9), basis="")
     demand(b, CapKind.LEDGER, "台账", date(2026, 4, 2))
+    make_request(a, requested_on=date(2026, 5, 3))
+    make_request(a, NO_CRIME, requested_on=date(2026, 6, 1), institution_kind="employer")
+    make_request(b, PRACTICE, requested_on=date(2026, 5, 20))
     settle_pending()
     return Community.objects.filter(name__startswith="规模").first().street_office
 
@@ -62,6 +73,7 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
     assert any(one.surveys.nature.total and one.surveys.answers for one in some)
     assert any(one.paperwork.repeated for one in some)
     assert any(one.paperwork.flagged for one in some)
+    assert any(len(one.certificates.counts) > 1 for one in some)
     groups = [communities, communities.filter(pk=ids[0]), communities.filter(pk__in=ids[1:])]
     compared = 0
     for live, rolled in rollup_metrics.INSTEAD.items():
@@ -87,8 +99,11 @@ def with_parts(facts, ids, start, end):
     with hook.shared():
         surveys = survey_facts.read(ids, WINDOW[0], end)
         paperwork = paperwork_facts.read(ids, start, end)
+        certificates = certificate_facts.read(ids, start, end)
     of = {
-        pk: dataclasses.replace(one, surveys=surveys[pk], paperwork=paperwork[pk])
+        pk: dataclasses.replace(
+            one, surveys=surveys[pk], paperwork=paperwork[pk], certificates=certificates[pk]
+        )
         for pk, one in facts.of.items()
     }
     return dataclasses.replace(facts, of=of)
@@ -143,4 +158,7 @@ ADDED_UP = {
     paperwork_facts.duplicate_share_by_street_office: "paperwork_",
     paperwork_facts.demands_by_kind: "paperwork_",
     paperwork_facts.return_counts: "paperwork_",
+    certificate_facts.outcome_counts: "certificates_",
+    certificate_facts.outcome_counts_by_month: "certificates_",
+    certificate_facts.outcome_counts_by_institution_kind: "certificates_",
 }
