@@ -32,7 +32,7 @@ from committee.periods import months_between
 from dashboards import certificate_facts, paperwork_facts, survey_facts
 from dashboards import community_facts as facts
 from dashboards.models import DepartmentMonth, DepartmentPendingDue, MonthlyRollup
-from dashboards.page_reads import units
+from dashboards.page_reads import id_set, units
 from dashboards.pay_medians import ASSISTANT, FEN, FULLTIME, _medians, _pay_months
 from dashboards.pay_medians import BANDED as BANDED  # noqa: PLC0414 -- tests read it here
 from dashboards.pay_medians import _medians_live as _medians_live  # noqa: PLC0414 -- same
@@ -198,8 +198,7 @@ def unauthorised_peak_month_by_community(communities, start, end) -> dict[int, P
     months: dict[int, list[tuple[date, int]]] = {}
     for (pk, month), n in _unauthorised_months(communities, start, end).items():
         months.setdefault(pk, []).append((month, n))
-    ids = communities.order_by().values_list("pk", flat=True)
-    return {pk: tasks_metrics._peak(months.get(pk, [])) for pk in ids}
+    return {pk: tasks_metrics._peak(months.get(pk, [])) for pk in sorted(id_set(communities))}
 
 
 @_once
