@@ -26,7 +26,8 @@ Three entries a page (``Kept``):
   string is asked;
 - its **parts** as last computed, under a key without the communities' state, with the
   state they were computed at: on the district page each community's standing and each
-  street office's flags, on the street-office page each community's flags. After
+  street office's flags, on the street-office page each community's flags and the
+  figures its office's totals are added up from (``dashboards/community_facts.py``). After
   a write in one community the page computes that community's flags (and its street
   office's) again and takes the others' from the parts (``Reuse``): a community's flags
   depend on nothing but its own records, its district's thresholds and benchmarks (which

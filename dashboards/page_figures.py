@@ -7,8 +7,9 @@ computed again on the district page; its own totals and panels, which add every 
 up, always are. The district keeps each community's standing among the worst
 (``tables.worst_key``), not its flags: it shows twenty, computed again from their records.
 The street-office page keeps each community's flags the same way, and each community's
-rollup rows (``dashboards/community_facts.py``): its own flags and panels add its
-communities up, from those rows, with only the changed communities' read again.
+facts (``dashboards/community_facts.py``: its rollup rows, survey, paperwork and
+certificate figures): its own flags and panels add its communities up from those, with
+only the changed communities' read again.
 """
 
 from __future__ import annotations
