@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from committee.models import Community
 from committee.periods import Period, last_twelve_months, month_start
+from committee.rollups import whole_months
 from dashboards import (
     certificate_facts,
     community_facts,
@@ -85,10 +86,13 @@ def street_office(communities: QuerySet, period: Period, reuse: Reuse | None = N
 
 
 def _facts(ids: list[int], period: Period, reuse: Reuse | None) -> community_facts.Facts:
-    """The communities' rollup rows over the page's months and its trend's: kept ones,
-    and those of the communities that changed read again."""
+    """The communities' facts over the page's months and its trend's: kept ones, and
+    those of the communities that changed read again. None kept for a period of other
+    than whole months, whose figures are read live (the stand-ins are not used)."""
     first, last = last_twelve_months(period.end)
     start, end = min(month_start(period.start), first), last
+    if not whole_months(period.start, period.end):
+        return community_facts.Facts(start, end, timezone.localdate(), {})
     kept = reuse.of_communities("facts") if reuse is not None else {}
     found = {pk: kept[pk] for pk in ids if pk in kept}
     missing = [pk for pk in ids if pk not in found]
