@@ -377,3 +377,20 @@ def test_after_a_write_a_street_office_reads_only_its_communitys_part(world, pag
     ]
     assert flagged == [[a.pk]]
     assert after == fresh(client, url)
+
+
+@covers("dashboards:street_office")
+def test_a_street_office_of_custom_dates_is_kept_and_redrawn_exactly(world, pages):
+    """Custom dates read every figure live (no facts kept): kept, then after a write, the
+    page is the one drawn afresh."""
+    client, _urls = pages
+    url = reverse("dashboards:street_office", args=[world.street_a.pk])
+    url += "?period=custom&start=2026-02-10&end=2026-06-15"
+    first = page(client, url)
+    assert first == fresh(client, url)
+    rng = random.Random(5)
+    task_with_hours(world, rng)
+    income(world, rng)
+    after = page(client, url)
+    assert after == fresh(client, url)
+    assert after != first
