@@ -44,11 +44,7 @@ def remember(metric: Callable[[QuerySet, date, date], Any], communities, start, 
 
 def id_set(communities: QuerySet) -> frozenset[int]:
     """The communities' ids as a set, read once a page (or told by ``know``)."""
-    key = hook.of(communities)
-    return hook.once(
-        key and ("id set", key),
-        lambda: frozenset(communities.order_by().values_list("pk", flat=True)),
-    )
+    return hook.ids_of(communities)
 
 
 def know(communities: QuerySet, ids: list[int]) -> None:

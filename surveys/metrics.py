@@ -390,15 +390,18 @@ def latest_committee_nature_counts(communities: QuerySet, start: date, end: date
 def latest_committee_nature_counts_by_community(
     communities: QuerySet, start: date, end: date
 ) -> dict[int, NatureCounts]:
-    """Per community (every one given), from the tallies (2 queries)."""
-    purpose = Question.Purpose.COMMITTEE_NATURE
-    path = "surveys__tallies__"
-    latest = _latest_ids(communities, end, purpose)
-    base = _read(purpose, end, path, tallied=True) & Q(surveys__in=latest)
-    rows = communities.order_by().annotate(
-        **{f"n_{name}": _tally_sum(key, path, base) for name, key in _NATURES.items()}
+    """Per community (every one given), from the tallies of their latest surveys grouped
+    by community (3 queries: the latest surveys and the communities' ids, each once a
+    page, and the tallies; was a join of every community to its tallies)."""
+    rows = (
+        _latest_tallies(communities, end, Question.Purpose.COMMITTEE_NATURE)
+        .values("survey__community_id")
+        .annotate(**{name: _tally_sum(key) for name, key in _NATURES.items()})
+        .order_by()
+        .values_list("survey__community_id", *_NATURES)
     )
-    return _nature_counts(rows)
+    found = {pk: NatureCounts(*counts) for pk, *counts in rows}
+    return {pk: found.get(pk, NatureCounts()) for pk in sorted(hook.ids_of(communities))}
 
 
 def latest_representing_share(communities: QuerySet, start: date, end: date) -> Decimal | None:
