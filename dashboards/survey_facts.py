@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from committee import rollups as hook
 from committee.models import Community
 from committee.numbers import round_half_up, share
 from committee.periods import months_between
@@ -49,6 +50,7 @@ def read(ids: list[int], start: date, end: date) -> dict[int, SurveyFacts]:
     if not ids:
         return found
     group = Community.objects.filter(pk__in=sorted(ids))
+    hook.once(("id set", hook.of(group)), lambda: frozenset(ids))  # known: no query for them
     for ref in surveys_metrics._refs(group, end, NATURE):
         found[ref.community_id].nature_ref = ref
     rated = surveys_metrics._refs(group, end, SATISFACTION)
