@@ -58,11 +58,9 @@ def main() -> None:
         if not data.exists():
             sys.exit(f"{data} is missing: run `make bench SCALE={args.scale}` first.")
         os.environ["DATABASE_URL"] = f"sqlite:///{data}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "committee.settings")
-    import django
+    from benchmarks.dashboard_cpu import serve_pages
 
-    django.setup()
-    from django.conf import settings
+    serve_pages()
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -76,11 +74,6 @@ def main() -> None:
     from dashboards import figure_cache, flags, panels, revisions, rollups
     from dashboards.models import MonthlyRollup
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     office = StreetOffice.objects.filter(code__startswith="S").order_by("code").first()
     if office is None:
         sys.exit("No generated street office: run generate_scale first.")
