@@ -13,6 +13,11 @@ the query count of the demo street office's dashboard (3 communities) next to th
 one's (10), and the time a rebuild of one community-year of rollups takes.
 ``--live`` also times the pages with every figure computed from the records.
 
+The street-office page keeps each community's part of its figures (its flags, its
+rollup rows and survey figures: dashboards/community_facts.py), so after one write only
+that community's part is read again and the office's own figures are added up from the
+parts; the district page keeps each community's standing and each office's flags.
+
 Each page is timed three times a round: **cold**, nothing kept (the figure cache,
 dashboards/figure_cache.py, is bypassed with a fresh salt: the first visit of the day or
 period), **after one write** in one of its communities (that community's revision raised,
@@ -53,11 +58,9 @@ def main() -> None:
         if not data.exists():
             sys.exit(f"{data} is missing: run `make bench SCALE={args.scale}` first.")
         os.environ["DATABASE_URL"] = f"sqlite:///{data}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "committee.settings")
-    import django
+    from benchmarks.dashboard_cpu import serve_pages
 
-    django.setup()
-    from django.conf import settings
+    serve_pages()
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -71,11 +74,6 @@ def main() -> None:
     from dashboards import figure_cache, flags, panels, revisions, rollups
     from dashboards.models import MonthlyRollup
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     office = StreetOffice.objects.filter(code__startswith="S").order_by("code").first()
     if office is None:
         sys.exit("No generated street office: run generate_scale first.")
@@ -130,7 +128,7 @@ def main() -> None:
     base, rolled = floors.base(connection.vendor), floors.rollups(connection.vendor)
     print(
         f"dashboards, {connection.vendor}, {Community.objects.count()} communities, {year}, "
-        f"medians of {args.rounds} interleaved rounds"
+        f"medians of {args.rounds} interleaved rounds, load average {_load()}"
     )
     found_rows = []
     for name, username, url_name, unit_id in pages:
@@ -209,6 +207,12 @@ def main() -> None:
     started = time.perf_counter()
     rollups.rebuild_rollups(communities=Community.objects.filter(pk=community.pk), year=year)
     print(f"  rebuild of one community-year: {time.perf_counter() - started:.2f} s")
+    print(f"  load average at the end {_load()}")
+
+
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 minutes): a shared machine moves the times."""
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 if __name__ == "__main__":

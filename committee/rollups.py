@@ -224,6 +224,15 @@ def sql(queryset: QuerySet, *, unordered: bool = False) -> str:
     return found[1]
 
 
+def ids_of(communities) -> frozenset[int]:
+    """The communities' ids, read once inside ``shared`` for the same queryset."""
+    key = of(communities)
+    return once(
+        key and ("id set", key),
+        lambda: frozenset(communities.order_by().values_list("pk", flat=True)),
+    )
+
+
 def register_keeper(keeper: Callable[[str, Any, Callable[[], Any]], Any]) -> None:
     """Say how figures of communities are kept between requests (the dashboards' figure
     cache, keyed on each community's revision), for ``kept``."""

@@ -410,7 +410,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # Django's database cache with a one-statement set (dashboards/figure_store.py).
+        "BACKEND": "dashboards.figure_store.FigureStore",
         "LOCATION": "juwei_figure_cache",
         "TIMEOUT": 60 * 60 * 24,
         "OPTIONS": {"MAX_ENTRIES": 5000},

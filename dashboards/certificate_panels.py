@@ -14,6 +14,7 @@ from committee.charts import bar_chart
 from committee.periods import Period, month_end, months_between
 from dashboards.flags import records_url
 from dashboards.panels import COMMUNITY_PANELS, GROUP_PANELS, Cell, Panel, _ids
+from dashboards.rollup_metrics import read
 
 OUTCOMES = ("issued", "refused", "referred")
 
@@ -30,8 +31,9 @@ def _register_url(ids: list[int], start, end, **params) -> str | None:
 
 def certificates_panel(communities, period: Period) -> Panel:
     """Certificates asked for, month by month: issued, refused as banned, referred."""
-    by_month = certificates_metrics.outcome_counts_by_month(communities, period.start, period.end)
-    totals = certificates_metrics.outcome_counts(communities, period.start, period.end)
+    args = (communities, period.start, period.end)
+    by_month = read(certificates_metrics.outcome_counts_by_month, *args)
+    totals = read(certificates_metrics.outcome_counts, *args)
     ids = _ids(communities)
     months = months_between(period.start, period.end)
     rows = []
@@ -75,8 +77,11 @@ def certificates_panel(communities, period: Period) -> Panel:
 
 def certificate_institutions_panel(communities, period: Period) -> Panel:
     """Who sent the residents: requests by the kind of institution, with their outcomes."""
-    found = certificates_metrics.outcome_counts_by_institution_kind(
-        communities, period.start, period.end
+    found = read(
+        certificates_metrics.outcome_counts_by_institution_kind,
+        communities,
+        period.start,
+        period.end,
     )
     labels = [_("issued"), _("refused (banned)"), _("referred: evidence needed")]
     return Panel(

@@ -24,9 +24,10 @@ Three entries a page (``Kept``):
   reads the key (one query) and the body (one), and draws only the site's frame around it;
 - its **figures** (flags, rows, panels), drawn again into the body when another query
   string is asked;
-- its **parts** as last computed (the district page; the street-office page keeps none),
-  under a key without the communities' state: each community's standing and each street
-  office's flags, with the state they were computed at. After
+- its **parts** as last computed, under a key without the communities' state, with the
+  state they were computed at: on the district page each community's standing and each
+  street office's flags, on the street-office page each community's flags and the
+  figures its office's totals are added up from (``dashboards/community_facts.py``). After
   a write in one community the page computes that community's flags (and its street
   office's) again and takes the others' from the parts (``Reuse``): a community's flags
   depend on nothing but its own records, its district's thresholds and benchmarks (which
@@ -55,7 +56,7 @@ from committee.periods import Period
 from dashboards.models import CommunityRevision
 from surveys.models import Survey, Tally
 
-VERSION = "7"
+VERSION = "10"
 ALIAS = "figures"
 # Tests draw pages of different records under the same ids: each test gets its own salt
 # (tests/conftest.py), so no entry of one test is read by another.
@@ -202,8 +203,13 @@ class Kept:
         communities: QuerySet,
         period: Period,
         query: QueryDict | None = None,
+        eager: bool = False,
     ):
         self.cache = caches[ALIAS]
+        # eager: the figures and parts are read with the body, in one query (a page whose
+        # entries are small: the street office's); else each when it is needed.
+        self.eager = eager
+        self._read: dict[str, Any] = {}
         prefix = _prefix(page, unit_id, period)
         self.state = state(communities)
         self.name = _name(prefix, self.state)
@@ -216,7 +222,10 @@ class Kept:
 
     def body(self) -> SafeString | None:
         """The body drawn for this key and query, if kept."""
-        html = self.cache.get(self.body_name) if self.body_name else None
+        if self.eager:
+            names = [self.name, self.parts_name] + ([self.body_name] if self.body_name else [])
+            self._read = dict.fromkeys(names) | self.cache.get_many(names)
+        html = self._get(self.body_name) if self.body_name else None
         if html is None:
             return None
         return mark_safe(zlib.decompress(html).decode())  # noqa: S308 -- drawn by our templates (keep_body)
@@ -226,7 +235,7 @@ class Kept:
     ) -> Any:
         """The figures: kept ones, else ``compute(reuse)``'s, kept with their parts
         (``reuse=False``: a page that keeps none; its ``compute`` is given None)."""
-        kept = self.cache.get(self.name)
+        kept = self._get(self.name)
         if kept is not None:
             return _load(kept)
         found, parts = compute(self._reuse() if reuse else None)
@@ -237,7 +246,7 @@ class Kept:
 
     def _reuse(self) -> Reuse | None:
         """What the parts kept at an earlier state still give, if any are kept."""
-        kept = self.cache.get(self.parts_name)
+        kept = self._get(self.parts_name)
         if kept is None:
             return None
         before, parts = _load(kept)
@@ -250,6 +259,12 @@ class Kept:
             before[pk][0] for pk in changed | gone if pk in before
         }
         return Reuse(changed=changed, gone=gone, offices=offices, parts=parts)
+
+    def _get(self, name: str) -> Any:
+        """An entry, as read with the body (``eager``) or now."""
+        if name in self._read:
+            return self._read.pop(name)
+        return self.cache.get(name)
 
     def keep_body(self, html: str) -> SafeString:
         if self.body_name:

@@ -30,7 +30,7 @@ from committee import rollups as hook
 from committee.periods import month_end
 from dashboards.models import Threshold
 from dashboards.office_figures import OfficeFigures, grouped
-from dashboards.page_reads import community_ids, remember
+from dashboards.page_reads import community_ids, remember, units
 from dashboards.rollup_metrics import instead_of
 from dashboards.specs import SPECS, FlagSpec, Severity, links_shown, records_url
 
@@ -309,10 +309,15 @@ def flags(communities: models.QuerySet, start: date, end: date) -> list[Flag]:
 
 
 def flags_by_community(
-    communities: models.QuerySet, start: date, end: date
+    communities: models.QuerySet, start: date, end: date, only: Iterable[int] | None = None
 ) -> dict[int, list[Flag]]:
-    """Every flag for each community (keyed by id), with the `_by_community` metrics."""
-    rows = list(communities.order_by().values_list("pk", "street_office__district_id"))
+    """Every flag for each community (keyed by id), with the `_by_community` metrics;
+    ``only``: for these of them alone, read with the others (a street office's page after a
+    write: what it reads for its own totals is then read once, for all of them)."""
+    rows = [(pk, district_id) for pk, _office, district_id in units(communities)]
+    if only is not None:
+        chosen = set(only)
+        rows = [(pk, district_id) for pk, district_id in rows if pk in chosen]
     limits = limits_for({district_id for _pk, district_id in rows})
     cache: dict[Any, dict] = {}
     result: dict[int, list[Flag]] = {pk: [] for pk, _district in rows}

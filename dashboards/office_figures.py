@@ -24,8 +24,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dashboards import community_facts
 from dashboards import rollup_metrics as rm
-from dashboards.page_reads import remember
+from dashboards.page_reads import remember, units
+from dashboards.pay_medians import _middle, community_and_office_medians
 from funds import metrics as funds_metrics
 from paperwork import metrics as paperwork_metrics
 from staff import metrics as staff_metrics
@@ -40,9 +42,7 @@ class OfficeFigures:
 
     def __init__(self, communities: QuerySet, start: date, end: date):
         self.communities, self.start, self.end = communities, start, end
-        rows = communities.order_by().values_list(
-            "pk", "street_office_id", "street_office__district_id"
-        )
+        rows = units(communities)
         self.office_of: dict[int, int] = {}
         self.district_of: dict[int, int] = {}
         for pk, office_id, district_id in rows:
@@ -106,8 +106,20 @@ class OfficeFigures:
 
     def pay_ratios(self):
         def compute():
-            records = rm._pay_months(self.communities, self.start, self.end)
-            medians = staff_metrics._medians(records, ("community__street_office_id", "kind"))
+            kept = community_facts.facts_for(self.communities, self.start, self.end)
+            if kept is not None:
+                by_office = community_facts.pay_counts(
+                    kept, self.start, self.end, lambda pk, _month, kind: (self.office_of[pk], kind)
+                )
+                medians = {key: _middle(found) for key, found in by_office.items() if found}
+            else:
+                both = community_and_office_medians(self.communities, self.start, self.end)
+                if both is not None:
+                    medians = both[1]
+                else:
+                    records = rm._pay_months(self.communities, self.start, self.end)
+                    group = ("community__street_office_id", "kind")
+                    medians = staff_metrics._medians(records, group)
             bench = staff_metrics._benchmarks_by_district(
                 set(self.district_of.values()), self.end.year
             )
@@ -136,7 +148,9 @@ class OfficeFigures:
             )
 
         found = remember(
-            surveys_metrics.latest_committee_nature_counts_by_community,
+            rm.instead_of(
+                surveys_metrics.latest_committee_nature_counts_by_community, self.start, self.end
+            ),
             self.communities,
             self.start,
             self.end,
@@ -144,15 +158,15 @@ class OfficeFigures:
         return self._sum_by_office(found, add, NatureCounts)
 
     def flagged_demands(self):
-        found = remember(
-            paperwork_metrics.flagged_demands_by_community, self.communities, self.start, self.end
-        )
+        metric = rm.instead_of(paperwork_metrics.flagged_demands_by_community, self.start, self.end)
+        found = remember(metric, self.communities, self.start, self.end)
         return self._sum_by_office(found, lambda a, b: a + b, int)
 
     def duplicate_share(self):
-        found = paperwork_metrics.duplicate_share_by_street_office(
-            self.communities, self.start, self.end
+        metric = rm.instead_of(
+            paperwork_metrics.duplicate_share_by_street_office, self.start, self.end
         )
+        found = metric(self.communities, self.start, self.end)
         return {office: found.get(office) for office in self.district_of}
 
 

@@ -6,19 +6,31 @@ communities that changed since, and the street offices they belong or belonged t
 computed again on the district page; its own totals and panels, which add every community
 up, always are. The district keeps each community's standing among the worst
 (``tables.worst_key``), not its flags: it shows twenty, computed again from their records.
-The street-office page keeps no parts: its communities' flags and its own come from the
-same reads, which cost no more for ten communities than for the one a write changed.
+The street-office page keeps each community's flags the same way, and each community's
+facts (``dashboards/community_facts.py``: its rollup rows, survey, paperwork and
+certificate figures): its own flags and panels add its communities up from those, with
+only the changed communities' read again.
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
-from committee.periods import Period
-from dashboards import panels
+from committee.models import Community
+from committee.periods import Period, last_twelve_months, month_start
+from committee.rollups import whole_months
+from dashboards import (
+    certificate_facts,
+    community_facts,
+    panels,
+    paperwork_facts,
+    survey_facts,
+)
 from dashboards.figure_cache import Reuse
 from dashboards.flags import Flag, flags, flags_by_community, flags_by_street_office, worded
+from dashboards.page_reads import know
 from dashboards.tables import listed_rows, rows_for, worst_key, worst_units
 
 Flags = dict[int, list[Flag]]
@@ -55,17 +67,51 @@ def standings(
 
 
 def street_office(communities: QuerySet, period: Period, reuse: Reuse | None = None):
-    """The street-office page's figures, and no parts (``reuse`` is not used: see below).
+    """The street-office page's figures, and its parts: each community's flags.
 
-    Each community's flags and the street office's own (``flags`` of its communities,
-    through ``flags_by_street_office``) come from one read of each figure per community:
-    for an office's ten-odd communities that costs what the flags of the one community a
-    write changed and the office's totals cost on their own, so nothing is kept to reuse.
+    After a write in one community, only that community's flags are computed again; the
+    others' are taken from the parts (``Reuse``). The office's own flags and its panels add
+    every community up, and are computed again from each community's rollup rows, kept
+    the same way (``_facts``).
     """
+    listed = list(communities.order_by("code"))
+    ids = [c.pk for c in listed]
+    if communities.query.order_by == () and Community._meta.ordering == ["code"]:
+        know(communities, ids)  # in the queryset's own order
+    facts = _facts(ids, period, reuse)
+    by_community = reuse.of_communities("flags") if reuse is not None else {}
+    with community_facts.using(facts):
+        found = _street_office(communities, period, listed, by_community, reuse)
+    return found, {"flags": by_community, "facts": facts.of}
+
+
+def _facts(ids: list[int], period: Period, reuse: Reuse | None) -> community_facts.Facts:
+    """The communities' facts over the page's months and its trend's: kept ones, and
+    those of the communities that changed read again. None kept for a period of other
+    than whole months, whose figures are read live (the stand-ins are not used)."""
+    first, last = last_twelve_months(period.end)
+    start, end = min(month_start(period.start), first), last
+    if not whole_months(period.start, period.end):
+        return community_facts.Facts(start, end, timezone.localdate(), {})
+    kept = reuse.of_communities("facts") if reuse is not None else {}
+    found = {pk: kept[pk] for pk in ids if pk in kept}
+    missing = [pk for pk in ids if pk not in found]
+    read = community_facts.read(missing, start, end)
+    for pk, surveys in survey_facts.read(missing, start, period.end).items():
+        read[pk].surveys = surveys
+    for pk, paperwork in paperwork_facts.read(missing, period.start, period.end).items():
+        read[pk].paperwork = paperwork
+    for pk, certificates in certificate_facts.read(missing, period.start, period.end).items():
+        read[pk].certificates = certificates
+    return community_facts.Facts(start, end, timezone.localdate(), found | read)
+
+
+def _street_office(communities, period, listed, by_community, reuse) -> dict:
     start, end = period.start, period.end
     query = period.query()
-    listed = list(communities.order_by("code"))
-    by_community = flags_by_community(communities, start, end)
+    if reuse is None or reuse.changed:
+        only = None if reuse is None else reuse.changed
+        by_community |= flags_by_community(communities, start, end, only=only)
     if listed:
         office = listed[0].street_office_id
         ids = {office: [c.pk for c in listed]}
@@ -76,8 +122,7 @@ def street_office(communities: QuerySet, period: Period, reuse: Reuse | None = N
     units = [(c, f"{reverse('dashboards:community', args=[c.pk])}?{query}") for c in listed]
     rows = rows_for(units, kinds, by_community)
     worded(totals, *(row["flags"].values() for row in rows))
-    found = {"flags": totals, "rows": rows, "panels": panels.group_panels(communities, period)}
-    return found, None
+    return {"flags": totals, "rows": rows, "panels": panels.group_panels(communities, period)}
 
 
 def district(district, communities: QuerySet, period: Period, worst: int, reuse: Reuse | None):

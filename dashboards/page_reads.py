@@ -40,3 +40,30 @@ def remember(metric: Callable[[QuerySet, date, date], Any], communities, start, 
     return hook.once(
         key and ("metric", metric, key, start, end), lambda: metric(communities, start, end)
     )
+
+
+def id_set(communities: QuerySet) -> frozenset[int]:
+    """The communities' ids as a set, read once a page (or told by ``know``)."""
+    return hook.ids_of(communities)
+
+
+def know(communities: QuerySet, ids: list[int]) -> None:
+    """Tell ``id_set`` and ``community_ids`` these communities' ids, in the queryset's
+    order (a page that read them already)."""
+    key = hook.of(communities)
+    if key is not None:
+        hook.once(("id set", key), lambda: frozenset(ids))
+        hook.once(("community ids", str(communities.query)), lambda: list(ids))
+
+
+def units(communities: QuerySet) -> list[tuple[int, int, int]]:
+    """(id, street office id, district id) of each community, read once a page."""
+
+    def read() -> list[tuple[int, int, int]]:
+        rows = communities.order_by().values_list(
+            "pk", "street_office_id", "street_office__district_id"
+        )
+        return list(rows)
+
+    key = hook.of(communities)
+    return hook.once(key and ("units", key), read) if key is not None else []

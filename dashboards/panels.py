@@ -404,9 +404,9 @@ def survey_panel(communities, period: Period) -> Panel:
     survey still shows what residents last said; the note names the surveys.
     """
     args = (communities, period.start, period.end)
-    counts = remember(surveys_metrics.latest_committee_nature_counts, *args)  # a flag's too
-    satisfaction = surveys_metrics.latest_average_satisfaction(*args)
-    latest = surveys_metrics.latest_surveys(*args)
+    counts = read(surveys_metrics.latest_committee_nature_counts, *args)
+    satisfaction = read(surveys_metrics.latest_average_satisfaction, *args)
+    latest = read(surveys_metrics.latest_surveys, *args)
     one = _one(_ids(communities))
     surveys = records_url("surveys:survey_list", community=one)
     nature_url = _results_url(latest.nature, period) or surveys

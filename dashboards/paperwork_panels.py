@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from committee.periods import Period
 from dashboards.flags import records_url
 from dashboards.panels import COMMUNITY_PANELS, GROUP_PANELS, Cell, Panel, _ids
+from dashboards.rollup_metrics import read
 from paperwork import metrics as paperwork_metrics
 from paperwork.models import CapKind
 
@@ -38,8 +39,8 @@ def _returns_url(name: str, ids, period: Period, **params) -> str | None:
 
 def paperwork_panel(communities, period: Period) -> Panel:
     """Signboards, ledgers, assessments, meetings and inspections demanded, and returns."""
-    found = paperwork_metrics.demands_by_kind(communities, period.start, period.end)
-    forms = paperwork_metrics.return_counts(communities, period.start, period.end)
+    found = read(paperwork_metrics.demands_by_kind, communities, period.start, period.end)
+    forms = read(paperwork_metrics.return_counts, communities, period.start, period.end)
     ids = _ids(communities)
     rows = []
     for kind, label in CapKind.choices:

@@ -21,28 +21,26 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Round
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from committee import rollups as hook
 from committee.models import Community
 from committee.numbers import CENT, cents, share
 from committee.periods import months_between
-from dashboards.models import (
-    DepartmentMonth,
-    DepartmentPendingDue,
-    MonthlyRollup,
-    PayBand,
-    PayMonth,
-    PendingDueRollup,
-)
+from dashboards import certificate_facts, paperwork_facts, survey_facts
+from dashboards import community_facts as facts
+from dashboards.models import DepartmentMonth, DepartmentPendingDue, MonthlyRollup
+from dashboards.page_reads import id_set, units
+from dashboards.pay_medians import ASSISTANT, FEN, FULLTIME, _medians, _pay_months
+from dashboards.pay_medians import BANDED as BANDED  # noqa: PLC0414 -- tests read it here
+from dashboards.pay_medians import _medians_live as _medians_live  # noqa: PLC0414 -- same
 from dashboards.rollups import SUMS, ZERO, settle_pending
 from funds import metrics as funds_metrics
 from funds.metrics import FundsSummary
 from staff import metrics as staff_metrics
 from staff.metrics import PayRatios
-from staff.models import StaffMember
 from tasks import metrics as tasks_metrics
 from tasks.metrics import ADMINISTRATIVE, COMMUNITY, DepartmentRow, Money, MonthCounts, PeakMonth
 
@@ -89,6 +87,9 @@ def _once(read: Callable[[QuerySet, date, date], Any]) -> Callable[[QuerySet, da
 @_once
 def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, dict]:
     """Every rollup figure summed per community over the months (every community given)."""
+    kept = facts.facts_for(communities, start, end)
+    if kept is not None:
+        return {pk: _clean(facts.sums({pk: one}, start, end)) for pk, one in kept.items()}
     settle_pending()
     in_period = Q(monthly_rollups__month__range=(start, end))
     rows = (
@@ -102,6 +103,9 @@ def _by_community(communities: QuerySet, start: date, end: date) -> dict[int, di
 
 @_once
 def _whole(communities: QuerySet, start: date, end: date) -> dict:
+    kept = facts.facts_for(communities, start, end)
+    if kept is not None:
+        return _clean(facts.sums(kept, start, end))
     settle_pending()
     row = MonthlyRollup.objects.filter(
         community__in=communities.order_by().values("pk"), month__range=(start, end)
@@ -161,22 +165,23 @@ def assistance_funded_share_by_community(communities, start, end):
 def _unauthorised_months(communities, start, end) -> dict[tuple[int, date], int]:
     """(community, month) → tasks worked on while pending or pending past due (2 queries;
     a district page's flags, offices and panel share them). Not to be changed by callers."""
+    kept = facts.facts_for(communities, start, end)
+    if kept is not None:
+        return facts.unauthorised_months(kept, start, end)
     settle_pending()
     where = {
         "community__in": communities.order_by().values("pk"),
         "month__range": (start, end),
     }
     found: dict[tuple[int, date], int] = {}
-    worked = MonthlyRollup.objects.filter(**where, tasks_worked_pending__gt=0)
-    for pk, month, n in worked.values_list("community_id", "month", "tasks_worked_pending"):
-        found[(pk, month)] = n
-    overdue = (
-        PendingDueRollup.objects.filter(**where, due__lt=timezone.localdate())
-        .values("community_id", "month")
-        .annotate(n=Sum("tasks"))
-        .order_by()
-        .values_list("community_id", "month", "n")
+    worked = MonthlyRollup.objects.filter(**where, tasks_worked_pending__gt=0).values_list(
+        "community_id", "month", "tasks_worked_pending"
     )
+    overdue = facts.overdue(where)
+    if connections[worked.db].vendor == "postgresql":  # ids, dates, counts: as the driver
+        worked, overdue = staff_metrics.plain_rows(worked), staff_metrics.plain_rows(overdue)
+    for pk, month, n in worked:
+        found[(pk, month)] = n
     for pk, month, n in overdue:
         found[(pk, month)] = found.get((pk, month), 0) + n
     return found
@@ -193,13 +198,15 @@ def unauthorised_peak_month_by_community(communities, start, end) -> dict[int, P
     months: dict[int, list[tuple[date, int]]] = {}
     for (pk, month), n in _unauthorised_months(communities, start, end).items():
         months.setdefault(pk, []).append((month, n))
-    ids = communities.order_by().values_list("pk", flat=True)
-    return {pk: tasks_metrics._peak(months.get(pk, [])) for pk in ids}
+    return {pk: tasks_metrics._peak(months.get(pk, [])) for pk in sorted(id_set(communities))}
 
 
 @_once
 def _by_month(communities, start, end) -> dict[date, dict]:
     """Every rollup figure summed per month over the communities (months with a row)."""
+    kept = facts.facts_for(communities, start, end)
+    if kept is not None:
+        return {m: _clean(f) for m, f in facts.sums_by_month(kept, start, end).items()}
     settle_pending()
     rows = (
         MonthlyRollup.objects.filter(
@@ -355,93 +362,7 @@ def pooled_share_by_community(communities, start, end):
     }
 
 
-# --- pay --------------------------------------------------------------------------------
-
-FULLTIME, ASSISTANT = StaffMember.Kind.FULLTIME.value, StaffMember.Kind.ASSISTANT.value
-
-
-def _pay_months(communities, start, end) -> QuerySet:
-    settle_pending()
-    return PayMonth.objects.filter(
-        community__in=communities.order_by().values("pk"), month__range=(start, end)
-    )
-
-
-BANDED = (("kind",), ("month", "kind"))  # the groups the districts' bands can give
-FEN = Cast(Round(F("net") * 100), BigIntegerField())  # whole fen (SQLite multiplies floats)
-
-
-def _medians(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Decimal]:
-    """Median net per group: the same value as ``_medians_live`` (the mean of the lower
-    and upper middle person-months, to the fen), without sorting every person-month when
-    the communities cover whole districts: their pay bands summed per amount (some 5,000
-    amounts a kind) and the other communities' person-months counted per amount, walked
-    in order to the middle."""
-    whole, partial = _whole_districts(communities) if group in BANDED else (set(), True)
-    if not whole:
-        return _medians_live(communities, start, end, group)
-    reads = [
-        PayBand.objects.filter(district__in=whole, month__range=(start, end))
-        .values(*group, "net")
-        .annotate(n=Sum("months"))
-    ]
-    if partial:  # the communities outside the whole districts: from their person-months
-        rest = _pay_months(communities, start, end)
-        rest = rest.exclude(community__street_office__district__in=whole)
-        reads.append(rest.values(*group, "net").annotate(n=Count("pk")))
-    counts: dict[tuple, dict[int, int]] = {}
-    for rows in reads:
-        rows = rows.annotate(fen=FEN).order_by().values_list(*group, "fen", "n")
-        if "month" not in group:  # ids, kinds and whole numbers: as the driver gives them
-            rows = staff_metrics.plain_rows(rows)  # (the converters were 40 % of a read)
-        for *key, fen, n in rows:
-            found = counts.setdefault(tuple(key), {})
-            found[int(fen)] = found.get(int(fen), 0) + n
-    return {key: _middle(found) for key, found in counts.items() if any(found.values())}
-
-
-def _whole_districts(communities) -> tuple[set[int], bool]:
-    """The districts every community of which is among these, and whether some of these
-    lie in other districts (one query, once a page)."""
-    key = hook.of(communities)
-    whole, others = hook.once(key and ("whole districts", key), lambda: _read_whole(communities))
-    return set(whole), others
-
-
-def _read_whole(communities) -> tuple[set[int], bool]:
-    settle_pending()
-    chosen = communities.order_by().values("pk")
-    rows = (
-        Community.objects.filter(
-            street_office__district__in=communities.order_by().values("street_office__district")
-        )
-        .values("street_office__district")
-        .annotate(all=Count("pk"), chosen=Count("pk", filter=Q(pk__in=chosen)))
-        .order_by()
-        .values_list("street_office__district", "all", "chosen")
-    )
-    whole = {district for district, every, found in rows if every == found}
-    return whole, len(whole) < len(rows)
-
-
-def _middle(counts: dict[int, int]) -> Decimal:
-    """The median of amounts in fen with their counts: the mean of the lower and upper
-    middle, to the fen (as ``staff.metrics._medians`` takes it)."""
-    total = sum(counts.values())
-    low_at, high_at = (total + 1) // 2, total // 2 + 1  # the middle one twice when odd
-    seen, low = 0, None
-    for fen in sorted(counts):
-        seen += counts[fen]
-        if low is None and seen >= low_at:
-            low = fen
-        if seen >= high_at:
-            return cents(Decimal(low + fen) / 200)
-    raise AssertionError("no middle")  # pragma: no cover
-
-
-def _medians_live(communities, start, end, group: tuple[str, ...]) -> dict[tuple, Decimal]:
-    """The same medians sorted from the person-months (what the bands are held equal to)."""
-    return staff_metrics._medians(_pay_months(communities, start, end), group)
+# --- pay (the medians: dashboards/pay_medians.py) ----------------------------------------
 
 
 @_once
@@ -463,7 +384,7 @@ def pay_ratios(communities, start, end) -> PayRatios:
 
 def pay_ratios_by_community(communities, start, end) -> dict[int, PayRatios]:
     medians = _medians(communities, start, end, ("community_id", "kind"))
-    districts = dict(communities.order_by().values_list("pk", "street_office__district_id"))
+    districts = {pk: district_id for pk, _office, district_id in units(communities)}
     bench = staff_metrics._benchmarks_by_district(set(districts.values()), end.year)
     result = {}
     for pk, district_id in districts.items():
@@ -586,6 +507,10 @@ INSTEAD: dict[Callable, Callable] = {
     ),
 }
 
+
+# The survey, paperwork and certificate figures a street office's page adds up from its
+# communities'.
+INSTEAD |= survey_facts.INSTEAD | paperwork_facts.INSTEAD | certificate_facts.INSTEAD
 
 # The rollup version of a live metric for a period of whole months, or the metric itself;
 # `read` calls it. They live in committee/rollups.py so the lower apps' pages read through

@@ -128,11 +128,13 @@ class StreetOfficeDashboardView(DashboardView):
         )
         period = context["period"]
         communities = Community.objects.filter(street_office=office)
-        kept = figure_cache.Kept("street_office", office.pk, communities, period, self.request.GET)
+        kept = figure_cache.Kept(
+            "street_office", office.pk, communities, period, self.request.GET, eager=True
+        )
         body = kept.body()
         if body is None:
             found = kept.figures(
-                lambda _reuse: page_figures.street_office(communities, period), reuse=False
+                lambda reuse: page_figures.street_office(communities, period, reuse)
             )
             totals = found["flags"]
             kinds = [f.kind for f in totals]

@@ -107,18 +107,23 @@ def returns_by_department(communities, start: date, end: date) -> dict[int, int]
     return {r["department_id"]: r["n"] for r in rows}
 
 
+def demand_counts() -> dict:
+    """What ``demands_by_kind`` counts of a kind's demands, as annotations (``n_…``)."""
+    return {
+        "n_standing": Count("pk"),
+        "n_over_cap": Count("pk", filter=Q(over_cap=True)),
+        "n_no_basis": Count("pk", filter=Q(basis="")),
+        "n_flagged": Count("pk", filter=Q(over_cap=True) | Q(basis="")),
+    }
+
+
 def demands_by_kind(communities, start: date, end: date) -> dict[str, dict[str, int]]:
     """{kind: {standing, over_cap, no_basis, flagged}} for demands standing in the period."""
     rows = (
         Demand.objects.filter(community__in=communities.values("pk"))
         .standing_between(start, end)
         .values("kind")
-        .annotate(
-            n_standing=Count("pk"),
-            n_over_cap=Count("pk", filter=Q(over_cap=True)),
-            n_no_basis=Count("pk", filter=Q(basis="")),
-            n_flagged=Count("pk", filter=Q(over_cap=True) | Q(basis="")),
-        )
+        .annotate(**demand_counts())
         .order_by()
     )
     keys = ("standing", "over_cap", "no_basis", "flagged")

@@ -66,8 +66,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, Least, Round, RowNumber
 
-from committee import rollups as hook
 from committee.numbers import cents, share
+from staff.benchmarks import Benchmarks as Benchmarks  # noqa: PLC0414 -- re-exported
+from staff.benchmarks import _benchmarks_by_district as _benchmarks_by_district  # noqa: PLC0414
+from staff.benchmarks import _history, benchmarks_of
 from staff.models import PayRecord, StaffMember, WageBenchmark
 
 KINDS = (StaffMember.Kind.FULLTIME, StaffMember.Kind.ASSISTANT)
@@ -83,21 +85,6 @@ class PaySummary:
     highest: Decimal | None = None
     people: int = 0
     months: int = 0
-
-
-@dataclass(frozen=True)
-class Benchmarks:
-    """The district's pay reference points in force (monthly wages, yearly income)."""
-
-    year: int
-    minimum_wage: Decimal
-    average_wage: Decimal
-    disposable_income: Decimal
-    sources: tuple[str, ...] = ()
-
-    @property
-    def disposable_income_per_month(self) -> Decimal:
-        return cents(self.disposable_income / 12)
 
 
 @dataclass(frozen=True)
@@ -262,15 +249,6 @@ def median_net_pay_by_month(communities, start, end) -> dict[date, dict[str, Dec
     return {m: {k.value: found.get((m, k.value)) for k in KINDS} for m in months}
 
 
-def _benchmarks_by_district(district_ids, year: int) -> dict[int, WageBenchmark]:
-    def read() -> dict[int, WageBenchmark]:  # each district's latest row up to the year
-        rows = WageBenchmark.objects.filter(district_id__in=district_ids, year__lte=year)
-        return {row.district_id: row for row in rows.order_by("district_id", "year")}
-
-    key = hook.of(district_ids)  # read once a page (committee.rollups.once)
-    return dict(hook.once(key and ("wage benchmarks", key, year), read))
-
-
 def benchmarks(communities, start, end) -> Benchmarks | None:
     found = _benchmarks_by_district(communities.values("street_office__district_id"), end.year)
     return benchmarks_of(found)
@@ -279,21 +257,6 @@ def benchmarks(communities, start, end) -> Benchmarks | None:
 def benchmarks_by_district(district_ids, end: date) -> dict[int, WageBenchmark]:
     """Each district's benchmark row in force in ``end``'s year."""
     return _benchmarks_by_district(district_ids, end.year)
-
-
-def benchmarks_of(found: dict[int, WageBenchmark]) -> Benchmarks | None:
-    """The mean of these districts' benchmarks (``benchmarks`` of their communities)."""
-    if not found:
-        return None
-    rows = list(found.values())
-    n = len(rows)
-    return Benchmarks(
-        year=max(r.year for r in rows),
-        minimum_wage=cents(sum(r.minimum_wage for r in rows) / n),
-        average_wage=cents(sum(r.average_wage for r in rows) / n),
-        disposable_income=cents(sum(r.disposable_income for r in rows) / n),
-        sources=tuple(sorted({r.source for r in rows if r.source})),
-    )
 
 
 def pay_ratios(communities, start, end) -> PayRatios:
@@ -330,12 +293,7 @@ def pay_ratios_by_month(communities, start, end) -> dict[date, PayRatios]:
 
 def ratios_by_month(medians: dict[date, dict], communities, end) -> dict[date, PayRatios]:
     """Each month's medians against the benchmarks in force in its year (one query)."""
-    rows = WageBenchmark.objects.filter(
-        district_id__in=communities.values("street_office__district_id"), year__lte=end.year
-    ).order_by("district_id", "year")
-    by_district: dict[int, list[WageBenchmark]] = defaultdict(list)
-    for row in rows:
-        by_district[row.district_id].append(row)
+    by_district = _history(communities.values("street_office__district_id"), end.year)
 
     def in_force(year: int) -> list[WageBenchmark]:
         found = []

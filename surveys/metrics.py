@@ -61,6 +61,7 @@ from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMont
 from django.utils import timezone
 
 from committee import rollups as hook
+from committee.lookups import InList
 from committee.numbers import round_half_up, share
 from committee.periods import month_end, months_between
 from surveys.models import Answer, Choice, Question, Response, Survey, Tally
@@ -158,20 +159,27 @@ def representing_share_by_community(
 
 
 def representing_share_by_month(communities, start: date, end: date) -> dict[date, Decimal | None]:
-    """Per month with answers, from the tallies (one query): equal to ``…_from_answers``."""
+    """Per month with answers, from the tallies (one query, grouped by month: a tally is
+    one day's): equal to ``…_from_answers``."""
     hook.settle()
-    months = months_between(start, end)
-    counts = {}
-    for i, month in enumerate(months):
-        within = Q(day__range=(max(month, start), min(month_end(month), end)))
-        counts[f"r{i}"] = Sum("answers", filter=within & Q(choice__key=Choice.RESIDENTS))
-        counts[f"t{i}"] = Sum("answers", filter=within)
-    row = Tally.objects.filter(
-        _read(Question.Purpose.COMMITTEE_NATURE, end, tallied=True),
-        survey__community__in=communities.values("pk"),
-        day__gte=start,
-    ).aggregate(**counts)
-    return {m: share(row[f"r{i}"] or 0, row[f"t{i}"]) for i, m in enumerate(months) if row[f"t{i}"]}
+    rows = (
+        Tally.objects.filter(
+            _read(Question.Purpose.COMMITTEE_NATURE, end, tallied=True),
+            survey__community__in=communities.values("pk"),
+            day__gte=start,
+        )
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(r=Sum("answers", filter=Q(choice__key=Choice.RESIDENTS)), t=Sum("answers"))
+        .order_by()
+        .values_list("month", "r", "t")
+    )
+    found = {_month(month): (r or 0, t) for month, r, t in rows}
+    return {
+        m: share(found[m][0], found[m][1])
+        for m in months_between(start, end)
+        if m in found and found[m][1]
+    }
 
 
 def representing_share_by_month_from_answers(
@@ -309,9 +317,8 @@ def _latest_answers(communities: QuerySet, end: date, purpose: str) -> QuerySet:
 
 
 def _latest_tallies(communities: QuerySet, end: date, purpose: str) -> QuerySet:
-    return Tally.objects.filter(
-        _read(purpose, end, tallied=True), survey_id__in=_latest_ids(communities, end, purpose)
-    )
+    ids = _latest_ids(communities, end, purpose)
+    return Tally.objects.filter(_read(purpose, end, tallied=True), InList(F("survey_id"), ids))
 
 
 @dataclass(frozen=True)
@@ -383,15 +390,18 @@ def latest_committee_nature_counts(communities: QuerySet, start: date, end: date
 def latest_committee_nature_counts_by_community(
     communities: QuerySet, start: date, end: date
 ) -> dict[int, NatureCounts]:
-    """Per community (every one given), from the tallies (2 queries)."""
-    purpose = Question.Purpose.COMMITTEE_NATURE
-    path = "surveys__tallies__"
-    latest = _latest_ids(communities, end, purpose)
-    base = _read(purpose, end, path, tallied=True) & Q(surveys__in=latest)
-    rows = communities.order_by().annotate(
-        **{f"n_{name}": _tally_sum(key, path, base) for name, key in _NATURES.items()}
+    """Per community (every one given), from the tallies of their latest surveys grouped
+    by community (3 queries: the latest surveys and the communities' ids, each once a
+    page, and the tallies; was a join of every community to its tallies)."""
+    rows = (
+        _latest_tallies(communities, end, Question.Purpose.COMMITTEE_NATURE)
+        .values("survey__community_id")
+        .annotate(**{name: _tally_sum(key) for name, key in _NATURES.items()})
+        .order_by()
+        .values_list("survey__community_id", *_NATURES)
     )
-    return _nature_counts(rows)
+    found = {pk: NatureCounts(*counts) for pk, *counts in rows}
+    return {pk: found.get(pk, NatureCounts()) for pk in sorted(hook.ids_of(communities))}
 
 
 def latest_representing_share(communities: QuerySet, start: date, end: date) -> Decimal | None:

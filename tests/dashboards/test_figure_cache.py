@@ -337,3 +337,60 @@ class TestFigureCache:
             answers(world, rng)
         assert saved.captured_queries
         assert not [q for q in saved.captured_queries if "communityrevision" in q["sql"]]
+
+
+@covers("dashboards:street_office")
+def test_after_a_write_a_street_office_reads_only_its_communitys_part(world, pages, monkeypatch):
+    """Each community's flags and rollup and survey rows are kept with the page; after a
+    write in one community only its part is read again (dashboards/community_facts.py)."""
+    from dashboards import community_facts, paperwork_facts, survey_facts
+
+    client, urls = pages
+    url = urls[2]
+    first = page(client, url)
+    asked = []
+    for module in (community_facts, survey_facts, paperwork_facts):
+
+        def spy(ids, *args, real=module.read, name=module.__name__):
+            asked.append((name, sorted(ids)))
+            return real(ids, *args)
+
+        monkeypatch.setattr(module, "read", spy)
+    flagged = []
+    real_flags = page_figures.flags_by_community
+
+    def flags_spy(communities, start, end, only=None):
+        flagged.append(None if only is None else sorted(only))
+        return real_flags(communities, start, end, only=only)
+
+    monkeypatch.setattr(page_figures, "flags_by_community", flags_spy)
+    assert page(client, url) == first  # kept: nothing read
+    assert asked == flagged == []
+    a = world.community_a
+    a.residents = 4321
+    save_community(a, user=None)
+    after = page(client, url)
+    assert sorted(asked) == [
+        ("dashboards.community_facts", [a.pk]),
+        ("dashboards.paperwork_facts", [a.pk]),
+        ("dashboards.survey_facts", [a.pk]),
+    ]
+    assert flagged == [[a.pk]]
+    assert after == fresh(client, url)
+
+
+@covers("dashboards:street_office")
+def test_a_street_office_of_custom_dates_is_kept_and_redrawn_exactly(world, pages):
+    """Custom dates read every figure live (no facts kept): kept, then after a write, the
+    page is the one drawn afresh."""
+    client, _urls = pages
+    url = reverse("dashboards:street_office", args=[world.street_a.pk])
+    url += "?period=custom&start=2026-02-10&end=2026-06-15"
+    first = page(client, url)
+    assert first == fresh(client, url)
+    rng = random.Random(5)
+    task_with_hours(world, rng)
+    income(world, rng)
+    after = page(client, url)
+    assert after == fresh(client, url)
+    assert after != first

@@ -34,13 +34,8 @@ def shown(found):
     return [(f.kind, f.value, f.severity, f.too_few, f.url) for f in found]
 
 
-@pytest.mark.django_db
-def test_each_office_is_the_flags_of_its_communities_together(
-    world,
-    make_return,  # noqa: F811
-    demand,  # noqa: F811
-):
-    district = world.district
+def generated_district(district) -> None:
+    """Departments, catalogue items, a wage benchmark and two generated communities."""
     for _ in range(3):
         DepartmentFactory(district=district)
     CatalogueItemFactory(district=district, list="duty")
@@ -53,6 +48,16 @@ def test_each_office_is_the_flags_of_its_communities_together(
         disposable_income=Decimal("6000"),
     )
     generate(2, 2026, district)
+
+
+@pytest.mark.django_db
+def test_each_office_is_the_flags_of_its_communities_together(
+    world,
+    make_return,  # noqa: F811
+    demand,  # noqa: F811
+):
+    district = world.district
+    generated_district(district)
     generate(1, 2026, district, seed=5)
     # One data item asked in both communities of 甲街道: counted once for the office.
     make_return(world.community_a, "区民政局", ["常住人口", "户数"], date(2026, 5, 4))

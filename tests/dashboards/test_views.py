@@ -214,6 +214,9 @@ class TestStreetOfficeDashboard:
         with django_assert_num_queries(len(written.captured_queries)):
             assert len(client.get(self.url(world.street_a)).context["table"].rows) == 40
         assert len(warm.captured_queries) <= 10 < len(cold.captured_queries)
+        # The frame, the key, the cache's reads and writes, each community's kept part
+        # (twelve queries, docs/architecture.md) and what is read for the whole office.
+        assert len(cold.captured_queries) <= 30 and len(written.captured_queries) <= 30
 
 
 @covers("dashboards:district")

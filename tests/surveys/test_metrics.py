@@ -199,7 +199,8 @@ class TestLatestSurvey:
             assert metrics.latest_committee_nature_counts(communities, *period) == NatureCounts(
                 3, 3, 2, 8
             )
-        with django_assert_num_queries(2):
+        # The latest surveys, the communities' ids (both once a page) and their tallies.
+        with django_assert_num_queries(3):
             shares = metrics.latest_representing_share_by_community(communities, *period)
         assert shares == {
             world.community_a.pk: Decimal("0.25"),
