@@ -53,7 +53,7 @@ def know(communities: QuerySet, ids: list[int]) -> None:
     key = hook.of(communities)
     if key is not None:
         hook.once(("id set", key), lambda: frozenset(ids))
-        hook.once(("community ids", str(communities.query)), lambda: list(ids))
+        hook.once(("community ids", hook.sql(communities)), lambda: list(ids))
 
 
 def units(communities: QuerySet) -> list[tuple[int, int, int]]:

@@ -404,7 +404,9 @@ def survey_panel(communities, period: Period) -> Panel:
     survey still shows what residents last said; the note names the surveys.
     """
     args = (communities, period.start, period.end)
-    counts = read(surveys_metrics.latest_committee_nature_counts, *args)
+    # The represented-share flag reads the same counts: remembered as the flags remember them.
+    nature_counts = instead_of(surveys_metrics.latest_committee_nature_counts, *args[1:])
+    counts = remember(nature_counts, *args)
     satisfaction = read(surveys_metrics.latest_average_satisfaction, *args)
     latest = read(surveys_metrics.latest_surveys, *args)
     one = _one(_ids(communities))
