@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 
 from dashboards import community_facts
 from dashboards import rollup_metrics as rm
-from dashboards.page_reads import remember, units
+from dashboards.page_reads import read_once, units
 from dashboards.pay_medians import _middle, community_and_office_medians
 from funds import metrics as funds_metrics
 from paperwork import metrics as paperwork_metrics
@@ -147,10 +147,8 @@ class OfficeFigures:
                 total=total.total + counts.total,
             )
 
-        found = remember(
-            rm.instead_of(
-                surveys_metrics.latest_committee_nature_counts_by_community, self.start, self.end
-            ),
+        found = read_once(
+            surveys_metrics.latest_committee_nature_counts_by_community,
             self.communities,
             self.start,
             self.end,
@@ -158,8 +156,8 @@ class OfficeFigures:
         return self._sum_by_office(found, add, NatureCounts)
 
     def flagged_demands(self):
-        metric = rm.instead_of(paperwork_metrics.flagged_demands_by_community, self.start, self.end)
-        found = remember(metric, self.communities, self.start, self.end)
+        metric = paperwork_metrics.flagged_demands_by_community
+        found = read_once(metric, self.communities, self.start, self.end)
         return self._sum_by_office(found, lambda a, b: a + b, int)
 
     def duplicate_share(self):

@@ -42,6 +42,12 @@ def remember(metric: Callable[[QuerySet, date, date], Any], communities, start, 
     )
 
 
+def read_once(metric: Callable[[QuerySet, date, date], Any], communities, start, end) -> Any:
+    """``metric``, or its rollup stand-in for whole months (``committee.rollups.instead_of``),
+    remembered once a page as ``remember`` does: what a flag, a panel and a report share."""
+    return remember(hook.instead_of(metric, start, end), communities, start, end)
+
+
 def id_set(communities: QuerySet) -> frozenset[int]:
     """The communities' ids as a set, read once a page (or told by ``know``)."""
     return hook.ids_of(communities)

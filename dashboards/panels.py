@@ -24,8 +24,8 @@ from committee.numbers import percent, percent_of
 from committee.periods import Period, last_twelve_months, month_end, months_between
 from committee.tables import format_money
 from dashboards.flags import records_url
-from dashboards.page_reads import community_ids, remember
-from dashboards.rollup_metrics import instead_of, read
+from dashboards.page_reads import community_ids, read_once
+from dashboards.rollup_metrics import read
 from funds import metrics as funds_metrics
 from staff import metrics as staff_metrics
 from surveys import metrics as surveys_metrics
@@ -151,8 +151,8 @@ def hours_by_nature_panel(communities, period: Period) -> Panel:
 
 def department_panel(communities, period: Period) -> Panel:
     """Question 2: which departments push the most work, unauthorised, and with what money."""
-    league = instead_of(tasks_metrics.department_league, period.start, period.end)
-    rows = remember(league, communities, period.start, period.end)  # the report reads it too
+    league = tasks_metrics.department_league
+    rows = read_once(league, communities, period.start, period.end)  # the report reads it too
     ids = _ids(communities)
     window = {
         "community": ids,
@@ -404,9 +404,8 @@ def survey_panel(communities, period: Period) -> Panel:
     survey still shows what residents last said; the note names the surveys.
     """
     args = (communities, period.start, period.end)
-    # The represented-share flag reads the same counts: remembered as the flags remember them.
-    nature_counts = instead_of(surveys_metrics.latest_committee_nature_counts, *args[1:])
-    counts = remember(nature_counts, *args)
+    # The represented-share flag reads the same counts, remembered the same way.
+    counts = read_once(surveys_metrics.latest_committee_nature_counts, *args)
     satisfaction = read(surveys_metrics.latest_average_satisfaction, *args)
     latest = read(surveys_metrics.latest_surveys, *args)
     one = _one(_ids(communities))

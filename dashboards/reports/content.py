@@ -27,8 +27,7 @@ from committee.tables import format_money
 from dashboards import figure_cache, panels
 from dashboards.flags import Flag, Severity, flags, flags_by_community
 from dashboards.models import FlagKind
-from dashboards.page_reads import remember
-from dashboards.rollup_metrics import instead_of
+from dashboards.page_reads import read_once
 from dashboards.specs import SPECS, without_links
 from funds import metrics as funds_metrics
 from staff import metrics as staff_metrics
@@ -207,8 +206,8 @@ def _figures(communities: models.QuerySet, period: Period) -> list[Figure]:
         ),
     ]
     start, end = period.start, period.end
-    # Hours and money from the monthly rollups for whole months (rollup_metrics.instead_of),
-    # each read once a report (page_reads.remember): the panels read the same.
+    # Hours and money from the monthly rollups for whole months (committee.rollups.instead_of),
+    # each read once a report (page_reads.read_once): the panels read the same.
     readers = [
         (staff_metrics.staffing, _staffing),
         (tasks_metrics.department_league, _tasks_received),
@@ -217,7 +216,7 @@ def _figures(communities: models.QuerySet, period: Period) -> list[Figure]:
         (surveys_metrics.response_count, _responses),
     ]
     for figure, shown in readers:
-        figures.extend(shown(remember(instead_of(figure, start, end), communities, start, end)))
+        figures.extend(shown(read_once(figure, communities, start, end)))
     return figures
 
 
