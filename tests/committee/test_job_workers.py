@@ -125,7 +125,7 @@ def test_a_killed_workers_job_is_picked_up_again(world, staff_a, tmp_path):
         key="slow",
         title="慢作业",
         communities=[world.community_a.pk],
-        params={"steps": 100, "step_seconds": 0.1, "log": str(log)},
+        params={"steps": 40, "step_seconds": 0.1, "log": str(log)},
     )
     first = start_worker("doomed", JOBS_STALE_SECONDS=2)
     second = None
