@@ -10,8 +10,10 @@ on the shared 2-core machine).
 import os
 import re
 import time
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
@@ -30,9 +32,12 @@ def cash_book(tmp_path):
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("收入")
     ws.append(["日期", "类型", "金额", "付款方"])
+    today = timezone.localdate()
+    days_so_far = today.timetuple().tm_yday  # this year's days up to today: an open year
     for i in range(ROWS):
         amount = f"{1 + i // 100}.{i % 100:02d}"  # every row its own record
-        ws.append([f"2026年{1 + i % 5}月{1 + i % 28}日", "其他", amount, ""])
+        day = date(today.year, 1, 1) + timedelta(days=i % days_so_far)
+        ws.append([f"{day.year}年{day.month}月{day.day}日", "其他", amount, ""])
     path = tmp_path / "收入台账.xlsx"
     wb.save(path)
     return path
