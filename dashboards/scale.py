@@ -358,7 +358,11 @@ def _hours(c: Context, rng: random.Random, staff, tasks) -> None:
     rows = []
     for member, _pay in staff:
         seen = set()
-        while len(seen) < per_person:
+        # Early in January there are fewer distinct (day, task or work) entries than a year
+        # holds: a person gets what fits after this many tries instead of looping forever.
+        tries = per_person * 50
+        while len(seen) < per_person and tries:
+            tries -= 1
             day = _day(c, rng)
             # one of the (up to) 40 tasks received most recently before that day
             started = bisect.bisect_right(days, day)
