@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from committee import rollups as hook
 from committee.models import Community
@@ -23,16 +24,17 @@ from dashboards.flags import flags_by_street_office
 from dashboards.rollups import settle_pending
 from paperwork.models import CapKind
 from tests.certificates.conftest import NO_CRIME, PRACTICE, make_request, types  # noqa: F401
-from tests.dashboards.test_office_figures import generated_district
+from tests.dashboards.test_office_figures import YEAR, generated_district
 from tests.paperwork.conftest import demand, departments, items, make_return  # noqa: F401
 
+# The office's records are of YEAR (tests/dashboards/test_office_figures.py), up to today.
 PERIODS = [
-    (date(2026, 5, 1), date(2026, 5, 31)),
-    (date(2026, 4, 1), date(2026, 6, 30)),
-    (date(2026, 1, 1), date(2026, 12, 31)),
-    (date(2025, 7, 1), date(2026, 6, 30)),
+    (date(YEAR, 5, 1), date(YEAR, 5, 31)),
+    (date(YEAR, 4, 1), date(YEAR, 6, 30)),
+    (date(YEAR, 1, 1), date(YEAR, 12, 31)),
+    (date(YEAR - 1, 7, 1), date(YEAR, 6, 30)),
 ]
-WINDOW = (date(2025, 7, 1), date(2026, 12, 31))
+WINDOW = (date(YEAR - 1, 7, 1), date(YEAR, 12, 31))
 
 
 @pytest.fixture
@@ -45,14 +47,14 @@ def office(
     generated_district(world.district)
     a, b = Community.objects.filter(name__startswith="规模").order_by("code")[:2]
     # One data item asked in both communities: counted once for the office.
-    make_return(a, "区民政局", ["常住人口", "户数"], date(2026, 5, 4))
-    make_return(b, "区统计局", ["常住人口"], date(2026, 5, 6), marks=False)
-    make_return(b, "区城管局", ["常住人口", "低保户"], date(2026, 5, 8))
-    demand(a, CapKind.MEETING, "创卫推进会", date(2026, 5, 9), basis="")
-    demand(b, CapKind.LEDGER, "台账", date(2026, 4, 2))
-    make_request(a, requested_on=date(2026, 5, 3))
-    make_request(a, NO_CRIME, requested_on=date(2026, 6, 1), institution_kind="employer")
-    make_request(b, PRACTICE, requested_on=date(2026, 5, 20))
+    make_return(a, "区民政局", ["常住人口", "户数"], date(YEAR, 5, 4))
+    make_return(b, "区统计局", ["常住人口"], date(YEAR, 5, 6), marks=False)
+    make_return(b, "区城管局", ["常住人口", "低保户"], date(YEAR, 5, 8))
+    demand(a, CapKind.MEETING, "创卫推进会", date(YEAR, 5, 9), basis="")
+    demand(b, CapKind.LEDGER, "台账", date(YEAR, 4, 2))
+    make_request(a, requested_on=date(YEAR, 5, 3))
+    make_request(a, NO_CRIME, requested_on=date(YEAR, 6, 1), institution_kind="employer")
+    make_request(b, PRACTICE, requested_on=date(YEAR, 5, 20))
     settle_pending()
     return Community.objects.filter(name__startswith="规模").first().street_office
 
@@ -64,7 +66,7 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
     assert len(ids) >= 2
     with CaptureQueriesContext(connection) as read:
         facts = community_facts.Facts(
-            *WINDOW, date(2026, 6, 15), community_facts.read(ids, *WINDOW)
+            *WINDOW, timezone.localdate(), community_facts.read(ids, *WINDOW)
         )
     assert len(read) == 3
     assert any(one.pay for one in facts.of.values()) and any(one.due for one in facts.of.values())
@@ -113,7 +115,7 @@ def with_parts(facts, ids, start, end):
 def test_the_offices_own_flags_from_the_facts_equal_the_databases(office):
     communities = Community.objects.filter(street_office=office)
     ids = list(communities.values_list("pk", flat=True))
-    facts = community_facts.Facts(*WINDOW, date(2026, 6, 15), community_facts.read(ids, *WINDOW))
+    facts = community_facts.Facts(*WINDOW, timezone.localdate(), community_facts.read(ids, *WINDOW))
 
     def shown(found):
         return {o: [(f.kind, f.value, f.severity) for f in fl] for o, fl in found.items()}
@@ -129,10 +131,13 @@ def test_the_offices_own_flags_from_the_facts_equal_the_databases(office):
 def test_facts_of_other_months_or_communities_are_not_used(office, world):
     communities = Community.objects.filter(street_office=office)
     ids = list(communities.values_list("pk", flat=True))
-    facts = community_facts.Facts(*WINDOW, date(2026, 6, 15), community_facts.read(ids, *WINDOW))
+    facts = community_facts.Facts(*WINDOW, timezone.localdate(), community_facts.read(ids, *WINDOW))
     with hook.shared(), community_facts.using(facts):
         assert community_facts.facts_for(communities, *PERIODS[0]) is not None
-        assert community_facts.facts_for(communities, date(2025, 1, 1), date(2025, 12, 31)) is None
+        assert (
+            community_facts.facts_for(communities, date(YEAR - 1, 1, 1), date(YEAR - 1, 12, 31))
+            is None
+        )
         others = Community.objects.filter(pk=world.community_a.pk)
         assert community_facts.facts_for(others, *PERIODS[0]) is None
 

@@ -19,14 +19,18 @@ from dashboards.rollups import settle_pending
 from dashboards.scale import generate
 from paperwork.models import CapKind
 from staff.models import WageBenchmark
+from tests.conftest import TEST_TODAY
 from tests.factories import DepartmentFactory
 from tests.paperwork.conftest import demand, departments, items, make_return  # noqa: F401
 from tests.tasks.factories import CatalogueItemFactory
 
+# The year of the generated records: the latest whose first half (to 15 June, the suite's
+# default day) is over on the frozen day, so every record below is dated before today.
+YEAR = TEST_TODAY.year if date(TEST_TODAY.year, 6, 15) <= TEST_TODAY else TEST_TODAY.year - 1
 PERIODS = [
-    (date(2026, 5, 1), date(2026, 5, 31)),
-    (date(2026, 1, 1), date(2026, 12, 31)),
-    (date(2026, 2, 10), date(2026, 5, 20)),  # custom dates: live figures
+    (date(YEAR, 5, 1), date(YEAR, 5, 31)),
+    (date(YEAR, 1, 1), date(YEAR, 12, 31)),
+    (date(YEAR, 2, 10), date(YEAR, 5, 20)),  # custom dates: live figures
 ]
 
 
@@ -42,12 +46,12 @@ def generated_district(district) -> None:
     CatalogueItemFactory(district=district, list="assist")
     WageBenchmark.objects.create(
         district=district,
-        year=2026,
+        year=YEAR,
         minimum_wage=Decimal("2490"),
         average_wage=Decimal("9000"),
         disposable_income=Decimal("6000"),
     )
-    generate(2, 2026, district)
+    generate(2, YEAR, district)
 
 
 @pytest.mark.django_db
@@ -58,12 +62,12 @@ def test_each_office_is_the_flags_of_its_communities_together(
 ):
     district = world.district
     generated_district(district)
-    generate(1, 2026, district, seed=5)
+    generate(1, YEAR, district, seed=5)
     # One data item asked in both communities of 甲街道: counted once for the office.
-    make_return(world.community_a, "区民政局", ["常住人口", "户数"], date(2026, 5, 4))
-    make_return(world.community_a2, "区统计局", ["常住人口"], date(2026, 5, 6))
-    make_return(world.community_a2, "区城管局", ["常住人口", "低保户"], date(2026, 5, 8))
-    demand(world.community_a, CapKind.MEETING, "创卫推进会", date(2026, 5, 9), basis="")
+    make_return(world.community_a, "区民政局", ["常住人口", "户数"], date(YEAR, 5, 4))
+    make_return(world.community_a2, "区统计局", ["常住人口"], date(YEAR, 5, 6))
+    make_return(world.community_a2, "区城管局", ["常住人口", "低保户"], date(YEAR, 5, 8))
+    demand(world.community_a, CapKind.MEETING, "创卫推进会", date(YEAR, 5, 9), basis="")
     settle_pending()
 
     communities = Community.objects.filter(street_office__district=district)
@@ -93,7 +97,7 @@ def test_a_district_workbook_lists_the_street_offices_as_the_page_does(world):
 
     with_records(world.community_b)  # 2 h, all administrative: 乙街道 is red
     communities = Community.objects.filter(street_office__district=world.district)
-    period = Period("year", date(2026, 1, 1), date(2026, 12, 31))
+    period = Period.year(TEST_TODAY.year)  # the page's default: this year, the records' year
     with translation.override("en"):
         built = sheets(communities, period)
         found = {str(title): (columns, list(rows)) for title, columns, rows in built}

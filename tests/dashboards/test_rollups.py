@@ -6,7 +6,7 @@ transaction ends); then every rollup-read figure must equal the live metric over
 records, for a year, a quarter and a month, per community and for the communities together.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from committee.models import Community
+from committee.periods import month_end, month_start
 from committee.services import service
 from dashboards import rollup_metrics, rollups
 from dashboards.flags import flags_by_community
@@ -23,17 +24,19 @@ from dashboards.models import MonthlyRollup, PendingDueRollup
 from funds.models import Income
 from staff.models import StaffMember
 from tasks.models import CatalogueList, Nature, Outcome
+from tests.conftest import TEST_TODAY
 from tests.factories import DepartmentFactory, StaffMemberFactory
 from tests.funds.factories import ExpenseFactory, IncomeFactory
 from tests.staff.factories import make_pay
 from tests.tasks.factories import CatalogueItemFactory, TaskFactory, TimeEntryFactory
 
+YEAR = TEST_TODAY.year  # records of this year (and its eve), some after today
 PERIODS = [
-    (date(2026, 1, 1), date(2026, 12, 31)),
-    (date(2026, 4, 1), date(2026, 6, 30)),
-    (date(2026, 5, 1), date(2026, 5, 31)),
+    (date(YEAR, 1, 1), date(YEAR, 12, 31)),
+    (date(YEAR, 4, 1), date(YEAR, 6, 30)),
+    (date(YEAR, 5, 1), date(YEAR, 5, 31)),
 ]
-days = st.dates(date(2025, 12, 1), date(2026, 12, 31))
+days = st.dates(date(YEAR - 1, 12, 1), date(YEAR, 12, 31))
 money = st.integers(0, 90_000).map(lambda c: Decimal(c) / 100)
 records = st.lists(
     st.fixed_dictionaries(
@@ -148,11 +151,11 @@ def test_rollups_kept_by_the_writes_equal_the_live_figures(world, specs):
 def test_a_rebuild_restores_what_a_bulk_write_left_out_and_check_reports_it(world):
     communities = Community.objects.filter(pk=world.community_a.pk)
     member = StaffMemberFactory(community=world.community_a)
-    service(lambda: TimeEntryFactory(staff_member=member, date=date(2026, 5, 4)))()
+    service(lambda: TimeEntryFactory(staff_member=member, date=date(YEAR, 5, 4)))()
     MonthlyRollup.objects.filter(community=world.community_a).update(hours=Decimal("99"))
     with pytest.raises(CommandError, match="1 rollups differ"):
         call_command("rollups", "check", "--community", world.community_a.code)
-    call_command("rollups", "rebuild", "--community", world.community_a.code, "--year", "2026")
+    call_command("rollups", "rebuild", "--community", world.community_a.code, "--year", str(YEAR))
     call_command("rollups", "check")
     assert rollup_metrics.administrative_share(communities, *PERIODS[2]) is not None
 
@@ -160,20 +163,21 @@ def test_a_rebuild_restores_what_a_bulk_write_left_out_and_check_reports_it(worl
 def test_an_unauthorised_pending_task_counts_once_its_decision_is_overdue(world):
     """The rollup keeps the decision date, so the count follows the day it is read."""
     communities = Community.objects.filter(pk=world.community_a.pk)
+    due = TEST_TODAY + timedelta(days=5)
     service(
         lambda: TaskFactory(
             community=world.community_a,
-            received_on=date(2026, 6, 1),
+            received_on=month_start(TEST_TODAY),
             outcome=Outcome.PENDING,
-            decision_due=date(2026, 6, 20),  # today (TEST_TODAY) is 2026-06-15
+            decision_due=due,
         )
     )()
     assert PendingDueRollup.objects.filter(community=world.community_a).count() == 1
-    june = (date(2026, 6, 1), date(2026, 6, 30))
-    assert rollup_metrics.unauthorised_peak_month(communities, *june).count == 0
+    this_month = (month_start(TEST_TODAY), month_end(TEST_TODAY))
+    assert rollup_metrics.unauthorised_peak_month(communities, *this_month).count == 0
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(rollup_metrics.timezone, "localdate", lambda: date(2026, 6, 21))
-        assert rollup_metrics.unauthorised_peak_month(communities, *june).count == 1
+        patch.setattr(rollup_metrics.timezone, "localdate", lambda: due + timedelta(days=1))
+        assert rollup_metrics.unauthorised_peak_month(communities, *this_month).count == 1
 
 
 def test_a_custom_period_reads_the_records(world):
@@ -181,8 +185,8 @@ def test_a_custom_period_reads_the_records(world):
     from tasks import metrics
 
     metric = metrics.administrative_share_by_community
-    assert rollup_metrics.instead_of(metric, date(2026, 1, 15), date(2026, 2, 20)) is metric
+    assert rollup_metrics.instead_of(metric, date(YEAR, 1, 15), date(YEAR, 2, 20)) is metric
     assert rollup_metrics.instead_of(metric, *PERIODS[1]) is not metric
     assert flags_by_community(
-        Community.objects.filter(pk=world.community_a.pk), date(2026, 1, 15), date(2026, 2, 20)
+        Community.objects.filter(pk=world.community_a.pk), date(YEAR, 1, 15), date(YEAR, 2, 20)
     )

@@ -1,21 +1,22 @@
 """A survey figure gets a colour only from the district's minimum of answers (default 30):
 one answer must not turn a community's residents'-view flag from red to green."""
 
-from datetime import date
-
 from django.urls import reverse
 
 from committee.models import Community
+from committee.periods import month_end, month_start
 from dashboards.flags import flags
 from dashboards.models import FlagKind, Threshold
 from dashboards.specs import Severity
+from tests.conftest import TEST_TODAY
 from tests.surveys.test_metrics import report_survey
 
-JUNE = (date(2026, 6, 1), date(2026, 6, 30))
+# The month the answers are given in: report_survey answers today.
+THIS_MONTH = (month_start(TEST_TODAY), month_end(TEST_TODAY))
 
 
 def represented(community):
-    found = flags(Community.objects.filter(pk=community.pk), *JUNE)
+    found = flags(Community.objects.filter(pk=community.pk), *THIS_MONTH)
     return next(f for f in found if f.kind == FlagKind.REPRESENTED_SHARE)
 
 

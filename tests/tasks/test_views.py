@@ -6,9 +6,11 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from committee.models import TablePreference
+from committee.periods import add_months, month_end
 from tasks.models import CatalogueItem, Outcome, Status, Task, TaskEvent, TimeEntry
 from tests.factories import StaffMemberFactory
 from tests.scoping import covers
@@ -412,14 +414,22 @@ class TestDepartmentLeague:
         from committee.services import service
         from tests.factories import CommunityFactory
 
+        today = timezone.localdate()
+
         def tasks_in(communities, n):
             for community in communities:
-                TaskFactory.create_batch(n, community=community, department=department)
+                TaskFactory.create_batch(
+                    n, community=community, department=department, received_on=today
+                )
 
         service(tasks_in)([world.community_a], 1)
         client = as_user(district_officer)
         page = client.get(self.URL)
-        assert (page.context["start"], page.context["end"]) == (date(2025, 6, 1), date(2026, 6, 30))
+        # the months from a year ago to the end of this one
+        assert (page.context["start"], page.context["end"]) == (
+            add_months(today, -12),
+            month_end(today),
+        )
         service(tasks_in)(CommunityFactory.create_batch(4, street_office=world.street_b), 2)
         # 12: the session and the user's places, the rollups (the league, the unauthorised
         # by decision date, the month totals, the period's totals read once for the money
