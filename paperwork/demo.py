@@ -67,15 +67,6 @@ DATA_ITEMS = [
 ]
 
 Q = Frequency.QUARTERLY
-FAR = date(2027, 12, 31)
-# department: (表号, 制表机关, 批准机关, 批准文号, 有效期限); a department not here prints none.
-MARKS = {
-    "区民政局": ("民统Q-3", "区民政局", "区统计局", "区统字〔2025〕12号", FAR),
-    "区统计局": ("统社Q-1", "区统计局", "市统计局", "市统字〔2025〕3号", FAR),
-    "区卫健委": ("卫统Q-7", "区卫健委", "区统计局", "区统字〔2022〕8号", date(2024, 12, 31)),
-    "区人社局": ("人社Q-2", "区人社局", "区统计局", "区统字〔2025〕15号", FAR),
-    "区司法局": ("司统Q-4", "区司法局", "区统计局", "区统字〔2025〕21号", FAR),
-}
 # department, form, data items asked, frequency
 RETURNS = [
     ("区民政局", "社区养老服务统计表", ["常住人口", "60岁以上老人", "80岁以上老人", "独居老人",
@@ -110,6 +101,20 @@ SIGNS_INSIDE = [
     ("心理咨询室", "区卫健委", "区卫健委文件"),
     ("调解室", "区司法局", "《人民调解法》"),
 ]
+
+
+def marks(today: date) -> dict[str, tuple[str, str, str, str, date]]:
+    """department: (表号, 制表机关, 批准机关, 批准文号, 有效期限); a department not here prints
+    none. 区卫健委's approval lapsed before any demo return; the others' run to the end of next
+    year, so only 区卫健委's forms (and the unmarked ones) are unapproved on any day."""
+    far = date(today.year + 1, 12, 31)
+    return {
+        "区民政局": ("民统Q-3", "区民政局", "区统计局", "区统字〔2025〕12号", far),
+        "区统计局": ("统社Q-1", "区统计局", "市统计局", "市统字〔2025〕3号", far),
+        "区卫健委": ("卫统Q-7", "区卫健委", "区统计局", "区统字〔2022〕8号", date(2024, 12, 31)),
+        "区人社局": ("人社Q-2", "区人社局", "区统计局", "区统字〔2025〕15号", far),
+        "区司法局": ("司统Q-4", "区司法局", "区统计局", "区统字〔2025〕21号", far),
+    }
 
 
 def load(world) -> None:
@@ -207,15 +212,16 @@ def _returns(world, community, today: date) -> None:
     if ReturnForm.objects.filter(community=community).exists():
         return
     items = {i.name: i for i in DataItem.objects.filter(district=world.district)}
+    stamps = marks(today)
     months = history_months(today)[-12:]
     for index, month in enumerate(months):
         for number, (department, title, asked, frequency) in enumerate(RETURNS):
             if (index - number) % 3:
                 continue
-            day = month + timedelta(days=4 + number)
-            if day > today:
-                continue
-            form_number, issued_by, approved_by, approval, valid = MARKS.get(
+            # This month's forms not yet due to arrive came in today instead: the year's
+            # pages show returns from its first day on (none in the future).
+            day = min(month + timedelta(days=4 + number), today)
+            form_number, issued_by, approved_by, approval, valid = stamps.get(
                 department, ("", "", "", "", None)
             )
             made = services.register_return(

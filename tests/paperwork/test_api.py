@@ -1,6 +1,6 @@
 """The 一表通 pull answers only for its key's district; everything else is refused."""
 
-from datetime import date
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from paperwork import api, services
 from paperwork.models import ApiToken
+from tests.conftest import TEST_TODAY
 from tests.factories import CommunityFactory, DistrictFactory, StreetOfficeFactory
 
 URL = reverse("paperwork_api:figures")
@@ -33,7 +34,8 @@ def get(client, key=None, **params):
 
 
 def test_it_returns_only_the_district_of_its_key(client, world, key, elsewhere, make_return):
-    make_return(world.community_a, "区民政局", ["常住人口"], date(2026, 6, 1), {"常住人口": "8200"})
+    as_of = TEST_TODAY - timedelta(days=14)
+    make_return(world.community_a, "区民政局", ["常住人口"], as_of, {"常住人口": "8200"})
     body = get(client, key).json()
     assert body["version"] == "1" and body["district"]["name"] == world.district.name
     names = {r["community"]["name"] for r in body["results"]}
@@ -46,8 +48,8 @@ def test_it_returns_only_the_district_of_its_key(client, world, key, elsewhere, 
         "owner": "区统计局",
         "unit": "",
         "value": "8200",
-        "as_of": "2026-06-01",
-        "valid_until": "2026-11-28",
+        "as_of": as_of.isoformat(),
+        "valid_until": (as_of + timedelta(days=180)).isoformat(),  # the item's 180 days
         "current": True,
         "last_sent_to": "区民政局",
     }

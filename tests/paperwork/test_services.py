@@ -1,9 +1,10 @@
 """The registers' rules: caps, bases, repeats, held values and reuse, unapproved forms."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from paperwork import services
 from paperwork.models import CapKind, Demand, ReturnForm, ReturnItem
+from tests.conftest import TEST_TODAY
 
 OUT, LEDGER, MEETING = CapKind.SIGNBOARD_OUTSIDE, CapKind.LEDGER, CapKind.MEETING
 
@@ -63,10 +64,11 @@ def test_an_item_asked_before_by_another_department_is_a_repeat(world, make_retu
 
 def test_held_values_are_reused_with_their_source(world, make_return, items):
     a = world.community_a
+    month_ago = TEST_TODAY - timedelta(days=31)
     earlier = make_return(
-        a, "区民政局", ["常住人口", "60岁以上老人"], date(2026, 5, 15), {"常住人口": "8200"}
+        a, "区民政局", ["常住人口", "60岁以上老人"], month_ago, {"常住人口": "8200"}
     )
-    new = make_return(a, "区统计局", ["常住人口", "60岁以上老人", "户数"], date(2026, 6, 15))
+    new = make_return(a, "区统计局", ["常住人口", "60岁以上老人", "户数"], TEST_TODAY)
     held = services.held_values(a, [items["常住人口"], items["户数"]], exclude_return=new)
     assert list(held) == [items["常住人口"].pk]
     assert held[items["常住人口"].pk].department == "区民政局"

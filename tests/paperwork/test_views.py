@@ -1,12 +1,13 @@
 """The registers' pages: who sees and changes what, and the writes through the views."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
 from committee.roles import Role
 from paperwork.models import CapKind, Demand, ReturnForm
+from tests.conftest import TEST_TODAY
 from tests.factories import DistrictFactory, member
 from tests.scoping import ScopingTests, covers
 
@@ -24,7 +25,8 @@ def sign(world, caps, demand):
 
 @pytest.fixture
 def return_a(world, make_return):
-    return make_return(world.community_a, "区统计局", ["常住人口", "户数"], date(2026, 6, 1))
+    two_weeks_ago = TEST_TODAY - timedelta(days=14)
+    return make_return(world.community_a, "区统计局", ["常住人口", "户数"], two_weeks_ago)
 
 
 class TestDemandEdit(ScopingTests):
@@ -85,7 +87,7 @@ def test_filling_and_reusing_a_return_need_the_community(
     assert as_user(official_a).post(reuse).status_code == 403
     assert as_user(staff_a).post(fill, data).status_code == 302
     line = return_a.lines.get(data_item=items["常住人口"])
-    assert (line.value, line.value_on) == ("8200", date(2026, 6, 15))
+    assert (line.value, line.value_on) == ("8200", TEST_TODAY)
     assert as_user(staff_a).post(reuse).status_code == 302
 
 
@@ -127,17 +129,16 @@ def test_staff_log_a_demand_and_see_its_flag(as_user, world, staff_a, caps, depa
 def test_staff_register_a_return_and_see_what_is_held(
     as_user, world, staff_a, departments, items, make_return
 ):
-    make_return(
-        world.community_a, "区民政局", ["常住人口"], date(2026, 5, 15), {"常住人口": "8200"}
-    )
+    month_ago = TEST_TODAY - timedelta(days=31)
+    make_return(world.community_a, "区民政局", ["常住人口"], month_ago, {"常住人口": "8200"})
     response = as_user(staff_a).post(
         reverse("paperwork:return_new"),
         {
             "community": world.community_a.pk,
             "department": departments["区统计局"].pk,
             "title": "社区基本情况统计表",
-            "registered_on": "2026-06-15",
-            "due_on": "2026-06-25",
+            "registered_on": TEST_TODAY.isoformat(),
+            "due_on": (TEST_TODAY + timedelta(days=10)).isoformat(),
             "frequency": "once",
             "items": [items["常住人口"].pk, items["户数"].pk],
         },
@@ -147,7 +148,7 @@ def test_staff_register_a_return_and_see_what_is_held(
     page = as_user(staff_a).get(response.url)
     assert page.context["held_count"] == 1 and page.context["repeats"] == 1
     assert made.unapproved
-    assert "2026-05-15" in page.content.decode() and "区民政局" in page.content.decode()
+    assert month_ago.isoformat() in page.content.decode() and "区民政局" in page.content.decode()
 
 
 @pytest.mark.parametrize(
