@@ -233,6 +233,13 @@ def ids_of(communities) -> frozenset[int]:
     )
 
 
+def know_ids(communities, ids) -> None:
+    """Tell ``ids_of`` these communities' ids (a caller that has them already)."""
+    key = of(communities)
+    if key is not None:
+        once(("id set", key), lambda: frozenset(ids))
+
+
 def register_keeper(keeper: Callable[[str, Any, Callable[[], Any]], Any]) -> None:
     """Say how figures of communities are kept between requests (the dashboards' figure
     cache, keyed on each community's revision), for ``kept``."""

@@ -56,9 +56,8 @@ def id_set(communities: QuerySet) -> frozenset[int]:
 def know(communities: QuerySet, ids: list[int]) -> None:
     """Tell ``id_set`` and ``community_ids`` these communities' ids, in the queryset's
     order (a page that read them already)."""
-    key = hook.of(communities)
-    if key is not None:
-        hook.once(("id set", key), lambda: frozenset(ids))
+    if hook.of(communities) is not None:
+        hook.know_ids(communities, ids)
         hook.once(("community ids", hook.sql(communities)), lambda: list(ids))
 
 
@@ -72,4 +71,4 @@ def units(communities: QuerySet) -> list[tuple[int, int, int]]:
         return list(rows)
 
     key = hook.of(communities)
-    return hook.once(key and ("units", key), read) if key is not None else []
+    return hook.once(("units", key), read) if key is not None else []

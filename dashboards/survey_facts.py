@@ -50,7 +50,7 @@ def read(ids: list[int], start: date, end: date) -> dict[int, SurveyFacts]:
     if not ids:
         return found
     group = Community.objects.filter(pk__in=sorted(ids))
-    hook.once(("id set", hook.of(group)), lambda: frozenset(ids))  # known: no query for them
+    hook.know_ids(group, ids)  # known: no query for them
     for ref in surveys_metrics._refs(group, end, NATURE):
         found[ref.community_id].nature_ref = ref
     rated = surveys_metrics._refs(group, end, SATISFACTION)
