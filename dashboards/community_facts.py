@@ -3,8 +3,11 @@
 A street office's own figures add its communities up: its hours, money and task counts
 are sums of theirs, its pay medians are taken over their person-months together. So a
 community's part of them is its rows of the monthly rollups (``MonthlyRollup``), its
-pending tasks past their due day (``PendingDueRollup``) and its person-months counted per
-amount (``PayMonth``): ``read`` takes them for some communities in three queries,
+pending tasks past their due day (``PendingDueRollup``), its person-months counted per
+amount (``PayMonth``), its rows of the department league (``DepartmentMonth``, with the
+departments' pending tasks past their decision day) and its approval queue (tasks waiting
+for a decision, and of them overdue): ``read`` takes them for some communities in six
+queries,
 ``using`` hands them to the rollup reads (``dashboards/rollup_metrics.py``,
 ``dashboards/pay_medians.py``), which add them up in Python instead of asking the database
 (``facts_for``) for any of those communities and months. The street-office page keeps them
@@ -24,13 +27,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, F, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
-from dashboards.models import MonthlyRollup, PayMonth, PendingDueRollup
+from dashboards.department_rollups import FIGURES as DEPARTMENT
+from dashboards.models import (
+    DepartmentMonth,
+    DepartmentPendingDue,
+    MonthlyRollup,
+    PayMonth,
+    PendingDueRollup,
+)
 from dashboards.page_reads import id_set
 from dashboards.rollups import SUMS, settle_pending
+from tasks.models import Task
 
 FEN = Cast(Round(F("net") * 100), BigIntegerField())  # whole fen (SQLite multiplies floats)
 
@@ -43,6 +54,12 @@ class CommunityFacts:
     due: dict[date, int] = field(default_factory=dict)  # month → pending tasks past due
     pay: dict[tuple[date, str], dict[int, int]] = field(default_factory=dict)
     # (month, kind) → {net pay in fen: person-months}
+    departments: dict[tuple[date, int], tuple] = field(default_factory=dict)
+    # (month received, department) → values of DEPARTMENT (department_rollups.FIGURES)
+    department_due: dict[tuple[date, int], tuple[int, int]] = field(default_factory=dict)
+    # (month received, department) → (pending unworked, pending in time) past decision day
+    names: dict[int, str] = field(default_factory=dict)  # department → its name
+    queue: tuple[int, int] = (0, 0)  # tasks waiting for a decision, and of them overdue
     surveys: Any = None  # its survey figures (dashboards/survey_facts.py: SurveyFacts)
     paperwork: Any = None  # its paperwork figures (dashboards/paperwork_facts.py)
     certificates: Any = None  # its certificate desk's counts (dashboards/certificate_facts.py)
@@ -62,7 +79,7 @@ _active: ContextVar[Facts | None] = ContextVar("juwei_community_facts", default=
 
 
 def read(ids: list[int], start: date, end: date) -> dict[int, CommunityFacts]:
-    """The facts of these communities over these months, in three queries."""
+    """The facts of these communities over these months, in six queries."""
     settle_pending()
     found = {pk: CommunityFacts() for pk in ids}
     if not ids:
@@ -85,7 +102,40 @@ def read(ids: list[int], start: date, end: date) -> dict[int, CommunityFacts]:
     )
     for pk, month, kind, fen, n in pay:
         found[pk].pay.setdefault((month, kind), {})[int(fen)] = n
+    _read_departments(found, where)
     return found
+
+
+def _read_departments(found: dict[int, CommunityFacts], where: dict) -> None:
+    """The department league's rows and the approval queue of these communities."""
+    today = timezone.localdate()
+    rows = (
+        DepartmentMonth.objects.filter(**where)
+        .order_by()
+        .values_list("community_id", "month", "department_id", "department__name", *DEPARTMENT)
+    )
+    for pk, month, department, name, *values in rows:
+        found[pk].departments[(month, department)] = tuple(values)
+        found[pk].names[department] = name
+    due = (
+        DepartmentPendingDue.objects.filter(**where, due__lt=today)
+        .values("community_id", "month", "department_id")
+        .annotate(u=Sum("unworked"), t=Sum("in_time"))
+        .order_by()
+        .values_list("community_id", "month", "department_id", "u", "t")
+    )
+    for pk, month, department, unworked, in_time in due:
+        found[pk].department_due[(month, department)] = (unworked, in_time)
+    queue = (
+        Task.objects.filter(community_id__in=where["community_id__in"])
+        .awaiting_decision()
+        .values("community_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(decision_due__lt=today)))
+        .order_by()
+        .values_list("community_id", "n", "late")
+    )
+    for pk, waiting, overdue in queue:
+        found[pk].queue = (waiting, overdue)
 
 
 def overdue(where: dict) -> QuerySet:
@@ -184,3 +234,37 @@ def pay_counts(
                 for fen, n in amounts.items():
                     found[fen] = found.get(fen, 0) + n
     return counts
+
+
+def departments(
+    facts: dict[int, CommunityFacts], start: date, end: date
+) -> dict[int, tuple[str, dict[str, object], list[int]]]:
+    """Per department with tasks received in these months: its name, its DEPARTMENT
+    figures summed (as ``Sum`` gives them) and its pending tasks past their decision day
+    ([unworked, in time])."""
+    found: dict[int, tuple[str, list, list[int]]] = {}
+    for one in facts.values():
+        for (month, department), values in one.departments.items():
+            if start <= month <= end:
+                name = one.names[department]
+                _add(
+                    found.setdefault(department, (name, [None] * len(DEPARTMENT), [0, 0]))[1],
+                    values,
+                )
+    for one in facts.values():
+        for (month, department), pending in one.department_due.items():
+            if start <= month <= end and department in found:
+                due = found[department][2]
+                due[0], due[1] = due[0] + pending[0], due[1] + pending[1]
+    return {
+        department: (name, dict(zip(DEPARTMENT, totals, strict=True)), due)
+        for department, (name, totals, due) in found.items()
+    }
+
+
+def queue(facts: dict[int, CommunityFacts]) -> tuple[int, int]:
+    """Tasks of these communities waiting for a decision, and of them overdue."""
+    return (
+        sum(one.queue[0] for one in facts.values()),
+        sum(one.queue[1] for one in facts.values()),
+    )

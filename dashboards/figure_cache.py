@@ -56,7 +56,7 @@ from committee.periods import Period
 from dashboards.models import CommunityRevision
 from surveys.models import Survey, Tally
 
-VERSION = "10"
+VERSION = "11"
 ALIAS = "figures"
 # Tests draw pages of different records under the same ids: each test gets its own salt
 # (tests/conftest.py), so no entry of one test is read by another.

@@ -23,6 +23,7 @@ from committee.charts import bar_chart, line_chart, waterfall
 from committee.numbers import percent, percent_of
 from committee.periods import Period, last_twelve_months, month_end, months_between
 from committee.tables import format_money
+from dashboards import community_facts
 from dashboards.flags import records_url
 from dashboards.page_reads import community_ids, read_once
 from dashboards.rollup_metrics import read
@@ -265,14 +266,19 @@ def pending_panel(communities, period: Period) -> Panel:
 
 def approval_queue_panel(communities, period: Period) -> Panel:
     """The approval queue's size and how much of it is overdue, a click from the queue."""
-    counts = (
-        Task.objects.filter(community__in=communities.values("pk"))
-        .awaiting_decision()
-        .aggregate(
-            waiting=Count("pk"),
-            overdue=Count("pk", filter=Q(decision_due__lt=timezone.localdate())),
+    kept = community_facts.facts_for(communities, period.start, period.end)
+    if kept is not None:  # the street-office page: each community's queue, kept
+        waiting, overdue = community_facts.queue(kept)
+        counts = {"waiting": waiting, "overdue": overdue}
+    else:
+        counts = (
+            Task.objects.filter(community__in=communities.values("pk"))
+            .awaiting_decision()
+            .aggregate(
+                waiting=Count("pk"),
+                overdue=Count("pk", filter=Q(decision_due__lt=timezone.localdate())),
+            )
         )
-    )
     queue = records_url("tasks:approval_queue")
     return Panel(
         key="approval_queue",

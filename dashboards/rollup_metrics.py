@@ -263,7 +263,15 @@ def returns_by_month(communities, start, end) -> dict[date, MonthCounts]:
 
 
 def tasks_by_department(communities, start, end) -> list[DepartmentRow]:
-    """Per department with tasks in the period, from the department rollups (2 queries)."""
+    """Per department with tasks in the period, from the department rollups (2 queries;
+    none inside ``community_facts.using`` for its communities)."""
+    kept = facts.facts_for(communities, start, end)
+    if kept is not None:
+        rows = facts.departments(kept, start, end)
+        return [
+            _department_row(pk, name, figures, *due)
+            for pk, (name, figures, due) in sorted(rows.items(), key=lambda item: item[1][0])
+        ]
     settle_pending()
     where = {
         "community__in": communities.order_by().values("pk"),
@@ -294,23 +302,37 @@ def tasks_by_department(communities, start, end) -> list[DepartmentRow]:
         )
         .order_by("department__name")
     )
-    found = []
-    for r in rows:
-        unworked, in_time = overdue.get(r["department_id"], (0, 0))
-        found.append(
-            DepartmentRow(
-                department_id=r["department_id"],
-                name=r["name"],
-                tasks=r["n"],
-                unauthorised=r["worked"] + unworked,
-                refused=r["refused_"],
-                overdue=r["late"] + in_time,
-                hours=cents(r["hours_"] or ZERO),
-                money_promised=cents(r["promised"] or ZERO),
-                money_received=cents(r["received"] or ZERO),
-            )
+    return [
+        _department_row(
+            r["department_id"],
+            r["name"],
+            {
+                "tasks": r["n"],
+                "worked_pending": r["worked"],
+                "refused": r["refused_"],
+                "decided_late": r["late"],
+                "hours": r["hours_"],
+                "money_promised": r["promised"],
+                "money_received": r["received"],
+            },
+            *overdue.get(r["department_id"], (0, 0)),
         )
-    return found
+        for r in rows
+    ]
+
+
+def _department_row(pk: int, name: str, f: dict, unworked: int, in_time: int) -> DepartmentRow:
+    return DepartmentRow(
+        department_id=pk,
+        name=name,
+        tasks=f["tasks"],
+        unauthorised=f["worked_pending"] + unworked,
+        refused=f["refused"],
+        overdue=f["decided_late"] + in_time,
+        hours=cents(f["hours"] or ZERO),
+        money_promised=cents(f["money_promised"] or ZERO),
+        money_received=cents(f["money_received"] or ZERO),
+    )
 
 
 def department_league(communities, start, end) -> list[DepartmentRow]:

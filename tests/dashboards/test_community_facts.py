@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from committee import rollups as hook
 from committee.models import Community
+from committee.periods import Period
 from dashboards import (
     certificate_facts,
     community_facts,
+    panels,
     paperwork_facts,
     rollup_metrics,
     survey_facts,
@@ -68,8 +70,10 @@ def test_figures_added_up_from_the_facts_equal_the_databases(office):
         facts = community_facts.Facts(
             *WINDOW, timezone.localdate(), community_facts.read(ids, *WINDOW)
         )
-    assert len(read) == 3
+    assert len(read) == 6
     assert any(one.pay for one in facts.of.values()) and any(one.due for one in facts.of.values())
+    assert any(one.department_due for one in facts.of.values())
+    assert any(one.queue[1] for one in facts.of.values())
     by_period = {period: with_parts(facts, ids, *period) for period in PERIODS}
     some = by_period[PERIODS[2]].of.values()
     assert any(one.surveys.nature.total and one.surveys.answers for one in some)
@@ -166,4 +170,27 @@ ADDED_UP = {
     certificate_facts.outcome_counts: "certificates_",
     certificate_facts.outcome_counts_by_month: "certificates_",
     certificate_facts.outcome_counts_by_institution_kind: "certificates_",
+    rollup_metrics.tasks_by_department: "departmentmonth",
+    rollup_metrics.department_league: "departmentmonth",
 }
+
+
+@pytest.mark.django_db
+def test_the_approval_queue_from_the_facts_equals_the_databases(office):
+    """The street office's approval queue panel: waiting and overdue, added up."""
+    communities = Community.objects.filter(street_office=office)
+    ids = list(communities.values_list("pk", flat=True))
+    facts = community_facts.Facts(*WINDOW, timezone.localdate(), community_facts.read(ids, *WINDOW))
+    for group in [communities, communities.filter(pk=ids[0])]:
+        for start, end in PERIODS:
+            period = Period("custom", start, end)
+            from_database = panels.approval_queue_panel(group, period).rows
+            with community_facts.using(facts), CaptureQueriesContext(connection) as queries:
+                from_facts = panels.approval_queue_panel(group, period).rows
+            assert [[c.text for c in row] for row in from_facts] == [
+                [c.text for c in row] for row in from_database
+            ]
+            assert not [q for q in queries if "tasks_task" in q["sql"]]
+    whole = panels.approval_queue_panel(communities, Period("custom", *PERIODS[0])).rows
+    waiting, overdue = (int(c.text) for c in whole[0])
+    assert waiting > overdue > 0
