@@ -7,6 +7,7 @@ import factory
 
 from staff.models import InsuranceRates, PayRecord, WageBenchmark
 from staff.services import apply_calculation
+from tests.conftest import TEST_TODAY
 from tests.factories import DistrictFactory, StaffMemberFactory  # noqa: F401 -- re-exported
 
 VALID_ID = "11010519491231002X"  # GB 11643's published example, valid check digit
@@ -17,7 +18,7 @@ class WageBenchmarkFactory(factory.django.DjangoModelFactory):
         model = WageBenchmark
 
     district = factory.SubFactory(DistrictFactory)
-    year = 2026
+    year = TEST_TODAY.year
     minimum_wage = Decimal("2420.00")
     average_wage = Decimal("8600.00")
     disposable_income = Decimal("52800.00")
@@ -29,7 +30,7 @@ class InsuranceRatesFactory(factory.django.DjangoModelFactory):
         model = InsuranceRates
 
     district = factory.SubFactory(DistrictFactory)
-    year = 2026
+    year = TEST_TODAY.year
     base_minimum = Decimal("4000.00")
     base_maximum = Decimal("30000.00")
     pension_individual = Decimal("0.08")

@@ -8,14 +8,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from committee.models import Community
+from committee.periods import month_end
 from staff import metrics
 from staff.models import PayRecord, StaffMember
+from staff.services import rates_for
+from tests.conftest import TEST_TODAY
 from tests.factories import CommunityFactory, DepartmentFactory, StaffMemberFactory
 from tests.rounding import cents, share
+from tests.staff.conftest import LAST_MONTH, MONTH_BEFORE_LAST, THIS_MONTH
 from tests.staff.factories import WageBenchmarkFactory, make_pay
 
-MAY, JUNE = date(2026, 5, 1), date(2026, 6, 1)
-PERIOD = (date(2026, 5, 1), date(2026, 6, 30))
+# A period of two months, the month before last and last month (tests/staff/conftest.py);
+# the benchmarks in force are those of its last month's year.
+FIRST, SECOND = MONTH_BEFORE_LAST, LAST_MONTH
+PERIOD = (FIRST, month_end(SECOND))
+YEAR = PERIOD[1].year
 
 
 def people(world, community, kind, n):
@@ -40,7 +47,7 @@ def test_medians_and_ranges_equal_pythons(world, fulltime, assistants):
     nets = {}
     for kind, amounts in (("fulltime", fulltime), ("assistant", assistants)):
         nets[kind] = [
-            make_pay(person, MAY, amount).net
+            make_pay(person, FIRST, amount).net
             for person, amount in zip(
                 people(world, world.community_a, kind, len(amounts)), amounts, strict=True
             )
@@ -72,14 +79,14 @@ def test_medians_and_ranges_equal_pythons(world, fulltime, assistants):
 def test_the_ratios_compare_full_time_pay_with_benchmarks_and_assistants(world):
     WageBenchmarkFactory(
         district=world.district,
-        year=2026,
+        year=YEAR,
         minimum_wage=Decimal("2000"),
         average_wage=Decimal("8600"),
     )
     for person in people(world, world.community_a, "fulltime", 3):
-        make_pay(person, MAY, "1500")
+        make_pay(person, FIRST, "1500")
     for person in people(world, world.community_a, "assistant", 2):
-        make_pay(person, MAY, "3000")
+        make_pay(person, FIRST, "3000")
     communities = Community.objects.filter(pk=world.community_a.pk)
     assert metrics.fulltime_to_minimum_wage(communities, *PERIOD) == share(1500, 2000)
     assert metrics.fulltime_to_assistants(communities, *PERIOD) == share(1500, 3000)
@@ -93,17 +100,17 @@ def test_the_ratios_compare_full_time_pay_with_benchmarks_and_assistants(world):
 
 def test_a_bonus_and_months_outside_the_period_do_not_count(world):
     person = people(world, world.community_a, "fulltime", 1)[0]
-    make_pay(person, MAY, "2000")
-    make_pay(person, date(2026, 7, 1), "9000")
-    make_pay(person, MAY, "0", kind="bonus", other_allowances=Decimal("9000"))
+    make_pay(person, FIRST, "2000")
+    make_pay(person, THIS_MONTH, "9000")  # after the period
+    make_pay(person, FIRST, "0", kind="bonus", other_allowances=Decimal("9000"))
     summary = metrics.net_pay_summary(Community.objects.all(), *PERIOD)
     assert summary["fulltime"].median == Decimal("2000.00") and summary["fulltime"].months == 1
 
 
 def test_it_counts_months_without_the_employers_pension_or_medical(world, rates):
     person = people(world, world.community_a, "fulltime", 1)[0]
-    make_pay(person, MAY, "3000", rates=rates)
-    unpaid = make_pay(person, JUNE, "3000", rates=rates)
+    make_pay(person, FIRST, "3000", rates=rates)
+    unpaid = make_pay(person, SECOND, "3000", rates=rates_for(person, SECOND))  # its year's
     PayRecord.objects.filter(pk=unpaid.pk).update(medical_employer=0)
     communities = Community.objects.all()
     assert metrics.months_without_employer_insurance(communities, *PERIOD) == 1
@@ -133,11 +140,11 @@ def test_staffing_follows_the_households_rule(world):
 
 
 def test_the_cost_of_lifting_full_time_pay_to_a_share_of_the_average_wage(world):
-    WageBenchmarkFactory(district=world.district, year=2026, average_wage=Decimal("8000"))
+    WageBenchmarkFactory(district=world.district, year=YEAR, average_wage=Decimal("8000"))
     low, high = people(world, world.community_a, "fulltime", 2)
-    make_pay(low, MAY, "2000")
-    make_pay(low, JUNE, "3000")  # average gross 2,500
-    make_pay(high, MAY, "7000")
+    make_pay(low, FIRST, "2000")
+    make_pay(low, SECOND, "3000")  # average gross 2,500
+    make_pay(high, FIRST, "7000")
     communities = Community.objects.all()
     # 60 % of 8,000 = 4,800: (4,800 − 2,500) × 12 = 27,600; the other is above it.
     assert metrics.cost_to_lift_fulltime(communities, *PERIOD, Decimal("0.6")) == Decimal(
@@ -149,7 +156,7 @@ def test_the_cost_of_lifting_full_time_pay_to_a_share_of_the_average_wage(world)
 
 
 def test_metrics_run_a_fixed_number_of_queries(world, django_assert_num_queries):
-    WageBenchmarkFactory(district=world.district, year=2026)
+    WageBenchmarkFactory(district=world.district, year=YEAR)
 
     def run():
         communities = Community.objects.all()
@@ -163,7 +170,7 @@ def test_metrics_run_a_fixed_number_of_queries(world, django_assert_num_queries)
         metrics.cost_to_lift_fulltime_by_community(communities, *PERIOD)
 
     for person in people(world, world.community_a, "fulltime", 2):
-        make_pay(person, MAY, "2000")
+        make_pay(person, FIRST, "2000")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -173,20 +180,21 @@ def test_metrics_run_a_fixed_number_of_queries(world, django_assert_num_queries)
         for person in people(world, community, "fulltime", 3) + people(
             world, community, "assistant", 2
         ):
-            make_pay(person, MAY, "3000")
-            make_pay(person, JUNE, "3100")
+            make_pay(person, FIRST, "3000")
+            make_pay(person, SECOND, "3100")
     with django_assert_num_queries(len(few.captured_queries)):
         run()
 
 
 def test_the_monthly_trend_uses_each_years_benchmarks(world):
-    WageBenchmarkFactory(district=world.district, year=2025, minimum_wage=Decimal("2000"))
-    WageBenchmarkFactory(district=world.district, year=2026, minimum_wage=Decimal("2500"))
+    # The last turn of the year: December of last year and January of this one.
+    year = TEST_TODAY.year
+    december, january = date(year - 1, 12, 1), date(year, 1, 1)
+    WageBenchmarkFactory(district=world.district, year=year - 1, minimum_wage=Decimal("2000"))
+    WageBenchmarkFactory(district=world.district, year=year, minimum_wage=Decimal("2500"))
     person = people(world, world.community_a, "fulltime", 1)[0]
-    make_pay(person, date(2025, 12, 1), "2000")
-    make_pay(person, date(2026, 1, 1), "2000")
-    trend = metrics.pay_ratios_by_month(
-        Community.objects.all(), date(2025, 12, 1), date(2026, 1, 31)
-    )
+    make_pay(person, december, "2000")
+    make_pay(person, january, "2000")
+    trend = metrics.pay_ratios_by_month(Community.objects.all(), december, month_end(january))
     assert [r.to_minimum_wage for r in trend.values()] == [Decimal("1"), Decimal("0.8")]
-    assert list(trend) == [date(2025, 12, 1), date(2026, 1, 1)]
+    assert list(trend) == [december, january]

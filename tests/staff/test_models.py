@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from staff.models import PayRecord, StaffMember
 from staff.services import apply_calculation, calculate_pay, income_tax
 from staff.validators import mask_national_id, mask_phone, validate_national_id
+from tests.conftest import TEST_TODAY
 from tests.factories import StaffMemberFactory
+from tests.staff.conftest import LAST_MONTH
 from tests.staff.factories import VALID_ID, InsuranceRatesFactory, make_pay
 
 
@@ -59,7 +61,7 @@ def test_the_calculator_withholds_income_tax_above_the_standard_deduction():
 
 def test_it_refuses_a_net_that_is_not_gross_minus_contributions_and_tax(world):
     person = StaffMemberFactory(community=world.community_a)
-    record = PayRecord(staff_member=person, month=date(2026, 5, 1), basic_pay=Decimal("3000"))
+    record = PayRecord(staff_member=person, month=LAST_MONTH, basic_pay=Decimal("3000"))
     apply_calculation(record, rates=None, given={"net": Decimal("2999.00")})
     with pytest.raises(ValidationError) as error:
         record.full_clean()
@@ -69,8 +71,8 @@ def test_it_refuses_a_net_that_is_not_gross_minus_contributions_and_tax(world):
 
 def test_it_refuses_a_second_record_for_the_same_person_and_month(world):
     person = StaffMemberFactory(community=world.community_a)
-    make_pay(person, date(2026, 5, 1), "3000")
-    again = PayRecord(staff_member=person, month=date(2026, 5, 1), basic_pay=Decimal("3000"))
+    make_pay(person, LAST_MONTH, "3000")
+    again = PayRecord(staff_member=person, month=LAST_MONTH, basic_pay=Decimal("3000"))
     apply_calculation(again, rates=None, given={})
     with pytest.raises(ValidationError) as error:
         again.full_clean()
@@ -80,9 +82,10 @@ def test_it_refuses_a_second_record_for_the_same_person_and_month(world):
 
 def test_a_year_end_bonus_is_its_own_record_beside_the_months_pay(world):
     person = StaffMemberFactory(community=world.community_a)
-    make_pay(person, date(2026, 1, 1), "3000")
+    january = date(TEST_TODAY.year, 1, 1)  # this year's January, when the bonus is paid
+    make_pay(person, january, "3000")
     bonus = make_pay(
-        person, date(2026, 1, 1), "0", kind=PayRecord.Kind.BONUS, other_allowances=Decimal("3000")
+        person, january, "0", kind=PayRecord.Kind.BONUS, other_allowances=Decimal("3000")
     )
     assert bonus.gross == Decimal("3000.00") and bonus.income_tax == Decimal("90.00")
     assert PayRecord.objects.filter(staff_member=person).count() == 2

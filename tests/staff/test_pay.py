@@ -1,6 +1,5 @@
 """Pay records, the payroll grid and the district's pay settings: scope, checks, queries."""
 
-from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -8,26 +7,32 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from committee.periods import add_months, month_end
 from staff.models import PayRecord, WageBenchmark
+from tests.conftest import TEST_TODAY
 from tests.factories import StaffMemberFactory
 from tests.scoping import ScopingTests, covers
-from tests.staff.conftest import MAY
+from tests.staff.conftest import LAST_MONTH, MONTH_BEFORE_LAST, THIS_MONTH, YEARS, typed
 from tests.staff.factories import WageBenchmarkFactory, make_pay
 
-APRIL = date(2026, 4, 1)
+# The fixtures pay the month before last; an earlier month for what a filter leaves out.
+PAID = MONTH_BEFORE_LAST
+EARLIER = add_months(THIS_MONTH, -3)
+# ?start=…&end=… for the month the fixtures pay
+PAID_PERIOD = {"start": typed(PAID), "end": typed(PAID)}
 
 
 def pay_form(person, **changes):
     data = {
         "staff_member": person.pk,
-        "month": "2026-06",
+        "month": typed(LAST_MONTH),
         "kind": "monthly",
         "basic_pay": "1500.00",
         "post_allowance": "300.00",
         "seniority_pay": "100.00",
         "performance_pay": "100.00",
         "other_allowances": "0",
-        "paid_on": "2026-06-15",
+        "paid_on": TEST_TODAY.isoformat(),
         "override_reason": "",
     }
     data.update(changes)
@@ -54,11 +59,9 @@ class TestPayRecordList:
         assert sheet.max_row == 2  # only A's record
 
     def test_it_filters_by_month_and_kind_of_staff(self, as_user, district_officer, pay_a, pay_b):
-        make_pay(pay_a.staff_member, APRIL, "2000")
+        make_pay(pay_a.staff_member, EARLIER, "2000")
         client = as_user(district_officer)
-        page = client.get(
-            reverse("staff:payrecord_list"), {"start": "2026-05", "end": "2026-05"}
-        ).content.decode()
+        page = client.get(reverse("staff:payrecord_list"), PAID_PERIOD).content.decode()
         assert "共 2 条记录" in page
         page = client.get(reverse("staff:payrecord_list"), {"staff_kind": "assistant"})
         assert "共 0 条记录" in page.content.decode()
@@ -69,7 +72,7 @@ class TestPayRecordList:
         client = as_user(district_officer)
         client.get(reverse("staff:payrecord_list"))
         for person in StaffMemberFactory.create_batch(30, community=world.community_b):
-            make_pay(person, MAY, "3000")
+            make_pay(person, PAID, "3000")
         with django_assert_max_num_queries(11):
             response = client.get(reverse("staff:payrecord_list"))
         assert "共 31 条记录" in response.content.decode()
@@ -80,7 +83,7 @@ class TestAddPayRecord:
         response = as_user(chair_a).post(reverse("staff:payrecord_add"), pay_form(worker_a))
         assert response.status_code == 302
         record = PayRecord.objects.get(staff_member=worker_a)
-        assert record.month == date(2026, 6, 1)
+        assert record.month == LAST_MONTH
         assert record.gross == Decimal("2000.00")
         assert record.pension_individual == Decimal("320.00")  # 8 % of the ¥4,000 lowest base
         assert record.net == Decimal("1100.00")
@@ -94,7 +97,7 @@ class TestAddPayRecord:
         assert not PayRecord.objects.exists()
 
     def test_it_refuses_a_second_record_for_the_same_month(self, as_user, chair_a, pay_a):
-        data = pay_form(pay_a.staff_member, month="2026-05")
+        data = pay_form(pay_a.staff_member, month=typed(PAID))
         response = as_user(chair_a).post(reverse("staff:payrecord_add"), data)
         assert "此人本月已有同类工资记录" in response.content.decode()
         assert PayRecord.objects.count() == 1
@@ -124,7 +127,7 @@ class TestEditPayRecord(ScopingTests):
     owner, outsider, reader = "chair_a", "staff_b", "staff_a"
 
     def test_the_chair_changes_the_pay_and_it_is_recalculated(self, as_user, chair_a, pay_a):
-        data = pay_form(pay_a.staff_member, month="2026-05", performance_pay="600.00")
+        data = pay_form(pay_a.staff_member, month=typed(PAID), performance_pay="600.00")
         response = as_user(chair_a).post(reverse("staff:payrecord_edit", args=[pay_a.pk]), data)
         assert response.status_code == 302
         pay_a.refresh_from_db()
@@ -138,10 +141,10 @@ class TestCommunityPay(ScopingTests):
     def test_it_compares_full_time_workers_with_assistants_and_benchmarks(
         self, as_user, official_a, world, worker_a, assistant_a, rates, benchmark
     ):
-        make_pay(worker_a, MAY, "2000", rates=rates)
-        make_pay(assistant_a, MAY, "4000", rates=rates)
+        make_pay(worker_a, PAID, "2000", rates=rates)
+        make_pay(assistant_a, PAID, "4000", rates=rates)
         url = reverse("staff:community_pay", args=[world.community_a.pk])
-        page = as_user(official_a).get(url, {"start": "2026-05", "end": "2026-05"})
+        page = as_user(official_a).get(url, PAID_PERIOD)
         text = page.content.decode()
         # ¥1,100 full-time vs ¥3,100 assistants: 35 %; vs ¥2,420 minimum wage: 45 %.
         assert "35\u00a0%" in text and "45\u00a0%" in text
@@ -152,16 +155,15 @@ class TestPayOverview:
     def test_it_lists_the_communities_in_scope_with_their_ratios(
         self, as_user, official_a, world, pay_a, pay_b, benchmark
     ):
-        page = as_user(official_a).get(
-            reverse("staff:pay_overview"), {"start": "2026-05", "end": "2026-05"}
-        )
+        page = as_user(official_a).get(reverse("staff:pay_overview"), PAID_PERIOD)
         text = page.content.decode()
         assert "甲社区" in text and "乙社区" not in text and "45\u00a0%" in text
         assert "甲街道" in text and "¥1,100.00 – ¥1,100.00" in text and "乙街道" not in text
         # the rows (written in Python): the community's page for the same months, a ratio
         # below one marked
         pay_url = reverse("staff:community_pay", args=[world.community_a.pk])
-        assert f'<a href="{pay_url}?start=2026-05&amp;end=2026-05">甲社区</a>' in text
+        period = f"start={typed(PAID)}&amp;end={typed(PAID)}"
+        assert f'<a href="{pay_url}?{period}">甲社区</a>' in text
         assert '<td class="num below">45\u00a0%</td>' in text
 
     def test_it_runs_a_fixed_number_of_queries(
@@ -189,16 +191,16 @@ class TestPayOverview:
         self, as_user, district_officer, chair_a, pay_a, benchmark
     ):
         overview = as_user(district_officer)
-        may = {"start": "2026-05", "end": "2026-05"}
-        assert "¥1,100.00 – ¥1,100.00" in overview.get(reverse("staff:pay_overview"), may).text
-        data = pay_form(pay_a.staff_member, month="2026-05", performance_pay="600.00")
+        url = reverse("staff:pay_overview")
+        assert "¥1,100.00 – ¥1,100.00" in overview.get(url, PAID_PERIOD).text
+        data = pay_form(pay_a.staff_member, month=typed(PAID), performance_pay="600.00")
         as_user(chair_a).post(reverse("staff:payrecord_edit", args=[pay_a.pk]), data)
-        text = overview.get(reverse("staff:pay_overview"), may).text
+        text = overview.get(url, PAID_PERIOD).text
         assert "¥1,600.00 – ¥1,600.00" in text and "¥1,100.00" not in text
         assert '<td class="num below">66\u00a0%</td>' in text  # ¥1,600 against ¥2,420
         benchmark.minimum_wage = Decimal("1600.00")
         benchmark.save()
-        text = overview.get(reverse("staff:pay_overview"), may).text
+        text = overview.get(url, PAID_PERIOD).text
         assert '<td class="num">100\u00a0%</td>' in text
 
     def test_a_street_officials_total_is_its_street_offices(
@@ -216,19 +218,18 @@ class TestPayOverview:
         from committee.models import Community
         from staff import metrics
 
-        make_pay(worker_a, MAY, "2000", rates=rates)
-        make_pay(assistant_a, MAY, "4000", rates=rates)
+        make_pay(worker_a, PAID, "2000", rates=rates)
+        make_pay(assistant_a, PAID, "4000", rates=rates)
         client = as_user(official_a)
-        period = {"start": "2026-05", "end": "2026-05"}
-        client.get(reverse("staff:pay_overview"), period)
+        client.get(reverse("staff:pay_overview"), PAID_PERIOD)
         # 9 (the 待办 count in the header is one): the office's figures kept from the
         # first visit (the communities' state, the kept entry), its benchmarks once; 8
         # when its person-months were read each time, 14 before, 16 when the total was
         # read on its own
         with django_assert_max_num_queries(9):
-            response = client.get(reverse("staff:pay_overview"), period)
+            response = client.get(reverse("staff:pay_overview"), PAID_PERIOD)
         mine = Community.objects.filter(street_office=world.street_a)
-        expected = rollups.read(metrics.pay_ratios, mine, MAY, date(2026, 5, 31))
+        expected = rollups.read(metrics.pay_ratios, mine, PAID, month_end(PAID))
         assert response.context["total"] == expected
         assert expected.fulltime_median == Decimal("1100.00")
         assert expected.assistant_median is not None and expected.minimum_wage is not None
@@ -240,9 +241,8 @@ class TestPayOverview:
 
         CommunityFactory.create_batch(50, street_office=world.street_b)
         client = as_user(district_officer)
-        period = {"start": "2026-05", "end": "2026-05"}
-        first = client.get(reverse("staff:pay_overview"), period)
-        second = client.get(reverse("staff:pay_overview"), {**period, "page": 2})
+        first = client.get(reverse("staff:pay_overview"), PAID_PERIOD)
+        second = client.get(reverse("staff:pay_overview"), {**PAID_PERIOD, "page": 2})
         shown = [row["community"].pk for row in first.context["rows"]]
         rest = [row["community"].pk for row in second.context["rows"]]
         assert len(shown) == 50 and len(rest) == 3 and not set(shown) & set(rest)
@@ -263,9 +263,8 @@ class TestPayOverview:
         later = StreetOfficeFactory(district=world.district, code="ZZ-99")
         CommunityFactory(street_office=later, code="ZZ-99-01")
         client = as_user(district_officer)
-        period = {"start": "2026-05", "end": "2026-05"}
-        first = client.get(reverse("staff:pay_overview"), period)
-        second = client.get(reverse("staff:pay_overview"), {**period, "page": 2})
+        first = client.get(reverse("staff:pay_overview"), PAID_PERIOD)
+        second = client.get(reverse("staff:pay_overview"), {**PAID_PERIOD, "page": 2})
         offices = [
             (office.name, fulltime.people) for office, fulltime, _ in first.context["offices"]
         ]
@@ -293,30 +292,30 @@ def grid_post(response_or_rows, **override):
 
 
 class TestPayroll(ScopingTests):
-    url_name, record, query = "staff:payroll", "world.community_a", "month=2026-06"
+    url_name, record, query = "staff:payroll", "world.community_a", f"month={typed(LAST_MONTH)}"
     owner, outsider, reader = "chair_a", "staff_b", "staff_a"
 
-    def url(self, world, month="2026-06"):
-        return reverse("staff:payroll", args=[world.community_a.pk]) + f"?month={month}"
+    def url(self, world, month=LAST_MONTH):
+        return reverse("staff:payroll", args=[world.community_a.pk]) + f"?month={typed(month)}"
 
     def test_it_starts_from_last_months_figures_and_saves_everyone(
         self, as_user, chair_a, world, worker_a, assistant_a, rates
     ):
-        make_pay(worker_a, MAY, "2000", rates=rates)
-        make_pay(assistant_a, MAY, "4000", rates=rates)
+        make_pay(worker_a, PAID, "2000", rates=rates)
+        make_pay(assistant_a, PAID, "4000", rates=rates)
         client = as_user(chair_a)
         page = client.get(self.url(world))
         assert 'value="2000.00"' in page.content.decode()
         response = client.post(self.url(world), grid_post(page))
         assert response.status_code == 302
-        june = PayRecord.objects.filter(month=date(2026, 6, 1)).order_by("net")
-        assert [r.net for r in june] == [Decimal("1100.00"), Decimal("3100.00")]
-        assert all(r.recorded_by == chair_a for r in june)
-        assert all(r.changes.get().changed_by == chair_a for r in june)
+        saved = PayRecord.objects.filter(month=LAST_MONTH).order_by("net")
+        assert [r.net for r in saved] == [Decimal("1100.00"), Decimal("3100.00")]
+        assert all(r.recorded_by == chair_a for r in saved)
+        assert all(r.changes.get().changed_by == chair_a for r in saved)
 
     def test_one_bad_row_saves_nothing(self, as_user, chair_a, world, worker_a, assistant_a, rates):
-        make_pay(worker_a, MAY, "2000", rates=rates)
-        make_pay(assistant_a, MAY, "4000", rates=rates)
+        make_pay(worker_a, PAID, "2000", rates=rates)
+        make_pay(assistant_a, PAID, "4000", rates=rates)
         client = as_user(chair_a)
         page = client.get(self.url(world))
         # One row's check figure does not add up; the other row is fine.
@@ -324,27 +323,27 @@ class TestPayroll(ScopingTests):
         assert response.status_code == 400
         text = response.content.decode()
         assert "未保存任何数据" in text and "实发工资必须等于" in text
-        assert not PayRecord.objects.filter(month=date(2026, 6, 1)).exists()
+        assert not PayRecord.objects.filter(month=LAST_MONTH).exists()
 
     def test_a_negative_amount_saves_nothing(
         self, as_user, chair_a, world, worker_a, assistant_a, rates
     ):
-        make_pay(worker_a, MAY, "2000", rates=rates)
+        make_pay(worker_a, PAID, "2000", rates=rates)
         client = as_user(chair_a)
         page = client.get(self.url(world))
         response = client.post(self.url(world), grid_post(page, **{"pay-1-basic_pay": "-5"}))
         assert response.status_code == 400
-        assert not PayRecord.objects.filter(month=date(2026, 6, 1)).exists()
+        assert not PayRecord.objects.filter(month=LAST_MONTH).exists()
 
     def test_saving_again_updates_the_months_records(
         self, as_user, chair_a, world, worker_a, rates
     ):
-        make_pay(worker_a, MAY, "2000", rates=rates)
+        make_pay(worker_a, PAID, "2000", rates=rates)
         client = as_user(chair_a)
         client.post(self.url(world), grid_post(client.get(self.url(world))))
         page = client.get(self.url(world))
         client.post(self.url(world), grid_post(page, **{"pay-0-performance_pay": "500.00"}))
-        record = PayRecord.objects.get(staff_member=worker_a, month=date(2026, 6, 1))
+        record = PayRecord.objects.get(staff_member=worker_a, month=LAST_MONTH)
         assert record.gross == Decimal("2500.00") and record.net == Decimal("1600.00")
 
     def test_it_runs_a_fixed_number_of_queries(
@@ -353,7 +352,7 @@ class TestPayroll(ScopingTests):
         client = as_user(chair_a)
         people = StaffMemberFactory.create_batch(3, community=world.community_a)
         for person in people:
-            make_pay(person, MAY, "3000", rates=rates)
+            make_pay(person, PAID, "3000", rates=rates)
         client.get(self.url(world))
         # 24 (the 待办 count in the header is one), the refresh of the community's
         # monthly rollups in the same transaction (9 counts, 5 deletes, an insert per
@@ -365,12 +364,12 @@ class TestPayroll(ScopingTests):
             page = client.get(self.url(world))
             client.post(self.url(world), grid_post(page))
         for person in StaffMemberFactory.create_batch(25, community=world.community_a):
-            make_pay(person, MAY, "3000", rates=rates)
+            make_pay(person, PAID, "3000", rates=rates)
         with django_assert_max_num_queries(len(few.captured_queries) + 2):
-            page = client.get(self.url(world, "2026-07"))
-            response = client.post(self.url(world, "2026-07"), grid_post(page))
+            page = client.get(self.url(world, THIS_MONTH))
+            response = client.post(self.url(world, THIS_MONTH), grid_post(page))
         assert response.status_code == 302
-        assert PayRecord.objects.filter(month=date(2026, 7, 1)).count() == 28
+        assert PayRecord.objects.filter(month=THIS_MONTH).count() == 28
 
 
 @covers("staff:benchmark_edit", "staff:insurance_edit", "staff:payscale_edit")
@@ -414,9 +413,10 @@ class TestDistrictSettings:
         assert reverse("staff:insurance_edit", args=[rates.pk]) in rates_list.content.decode()
 
     def test_a_district_officer_enters_a_benchmark(self, as_user, district_officer, world):
+        next_year = TEST_TODAY.year + 1
         data = {
             "district": world.district.pk,
-            "year": "2027",
+            "year": str(next_year),
             "minimum_wage": "2540.00",
             "average_wage": "9000.00",
             "disposable_income": "55000.00",
@@ -424,21 +424,21 @@ class TestDistrictSettings:
         }
         response = as_user(district_officer).post(reverse("staff:benchmark_add"), data)
         assert response.status_code == 302
-        assert WageBenchmark.objects.get(year=2027).minimum_wage == Decimal("2540.00")
+        assert WageBenchmark.objects.get(year=next_year).minimum_wage == Decimal("2540.00")
 
     def test_a_second_benchmark_for_the_year_is_refused(
         self, as_user, district_officer, world, benchmark
     ):
         data = {
             "district": world.district.pk,
-            "year": "2026",
+            "year": str(benchmark.year),
             "minimum_wage": "1.00",
             "average_wage": "1.00",
             "disposable_income": "1.00",
         }
         response = as_user(district_officer).post(reverse("staff:benchmark_add"), data)
         assert "本区该年度已有工资参照标准" in response.content.decode()
-        assert WageBenchmark.objects.count() == 1
+        assert WageBenchmark.objects.count() == len(YEARS)  # the fixture's, none added
 
     def test_a_district_officer_edits_rates(self, as_user, district_officer, rates):
         from staff.forms import InsuranceRatesForm
@@ -456,7 +456,11 @@ class TestDistrictSettings:
         self, as_user, district_officer, world
     ):
         client = as_user(district_officer)
-        data = {"district": world.district.pk, "year": "2026", "base_amount": "3400.00"}
+        data = {
+            "district": world.district.pk,
+            "year": str(TEST_TODAY.year),
+            "base_amount": "3400.00",
+        }
         response = client.post(reverse("staff:payscale_add"), data)
         scale = world.district.pay_scales.get()
         assert response.status_code == 302 and scale.grades.count() == 18
@@ -477,7 +481,10 @@ class TestDistrictSettings:
         from staff.services import create_pay_scale
 
         scale = create_pay_scale(
-            district=world.district, year=2026, base_amount=Decimal("3400"), user=district_officer
+            district=world.district,
+            year=TEST_TODAY.year,
+            base_amount=Decimal("3400"),
+            user=district_officer,
         )
         url = reverse("staff:payscale_edit", args=[scale.pk])
         assert as_user(staff_a).get(url).status_code == 403
@@ -485,8 +492,8 @@ class TestDistrictSettings:
 
 def test_every_save_is_kept_with_who_and_when(as_user, district_officer, chair_a, pay_a, world):
     url = reverse("staff:payrecord_edit", args=[pay_a.pk])
-    as_user(district_officer).post(url, pay_form(pay_a.staff_member, month="2026-05"))
-    data = pay_form(pay_a.staff_member, month="2026-05", performance_pay="600.00")
+    as_user(district_officer).post(url, pay_form(pay_a.staff_member, month=typed(PAID)))
+    data = pay_form(pay_a.staff_member, month=typed(PAID), performance_pay="600.00")
     as_user(chair_a).post(url, data)
     history = list(pay_a.changes.order_by("pk"))
     assert [c.changed_by for c in history] == [district_officer, chair_a]

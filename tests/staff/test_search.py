@@ -1,10 +1,11 @@
 """Staff names as you type: the suggestions behind the task and hours filters, and the
 filters that take a typed name instead of a drop-down of a district's whole staff."""
 
-from datetime import date
+from datetime import timedelta
 
 from django.urls import reverse
 
+from tests.conftest import TEST_TODAY
 from tests.factories import StaffMemberFactory
 from tests.tasks.factories import TaskFactory, TimeEntryFactory
 
@@ -63,7 +64,7 @@ def test_the_task_filter_takes_a_typed_assignee_name_or_an_id(as_user, world, of
 def test_the_hours_filter_takes_a_typed_staff_name(as_user, world, official_a):
     wang = StaffMemberFactory(community=world.community_a, name="王芳")
     li = StaffMemberFactory(community=world.community_a, name="李强")
-    TimeEntryFactory(staff_member=wang, date=date(2026, 3, 3))
-    TimeEntryFactory(staff_member=li, date=date(2026, 3, 4))
+    TimeEntryFactory(staff_member=wang, date=TEST_TODAY - timedelta(days=2))
+    TimeEntryFactory(staff_member=li, date=TEST_TODAY - timedelta(days=1))
     page = as_user(official_a).get(reverse("tasks:time_entry_list"), {"staff_member": "芳"})
     assert [r.record.staff_member for r in page.context["table"].paginated_rows] == [wang]
