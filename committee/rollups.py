@@ -185,6 +185,11 @@ def shared():
         _once.reset(token)
 
 
+def sharing() -> bool:
+    """Whether this runs inside ``shared`` (what ``once`` computes is kept)."""
+    return _once.get() is not None
+
+
 def once(key: tuple | None, compute: Callable[[], Any]) -> Any:
     """``compute()``, run once inside ``shared`` for the same key (a page's flags and
     panels ask the same communities' latest surveys, wage benchmarks … several times).

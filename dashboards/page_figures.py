@@ -26,6 +26,7 @@ from dashboards import (
     community_facts,
     panels,
     paperwork_facts,
+    pay_medians,
     survey_facts,
 )
 from dashboards.figure_cache import Reuse
@@ -129,6 +130,8 @@ def district(district, communities: QuerySet, period: Period, worst: int, reuse:
     """The district page's figures, and its parts (each community's standing, each street
     office's flags)."""
     start, end = period.start, period.end
+    if reuse is None and whole_months(start, end):
+        pay_medians.start_reading(communities, start, end)  # read while the rest is worked out
     totals = flags(communities, start, end)
     kinds = [f.kind for f in totals]
     query = period.query()

@@ -7,13 +7,17 @@ tasks, money, pay and a survey) plus returns asked twice and a demand without a 
 for a month, a year and custom dates.
 """
 
+from concurrent.futures import Future
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import translation
 
+from committee import rollups as hook
 from committee.models import Community
+from dashboards import pay_medians
 from dashboards.flags import flags, flags_by_street_office
 from dashboards.rollups import settle_pending
 from dashboards.scale import generate
@@ -111,3 +115,29 @@ def test_a_district_workbook_lists_the_street_offices_as_the_page_does(world):
     with translation.override("en"):
         titles = {str(title) for title, _c, _r in sheets(one_office, period)}
     assert "Flags" in titles and "Street offices" not in titles
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the read on a connection of its own")
+@pytest.mark.django_db(transaction=True)  # another connection sees only what is committed
+def test_the_pay_medians_read_on_their_own_connection_equal_those_read_in_line(world):
+    """A district's first visit starts its one sort of every person-month on a connection of
+    its own (dashboards/pay_medians.py, ``start_reading``) and takes the answer when its
+    pay figures ask: the same medians, per community and per street office."""
+    generated_district(world.district)
+    settle_pending()
+    communities = Community.objects.filter(street_office__district=world.district)
+    start, end = date(YEAR, 1, 1), date(YEAR, 12, 31)
+    key = ("pay medians started", hook.of(communities), start, end)
+    with hook.shared():
+        in_line = pay_medians.community_and_office_medians(communities, start, end)
+    with hook.shared():
+        pay_medians.start_reading(communities, start, end)
+        started = hook.once(key, lambda: None)
+        apart = pay_medians.community_and_office_medians(communities, start, end)
+    assert isinstance(started, Future)
+    assert apart == in_line
+    by_community, by_office = in_line
+    assert len(by_community) > 2 and len(by_office) >= 2
+    with hook.shared(), transaction.atomic():  # a transaction's records: read in line
+        pay_medians.start_reading(communities, start, end)
+        assert hook.once(key, lambda: None) is None
