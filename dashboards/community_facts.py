@@ -126,16 +126,22 @@ def _read_departments(found: dict[int, CommunityFacts], where: dict) -> None:
     )
     for pk, month, department, unworked, in_time in due:
         found[pk].department_due[(month, department)] = (unworked, in_time)
-    queue = (
-        Task.objects.filter(community_id__in=where["community_id__in"])
+    for pk, waiting, overdue in queue_by_community(where["community_id__in"]):
+        found[pk].queue = (waiting, overdue)
+
+
+def queue_by_community(communities) -> QuerySet:
+    """(community, tasks waiting for a decision, of them overdue) of these communities
+    (ids or a queryset of their ids) with any waiting."""
+    today = timezone.localdate()
+    return (
+        Task.objects.filter(community_id__in=communities)
         .awaiting_decision()
         .values("community_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(decision_due__lt=today)))
         .order_by()
         .values_list("community_id", "n", "late")
     )
-    for pk, waiting, overdue in queue:
-        found[pk].queue = (waiting, overdue)
 
 
 def overdue(where: dict) -> QuerySet:

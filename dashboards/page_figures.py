@@ -27,11 +27,13 @@ from dashboards import (
     panels,
     paperwork_facts,
     pay_medians,
+    read_ahead,
     survey_facts,
 )
 from dashboards.figure_cache import Reuse
 from dashboards.flags import Flag, flags, flags_by_community, flags_by_street_office, worded
 from dashboards.page_reads import know
+from dashboards.rollup_metrics import department_reads
 from dashboards.tables import listed_rows, rows_for, worst_key, worst_units
 
 Flags = dict[int, list[Flag]]
@@ -130,8 +132,8 @@ def district(district, communities: QuerySet, period: Period, worst: int, reuse:
     """The district page's figures, and its parts (each community's standing, each street
     office's flags)."""
     start, end = period.start, period.end
-    if reuse is None and whole_months(start, end):
-        pay_medians.start_reading(communities, start, end)  # read while the rest is worked out
+    if reuse is None:
+        _read_ahead(communities, period)
     totals = flags(communities, start, end)
     kinds = [f.kind for f in totals]
     query = period.query()
@@ -155,3 +157,14 @@ def district(district, communities: QuerySet, period: Period, worst: int, reuse:
         "panels": panels.group_panels(communities, period),
     }
     return found, {"ranks": ranks, "offices": by_office}
+
+
+def _read_ahead(communities: QuerySet, period: Period) -> None:
+    """Start the district's slowest reads on a connection of their own, answered when the
+    page comes to them (``dashboards/read_ahead.py``): the pay medians' sort of every
+    person-month, the approval queue and the department league."""
+    if whole_months(period.start, period.end):
+        pay_medians.start_reading(communities, period.start, period.end)
+        for read in department_reads(communities, period.start, period.end):
+            read_ahead.start(read)
+    read_ahead.start(community_facts.queue_by_community(communities.order_by().values("pk")))

@@ -9,7 +9,6 @@ kept facts; for whole districts from their pay bands; else from the person-month
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 
 from django.db import connections
@@ -18,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from committee import rollups as hook
 from committee.models import Community
 from committee.numbers import cents
-from dashboards import community_facts
+from dashboards import community_facts, read_ahead
 from dashboards.community_facts import FEN
 from dashboards.models import PayBand, PayMonth
 from dashboards.rollups import settle_pending
@@ -133,64 +132,35 @@ Medians = dict[tuple, Decimal]
 def community_and_office_medians(communities, start, end) -> tuple[Medians, Medians] | None:
     """PostgreSQL: the medians per (community, kind) and per (street office, kind) in one
     read of the person-months (``GROUPING SETS``; a district page asks for both: was two
-    reads of 360,660 person-months), once a page; None elsewhere. Started early by
-    ``start_reading``, it is the answer of that read."""
+    reads of 360,660 person-months), once a page; None elsewhere. A district page starts
+    the read ahead (``start_reading``, ``dashboards/read_ahead.py``)."""
     alias = PayMonth.objects.db
     if connections[alias].vendor != "postgresql":
         return None
     key = hook.of(communities)
     if key is None:  # no community
         return {}, {}
-    started = hook.once(("pay medians started", key, start, end), lambda: None)
 
     def read() -> tuple[Medians, Medians]:
-        if started is not None:
-            return _medians_of(started.result())
-        with connections[alias].cursor() as cursor:
-            cursor.execute(*_grouping_sets(communities, start, end))
-            return _medians_of(cursor.fetchall())
+        sql = _grouping_sets(communities, start, end)
+        found = read_ahead.rows(sql, alias)
+        if found is None:
+            with connections[alias].cursor() as cursor:
+                cursor.execute(*sql)
+                found = cursor.fetchall()
+        return _medians_of(found)
 
     return hook.once(("pay medians of communities and offices", key, start, end), read)
 
 
 def start_reading(communities, start, end) -> None:
-    """Start ``community_and_office_medians``' read on a connection of its own, to be
-    answered when the page asks for it: the one sort of every person-month of a district
-    (a third of its first visit at 2,000 communities) runs on the database while the page
-    works out its other figures in Python. Only inside ``committee.rollups.shared`` (the
-    page's reads), on PostgreSQL, outside a transaction: another connection sees what
-    this one sees only when neither is inside one (a test's data is not committed)."""
-    alias = PayMonth.objects.db
-    if connections[alias].vendor != "postgresql" or connections[alias].in_atomic_block:
-        return
-    if not hook.sharing():  # nowhere to keep the answer
-        return
-    key = hook.of(communities)
-    if key is None:
-        return
-    sql = _grouping_sets(communities, start, end)
-
-    def begin() -> Future:
-        return _POOL.submit(_fetch_apart, alias, sql)
-
-    hook.once(("pay medians started", key, start, end), begin)
+    """Start ``community_and_office_medians``' read ahead: the one sort of every
+    person-month of a district (a third of its first visit at 2,000 communities)."""
+    if connections[PayMonth.objects.db].vendor == "postgresql" and hook.of(communities):
+        read_ahead.start(_grouping_sets(communities, start, end), PayMonth.objects.db)
 
 
-# One thread a process: a page starts one such read at a time.
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="juwei-pay-medians")
-
-
-def _fetch_apart(alias: str, sql: tuple[str, list]) -> list[tuple]:
-    """Run one statement on this thread's own connection, closed after it."""
-    try:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(*sql)
-            return cursor.fetchall()
-    finally:
-        connections[alias].close()
-
-
-def _grouping_sets(communities, start, end) -> tuple[str, list]:
+def _grouping_sets(communities, start, end) -> tuple[str, tuple]:
     rows = _pay_months(communities, start, end).values_list(
         "community_id", "community__street_office_id", "kind", "net"
     )
@@ -200,7 +170,7 @@ def _grouping_sets(communities, start, end) -> tuple[str, list]:
         f" WITHIN GROUP (ORDER BY (n * 100)::bigint)) FROM ({inner}) x (c, o, k, n)"
         " GROUP BY GROUPING SETS ((c, k), (o, k))"
     )
-    return sql, list(params)
+    return sql, tuple(params)
 
 
 def _medians_of(rows: list[tuple]) -> tuple[Medians, Medians]:

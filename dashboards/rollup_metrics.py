@@ -29,8 +29,9 @@ from committee import rollups as hook
 from committee.models import Community
 from committee.numbers import CENT, cents, share
 from committee.periods import months_between
-from dashboards import certificate_facts, paperwork_facts, survey_facts
+from dashboards import certificate_facts, paperwork_facts, read_ahead, survey_facts
 from dashboards import community_facts as facts
+from dashboards.department_rollups import FIGURES as DEPARTMENT
 from dashboards.models import DepartmentMonth, DepartmentPendingDue, MonthlyRollup
 from dashboards.page_reads import id_set, units
 from dashboards.pay_medians import ASSISTANT, FEN, FULLTIME, _medians, _pay_months
@@ -272,53 +273,43 @@ def tasks_by_department(communities, start, end) -> list[DepartmentRow]:
             _department_row(pk, name, figures, *due)
             for pk, (name, figures, due) in sorted(rows.items(), key=lambda item: item[1][0])
         ]
+    overdue_read, rows_read = department_reads(communities, start, end)
+    found = read_ahead.rows(overdue_read)  # a district's first visit starts them early
+    overdue = {pk: (u, t) for pk, u, t in (overdue_read if found is None else found)}
+    found = read_ahead.rows(rows_read)
+    return [
+        _department_row(
+            pk, name, dict(zip(DEPARTMENT, figures, strict=True)), *overdue.get(pk, (0, 0))
+        )
+        for pk, name, *figures in (rows_read if found is None else found)
+    ]
+
+
+def department_reads(communities, start, end) -> tuple[QuerySet, QuerySet]:
+    """The department league's two reads of the rollups: (department, pending unworked,
+    pending in time) past their decision day, and (department, name, the sums of
+    DEPARTMENT) in order of name."""
     settle_pending()
     where = {
         "community__in": communities.order_by().values("pk"),
         "month__range": (start, end),
     }
-    overdue = {
-        pk: (unworked, in_time)
-        for pk, unworked, in_time in DepartmentPendingDue.objects.filter(
-            **where, due__lt=timezone.localdate()
-        )
+    overdue = (
+        DepartmentPendingDue.objects.filter(**where, due__lt=timezone.localdate())
         .values("department_id")
         .annotate(u=Sum("unworked"), t=Sum("in_time"))
         .order_by()
         .values_list("department_id", "u", "t")
-    }
+    )
+    sums = {f"s_{name}": Sum(name) for name in DEPARTMENT}
     rows = (
         DepartmentMonth.objects.filter(**where)
         .values("department_id")
-        .annotate(
-            name=F("department__name"),
-            n=Sum("tasks"),
-            worked=Sum("worked_pending"),
-            refused_=Sum("refused"),
-            late=Sum("decided_late"),
-            hours_=Sum("hours"),
-            promised=Sum("money_promised"),
-            received=Sum("money_received"),
-        )
+        .annotate(name=F("department__name"), **sums)
         .order_by("department__name")
+        .values_list("department_id", "name", *sums)
     )
-    return [
-        _department_row(
-            r["department_id"],
-            r["name"],
-            {
-                "tasks": r["n"],
-                "worked_pending": r["worked"],
-                "refused": r["refused_"],
-                "decided_late": r["late"],
-                "hours": r["hours_"],
-                "money_promised": r["promised"],
-                "money_received": r["received"],
-            },
-            *overdue.get(r["department_id"], (0, 0)),
-        )
-        for r in rows
-    ]
+    return overdue, rows
 
 
 def _department_row(pk: int, name: str, f: dict, unworked: int, in_time: int) -> DepartmentRow:

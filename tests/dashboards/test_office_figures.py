@@ -7,7 +7,8 @@ tasks, money, pay and a survey) plus returns asked twice and a demand without a 
 for a month, a year and custom dates.
 """
 
-from concurrent.futures import Future
+import dataclasses
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +18,8 @@ from django.utils import translation
 
 from committee import rollups as hook
 from committee.models import Community
-from dashboards import pay_medians
+from committee.periods import Period
+from dashboards import page_figures, read_ahead
 from dashboards.flags import flags, flags_by_street_office
 from dashboards.rollups import settle_pending
 from dashboards.scale import generate
@@ -117,27 +119,42 @@ def test_a_district_workbook_lists_the_street_offices_as_the_page_does(world):
     assert "Flags" in titles and "Street offices" not in titles
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the read on a connection of its own")
+def same_charts(found: dict) -> dict:
+    """The page's figures with each chart's own random id taken out."""
+    panels = [
+        dataclasses.replace(p, chart=p.chart and re.sub(r"chart-[0-9a-f-]{36}", "", p.chart))
+        for p in found["panels"]
+    ]
+    return found | {"panels": panels}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads on a connection of their own")
 @pytest.mark.django_db(transaction=True)  # another connection sees only what is committed
-def test_the_pay_medians_read_on_their_own_connection_equal_those_read_in_line(world):
-    """A district's first visit starts its one sort of every person-month on a connection of
-    its own (dashboards/pay_medians.py, ``start_reading``) and takes the answer when its
-    pay figures ask: the same medians, per community and per street office."""
+def test_a_districts_reads_ahead_give_the_page_it_gives_read_in_line(world, monkeypatch):
+    """A district's first visit starts its slowest reads (the pay medians' sort of every
+    person-month, the department league, the approval queue) on a connection of their own
+    (dashboards/read_ahead.py) and takes their answers when its figures ask: the same
+    page as read in line, which is how it reads inside a transaction."""
     generated_district(world.district)
     settle_pending()
     communities = Community.objects.filter(street_office__district=world.district)
-    start, end = date(YEAR, 1, 1), date(YEAR, 12, 31)
-    key = ("pay medians started", hook.of(communities), start, end)
+    period = Period.year(YEAR)
+    with transaction.atomic(), hook.shared():  # a transaction's records: read in line
+        in_line, _parts = page_figures.district(world.district, communities, period, 20, None)
+    apart = []
+    fetch = read_ahead._fetch
+
+    def spy(alias, sql):
+        apart.append(sql[0])
+        return fetch(alias, sql)
+
+    monkeypatch.setattr(read_ahead, "_fetch", spy)
     with hook.shared():
-        in_line = pay_medians.community_and_office_medians(communities, start, end)
-    with hook.shared():
-        pay_medians.start_reading(communities, start, end)
-        started = hook.once(key, lambda: None)
-        apart = pay_medians.community_and_office_medians(communities, start, end)
-    assert isinstance(started, Future)
-    assert apart == in_line
-    by_community, by_office = in_line
-    assert len(by_community) > 2 and len(by_office) >= 2
-    with hook.shared(), transaction.atomic():  # a transaction's records: read in line
-        pay_medians.start_reading(communities, start, end)
-        assert hook.once(key, lambda: None) is None
+        ahead, _parts = page_figures.district(world.district, communities, period, 20, None)
+    assert len(apart) == 4
+    assert any("percentile_disc" in sql for sql in apart)
+    assert any("dashboards_departmentmonth" in sql for sql in apart)
+    assert same_charts(ahead) == same_charts(in_line)
+    panels = {panel.key: panel for panel in in_line["panels"]}
+    assert panels["departments"].rows and panels["approval_queue"].rows[0][0].text != "0"
+    assert {f.kind for f in in_line["flags"] if f.value is not None} >= {"pay_vs_minimum"}
