@@ -221,6 +221,9 @@ DATABASES = {"default": database_from_env()}
 # (committee/prepared.py); false behind a pooler that cannot keep them (PgBouncer < 1.21
 # in transaction mode).
 PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
+# A district dashboard's first visit starts its slowest reads on a second, short-lived
+# connection of the process (dashboards/read_ahead.py); false: every read in line.
+READ_AHEAD = env_bool("READ_AHEAD", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

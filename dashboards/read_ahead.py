@@ -10,7 +10,9 @@ reads in line). The page's Python work and the database's sort run side by side.
 
 Only on PostgreSQL, outside a transaction (another connection sees what this one sees only
 when neither is inside one: a test's records are never committed, so its reads run in
-line), inside ``committee.rollups.shared`` (a page's reads, where the answer is kept). The
+line), inside ``committee.rollups.shared`` (a page's reads, where the answer is kept), and
+unless ``READ_AHEAD=false`` (settings: the second connection is opened for the reads and
+closed after them, one at a time a process). The
 rows are what the driver gives, without the ORM's converters: for ids, counts, sums and
 text (the callers' columns) they are the same values.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -43,6 +46,8 @@ def start(read: QuerySet | Statement, alias: str | None = None) -> None:
     alias = alias or found_alias
     connection = connections[alias]
     if connection.vendor != "postgresql" or connection.in_atomic_block or not hook.sharing():
+        return
+    if not settings.READ_AHEAD:
         return
     hook.once(("read ahead", alias, sql[0], repr(sql[1])), lambda: _POOL.submit(_fetch, alias, sql))
 

@@ -130,7 +130,7 @@ def same_charts(found: dict) -> dict:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads on a connection of their own")
 @pytest.mark.django_db(transaction=True)  # another connection sees only what is committed
-def test_a_districts_reads_ahead_give_the_page_it_gives_read_in_line(world, monkeypatch):
+def test_a_districts_reads_ahead_give_the_page_it_gives_read_in_line(world, monkeypatch, settings):
     """A district's first visit starts its slowest reads (the pay medians' sort of every
     person-month, the department league, the approval queue) on a connection of their own
     (dashboards/read_ahead.py) and takes their answers when its figures ask: the same
@@ -155,6 +155,11 @@ def test_a_districts_reads_ahead_give_the_page_it_gives_read_in_line(world, monk
     assert any("percentile_disc" in sql for sql in apart)
     assert any("dashboards_departmentmonth" in sql for sql in apart)
     assert same_charts(ahead) == same_charts(in_line)
+    settings.READ_AHEAD = False
+    with hook.shared():
+        off, _parts = page_figures.district(world.district, communities, period, 20, None)
+    assert len(apart) == 4  # none more: read in line
+    assert same_charts(off) == same_charts(in_line)
     panels = {panel.key: panel for panel in in_line["panels"]}
     assert panels["departments"].rows and panels["approval_queue"].rows[0][0].text != "0"
     assert {f.kind for f in in_line["flags"] if f.value is not None} >= {"pay_vs_minimum"}
