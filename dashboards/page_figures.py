@@ -134,6 +134,9 @@ def district(district, communities: QuerySet, period: Period, worst: int, reuse:
     start, end = period.start, period.end
     if reuse is None:
         _read_ahead(communities, period)
+    # The panels first: what they read ahead comes back first, and meanwhile the pay
+    # medians' sort, which the flags wait for, goes on.
+    shown = panels.group_panels(communities, period)
     totals = flags(communities, start, end)
     kinds = [f.kind for f in totals]
     query = period.query()
@@ -154,17 +157,18 @@ def district(district, communities: QuerySet, period: Period, worst: int, reuse:
         "flags": totals,
         "office_rows": rows_for(units, kinds, by_office),
         "worst": listed,
-        "panels": panels.group_panels(communities, period),
+        "panels": shown,
     }
     return found, {"ranks": ranks, "offices": by_office}
 
 
 def _read_ahead(communities: QuerySet, period: Period) -> None:
     """Start the district's slowest reads on a connection of their own, answered when the
-    page comes to them (``dashboards/read_ahead.py``): the pay medians' sort of every
-    person-month, the approval queue and the department league."""
+    page comes to them (``dashboards/read_ahead.py``): the approval queue and the
+    department league (the panels', asked first), then the pay medians' sort of every
+    person-month (the flags')."""
+    read_ahead.start(community_facts.queue_by_community(communities.order_by().values("pk")))
     if whole_months(period.start, period.end):
-        pay_medians.start_reading(communities, period.start, period.end)
         for read in department_reads(communities, period.start, period.end):
             read_ahead.start(read)
-    read_ahead.start(community_facts.queue_by_community(communities.order_by().values("pk")))
+        pay_medians.start_reading(communities, period.start, period.end)
