@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from committee import charts
-from committee.models import Community
+from committee.models import Community, Department
 from committee.services import delete_record, save_community, save_record
 from dashboards import figure_cache, flags, page_figures
 from dashboards import services as dashboard_services
@@ -134,6 +134,15 @@ def rename(world, rng):
     save_community(community, user=None)
 
 
+def rename_department(world, rng):
+    """A department that pushed 甲街道 work is renamed: the department league of both
+    pages says so (the street office keeps each community's league rows with the names)."""
+    pushed = Task.objects.filter(community__street_office=world.street_a).values("department")
+    department = rng.choice(list(Department.objects.filter(pk__in=pushed).order_by("pk")))
+    department.name = f"新{department.name}"
+    save_record(department, user=None)
+
+
 def move_community(world, rng):
     """A community of 甲街道 moves to 乙街道 (or back, when 甲街道 would be left without one):
     both offices' rows change, and the page of the one it left loses its row."""
@@ -179,6 +188,7 @@ WRITES = [
     task_status,
     move_staff,
     rename,
+    rename_department,
     move_community,
     threshold,
     answers,
