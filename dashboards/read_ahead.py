@@ -12,9 +12,9 @@ Only on PostgreSQL, outside a transaction (another connection sees what this one
 when neither is inside one: a test's records are never committed, so its reads run in
 line), inside ``committee.rollups.shared`` (a page's reads, where the answer is kept), and
 unless ``READ_AHEAD=false`` (settings: the second connection is opened for the reads and
-closed after them, one at a time a process). The
-rows are what the driver gives, without the ORM's converters: for ids, counts, sums and
-text (the callers' columns) they are the same values.
+closed after them, one at a time a process). The rows are what the driver gives, without
+the ORM's converters: for ids, counts, sums and text (the callers' columns) they are the
+same values.
 """
 
 from __future__ import annotations
@@ -54,10 +54,10 @@ def start(read: QuerySet | Statement, alias: str | None = None) -> None:
 
 def rows(read: QuerySet | Statement, alias: str | None = None) -> list[tuple] | None:
     """The rows of ``read`` started ahead, or None (read it in line)."""
+    if not hook.sharing():  # nothing was started
+        return None
     found_alias, sql = statement(read)
     alias = alias or found_alias
-    if not hook.sharing():
-        return None
     started: Future | None = hook.once(("read ahead", alias, sql[0], repr(sql[1])), lambda: None)
     return None if started is None else started.result()
 

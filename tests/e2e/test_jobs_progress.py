@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django_tasks_db.management.commands.db_worker import Worker
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -13,6 +14,26 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
+
+
+def _read_uncommitted(sender=None, connection=None, on=True, **kwargs):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA read_uncommitted = {int(on)}")
+
+
+@pytest.fixture(autouse=True)
+def readers_take_no_table_locks(transactional_db):
+    """The test's in-memory SQLite is one shared cache for the live server's thread and the
+    worker's, and there a reader's table lock fails a writer at once ("database table is
+    locked": shared-cache locks are not waited for), so the worker's progress write failed
+    the job when the page asked for the job's state at the same moment. Here readers take
+    no table locks (a no-op on PostgreSQL, whose readers never block a writer)."""
+    connection_created.connect(_read_uncommitted)
+    _read_uncommitted(connection=connections["default"])
+    yield
+    connection_created.disconnect(_read_uncommitted)
+    _read_uncommitted(connection=connections["default"], on=False)
 
 
 @pytest.fixture
