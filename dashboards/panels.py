@@ -272,7 +272,6 @@ def approval_queue_panel(communities, period: Period) -> Panel:
     else:
         queue = community_facts.queue_by_community(communities.order_by().values("pk"))
         found = read_ahead.rows(queue)  # a district's first visit starts it early
-        found = list(queue) if found is None else found
         counts = {
             "waiting": sum(waiting for _pk, waiting, _late in found),
             "overdue": sum(late for _pk, _waiting, late in found),

@@ -142,13 +142,7 @@ def community_and_office_medians(communities, start, end) -> tuple[Medians, Medi
         return {}, {}
 
     def read() -> tuple[Medians, Medians]:
-        sql = _grouping_sets(communities, start, end)
-        found = read_ahead.rows(sql, alias)
-        if found is None:
-            with connections[alias].cursor() as cursor:
-                cursor.execute(*sql)
-                found = cursor.fetchall()
-        return _medians_of(found)
+        return _medians_of(read_ahead.rows(_grouping_sets(communities, start, end), alias))
 
     return hook.once(("pay medians of communities and offices", key, start, end), read)
 

@@ -5,8 +5,8 @@ reads over the whole district (the sort of every person-month for the pay median
 approval queue, the department league) while the database's CPU is otherwise idle between
 its statements. ``start(queryset)`` sends such a read, as the page will ask it, to a thread
 of this process with its own connection; ``rows(queryset)`` gives its rows when the page
-comes to it (the same SQL and parameters), or None when it was not started (the caller
-reads in line). The page's Python work and the database's sort run side by side.
+comes to it (the same SQL and parameters), or reads it then, in line, when it was not
+started. The page's Python work and the database's sort run side by side.
 
 Only on PostgreSQL, outside a transaction (another connection sees what this one sees only
 when neither is inside one: a test's records are never committed, so its reads run in
@@ -49,17 +49,25 @@ def start(read: QuerySet | Statement, alias: str | None = None) -> None:
         return
     if not settings.READ_AHEAD:
         return
-    hook.once(("read ahead", alias, sql[0], repr(sql[1])), lambda: _POOL.submit(_fetch, alias, sql))
+    hook.once(_key(alias, sql), lambda: _POOL.submit(_fetch, alias, sql))
 
 
-def rows(read: QuerySet | Statement, alias: str | None = None) -> list[tuple] | None:
-    """The rows of ``read`` started ahead, or None (read it in line)."""
-    if not hook.sharing():  # nothing was started
-        return None
-    found_alias, sql = statement(read)
-    alias = alias or found_alias
-    started: Future | None = hook.once(("read ahead", alias, sql[0], repr(sql[1])), lambda: None)
-    return None if started is None else started.result()
+def rows(read: QuerySet | Statement, alias: str | None = None) -> list[tuple]:
+    """The rows of ``read``: those of the read started ahead, else read now, in line."""
+    if hook.sharing():  # else nothing was started
+        found_alias, sql = statement(read)
+        started: Future | None = hook.once(_key(alias or found_alias, sql), lambda: None)
+        if started is not None:
+            return started.result()
+    if isinstance(read, QuerySet):
+        return list(read)
+    with connections[alias or "default"].cursor() as cursor:
+        cursor.execute(*read)
+        return cursor.fetchall()
+
+
+def _key(alias: str, sql: Statement) -> tuple:
+    return ("read ahead", alias, sql[0], repr(sql[1]))
 
 
 def _fetch(alias: str, sql: Statement) -> list[tuple]:

@@ -274,14 +274,13 @@ def tasks_by_department(communities, start, end) -> list[DepartmentRow]:
             for pk, (name, figures, due) in sorted(rows.items(), key=lambda item: item[1][0])
         ]
     overdue_read, rows_read = department_reads(communities, start, end)
-    found = read_ahead.rows(overdue_read)  # a district's first visit starts them early
-    overdue = {pk: (u, t) for pk, u, t in (overdue_read if found is None else found)}
-    found = read_ahead.rows(rows_read)
+    # A district's first visit starts them early (dashboards/read_ahead.py).
+    overdue = {pk: (u, t) for pk, u, t in read_ahead.rows(overdue_read)}
     return [
         _department_row(
             pk, name, dict(zip(DEPARTMENT, figures, strict=True)), *overdue.get(pk, (0, 0))
         )
-        for pk, name, *figures in (rows_read if found is None else found)
+        for pk, name, *figures in read_ahead.rows(rows_read)
     ]
 
 
