@@ -192,6 +192,10 @@ class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
         return data
 
     def log_create(self, instance, force_log: bool = False, **kwargs):
+        if kwargs.get("action") != self.model.Action.DELETE:
+            # A record's values are kept for a restore, which only a delete's entry needs:
+            # serialising them on every create and change was a tenth of a write's time.
+            kwargs.setdefault("serialized_data", None)
         if kwargs.get("changes") is not None or force_log:
             community, district = place_of(instance)
             kwargs.setdefault("community_id", community)
@@ -217,7 +221,11 @@ def _entries(records, action: int, pairs) -> list:
                 object_pk=str(record.pk),
                 object_id=record.pk if isinstance(record.pk, int) else None,
                 object_repr=smart_str(record)[:1000],
-                serialized_data=entry_model.objects._get_serialized_data_or_none(record),
+                serialized_data=(
+                    entry_model.objects._get_serialized_data_or_none(record)
+                    if action == entry_model.Action.DELETE
+                    else None
+                ),
                 action=action,
                 changes=changes,
                 actor=actor if getattr(actor, "pk", None) else None,

@@ -122,7 +122,7 @@ class Pages:
 
 
 def walk_every_page(
-    browser, browser_context_args, base: str, locale: str, *, contrast: bool = True
+    browser, browser_context_args, base: str, locale: str, *, words_only: bool = False
 ) -> Pages:
     """Every user's walk (then a visitor's) in the browser locale given."""
     taken: set[str] = set()
@@ -136,7 +136,7 @@ def walk_every_page(
         if username:
             login(page, base, username)
         starts = starts_of(username) if username else public_pages()
-        pages.problems += discover(page, base, starts, taken, contrast=contrast).problems
+        pages.problems += discover(page, base, starts, taken, words_only=words_only).problems
         pages.langs.add(page.evaluate("document.documentElement.lang"))
         context.close()
     pages.unreached = unreached(taken)
@@ -144,11 +144,11 @@ def walk_every_page(
 
 
 def assert_every_page_clean(
-    browser, browser_context_args, base: str, locale: str, lang: str, *, contrast: bool = True
+    browser, browser_context_args, base: str, locale: str, lang: str, *, words_only: bool = False
 ):
     """The walk in `locale`: no problem on any page, no route unreached, every page drawn
     in `lang`, and the charts' stylesheet served (charts carry no inline style)."""
-    pages = walk_every_page(browser, browser_context_args, base, locale, contrast=contrast)
+    pages = walk_every_page(browser, browser_context_args, base, locale, words_only=words_only)
     assert not pages.problems, f"{len(pages.problems)} problems:\n" + "\n".join(pages.problems)
     assert not pages.unreached, f"no walk reached: {pages.unreached}"
     assert pages.langs == {lang}
