@@ -41,6 +41,7 @@ __all__ = [
     "flags",
     "flags_by_community",
     "flags_by_street_office",
+    "judged_by_community",
     "records_url",
     "sort_key",
     "worded",
@@ -127,6 +128,20 @@ def _within(start: date, end: date, month: date | None) -> tuple[date, date]:
     return max(start, month), min(end, month_end(month))
 
 
+def _judge(spec: FlagSpec, found: Any, limits) -> tuple[Any, Severity, int | None]:
+    """A flag's value, colour and, when too few answers were given to colour it, their
+    number."""
+    value = spec.figure.read(found)
+    amber, red, min_sample = limits
+    severity = spec.severity(value, amber, red)
+    too_few = None
+    if spec.sample is not None and value is not None:
+        answers = spec.sample(found) or 0
+        if answers < (min_sample if min_sample is not None else spec.min_sample or 0):
+            severity, too_few = Severity.NONE, answers
+    return value, severity, too_few
+
+
 def _verdict(
     spec: FlagSpec,
     found: Any,
@@ -136,15 +151,9 @@ def _verdict(
     end: date,
     language: str | None = None,
 ) -> Flag:
-    value = spec.figure.read(found)
+    value, severity, too_few = _judge(spec, found, limits)
     month = spec.month(found) if spec.month else None
     amber, red, min_sample = limits
-    severity = spec.severity(value, amber, red)
-    too_few = None
-    if spec.sample is not None and value is not None:
-        answers = spec.sample(found) or 0
-        if answers < (min_sample if min_sample is not None else spec.min_sample or 0):
-            severity, too_few = Severity.NONE, answers
     language = language or translation.get_language()  # a district judges 24,299 flags
 
     words = _Words(
@@ -314,26 +323,75 @@ def flags_by_community(
     """Every flag for each community (keyed by id), with the `_by_community` metrics;
     ``only``: for these of them alone, read with the others (a street office's page after a
     write: what it reads for its own totals is then read once, for all of them)."""
-    rows = [(pk, district_id) for pk, _office, district_id in units(communities)]
-    if only is not None:
-        chosen = set(only)
-        rows = [(pk, district_id) for pk, district_id in rows if pk in chosen]
-    limits = limits_for({district_id for _pk, district_id in rows})
+    return judged_by_community(communities, start, end).flags(only)
+
+
+def judged_by_community(communities: models.QuerySet, start: date, end: date) -> Judged:
+    """Every community's figures for every flag, read with the `_by_community` metrics."""
+    rows = {pk: district_id for pk, _office, district_id in units(communities)}
+    limits = limits_for(set(rows.values()))
     cache: dict[Any, dict] = {}
-    result: dict[int, list[Flag]] = {pk: [] for pk, _district in rows}
-    language = translation.get_language()
-    districts = {district_id for _pk, district_id in rows}
+    read = []
     for spec in SPECS.values():
         metric = instead_of(spec.figure.by_community, start, end)
         if metric not in cache:
             cache[metric] = remember(metric, communities, start, end)
-        found = cache[metric]
-        drawn = {d: limits.get((d, spec.kind), _defaults(spec)) for d in districts}
-        for pk, district_id in rows:
-            result[pk].append(
-                _verdict(spec, found.get(pk), drawn[district_id], [pk], start, end, language)
-            )
-    return result
+        drawn = {d: limits.get((d, spec.kind), _defaults(spec)) for d in set(rows.values())}
+        read.append((spec, cache[metric], drawn))
+    return Judged(rows, read, start, end)
+
+
+class Judged:
+    """What ``judged_by_community`` read: each community's flags, or only its standing.
+
+    A district ranks its 2,006 communities and shows twenty: ``ranks`` gives each one's
+    ``tables.worst_key`` from the same colours and values as its flags, without making
+    the 24,299 flags (their making was a sixth of the page's first visit); ``flags`` makes
+    those of the communities shown."""
+
+    def __init__(self, rows: dict[int, int], read: list, start: date, end: date):
+        self._rows = rows  # community id → its district's id, in the communities' order
+        self._read = read  # (spec, {community id: what its metric gave}, limits by district)
+        self._start, self._end = start, end
+
+    def __contains__(self, pk: int) -> bool:
+        return pk in self._rows
+
+    def flags(self, only: Iterable[int] | None = None) -> dict[int, list[Flag]]:
+        """Every flag of each community (of those in ``only``), in the communities' order."""
+        chosen = None if only is None else set(only)
+        rows = [(pk, d) for pk, d in self._rows.items() if chosen is None or pk in chosen]
+        result: dict[int, list[Flag]] = {pk: [] for pk, _district in rows}
+        language = translation.get_language()
+        start, end = self._start, self._end
+        for spec, found, drawn in self._read:
+            for pk, district_id in rows:
+                result[pk].append(
+                    _verdict(spec, found.get(pk), drawn[district_id], [pk], start, end, language)
+                )
+        return result
+
+    def ranks(self, kinds: list[str]) -> dict[int, tuple]:
+        """Each community's ``tables.worst_key(its flags, kinds)``."""
+        colours: dict[int, list[Severity]] = {pk: [] for pk in self._rows}
+        keys: dict[int, dict[str, tuple]] = {pk: {} for pk in self._rows}
+        for spec, found, drawn in self._read:
+            high = spec.bad_when_high
+            for pk, district_id in self._rows.items():
+                value, severity, _too_few = _judge(spec, found.get(pk), drawn[district_id])
+                colours[pk].append(severity)
+                if value is None:  # as ``sort_key`` gives
+                    keys[pk][spec.kind] = (Severity.NONE, 0)
+                else:
+                    keys[pk][spec.kind] = (int(severity), value if high else -value)
+        ranks = {}
+        for pk, seen in colours.items():
+            worst = max(seen, default=Severity.NONE)
+            counted = (int(worst), seen.count(Severity.RED), seen.count(Severity.AMBER))
+            kept = keys[pk]
+            shown = [kept.get(kind, (Severity.NONE, 0)) for kind in kinds]
+            ranks[pk] = (counted, max(shown, default=(0, 0)))
+        return ranks
 
 
 def flags_by_street_office(

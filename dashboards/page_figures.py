@@ -31,10 +31,18 @@ from dashboards import (
     survey_facts,
 )
 from dashboards.figure_cache import Reuse
-from dashboards.flags import Flag, flags, flags_by_community, flags_by_street_office, worded
+from dashboards.flags import (
+    Flag,
+    Judged,
+    flags,
+    flags_by_community,
+    flags_by_street_office,
+    judged_by_community,
+    worded,
+)
 from dashboards.page_reads import know
 from dashboards.rollup_metrics import department_reads
-from dashboards.tables import listed_rows, rows_for, worst_key, worst_units
+from dashboards.tables import listed_rows, rows_for, worst_units
 
 Flags = dict[int, list[Flag]]
 
@@ -59,14 +67,15 @@ def office_flags(communities: QuerySet, period: Period, reuse: Reuse | None) -> 
 
 def standings(
     communities: QuerySet, period: Period, kinds: list[str], reuse: Reuse | None
-) -> tuple[dict[int, tuple], Flags]:
-    """Each community's ``worst_key``, and the flags of those computed now."""
+) -> tuple[dict[int, tuple], Judged | None]:
+    """Each community's ``worst_key``, and what was read for those ranked now (None when
+    every rank was kept): their flags are made only for the communities shown."""
     ranks, again = _again(communities, reuse, "ranks")
-    computed = {}
+    judged = None
     if reuse is None or reuse.changed:
-        computed = flags_by_community(again, period.start, period.end)
-    ranks |= {pk: worst_key(found, kinds) for pk, found in computed.items()}
-    return ranks, computed
+        judged = judged_by_community(again, period.start, period.end)
+        ranks |= judged.ranks(kinds)
+    return ranks, judged
 
 
 def street_office(communities: QuerySet, period: Period, reuse: Reuse | None = None):
@@ -143,8 +152,9 @@ def district(district, communities: QuerySet, period: Period, worst: int, reuse:
     offices = list(district.street_offices.order_by("code"))
     units = [(o, f"{reverse('dashboards:street_office', args=[o.pk])}?{query}") for o in offices]
     by_office = office_flags(communities, period, reuse)
-    ranks, computed = standings(communities, period, kinds, reuse)
+    ranks, judged = standings(communities, period, kinds, reuse)
     top = worst_units(list(communities.order_by("code")), ranks, worst)
+    computed = judged.flags([c.pk for c in top if c.pk in judged]) if judged else {}
     missing = [c.pk for c in top if c.pk not in computed]
     if missing:
         computed |= flags_by_community(communities.filter(pk__in=missing), start, end)

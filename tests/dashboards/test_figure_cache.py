@@ -300,15 +300,15 @@ class TestFigureCache:
 
             return counted
 
-        for kind in ("flags_by_community", "flags_by_street_office"):
+        for kind in ("judged_by_community", "flags_by_community", "flags_by_street_office"):
             monkeypatch.setattr(page_figures, kind, spy(kind, getattr(page_figures, kind)))
         world.community_b.residents = 4321
         save_community(world.community_b, user=None)
         after = page(client, urls[0])
         b = world.community_b.pk
-        # Its flags and its street office's; the district's twenty worst are shown, so the
-        # flags of the others among them are drawn again from their records too.
-        assert asked[:2] == [("flags_by_street_office", [b]), ("flags_by_community", [b])]
+        # Its standing and its street office's flags; the district's twenty worst are
+        # shown, so the flags of the others among them are drawn again from their records.
+        assert asked[:2] == [("flags_by_street_office", [b]), ("judged_by_community", [b])]
         assert asked[2:] == [
             ("flags_by_community", sorted([world.community_a.pk, world.community_a2.pk]))
         ]
