@@ -18,6 +18,7 @@ from dashboards.models import FlagKind
 from funds.models import Income
 from tasks.models import Nature, ResidentWork, Task, TimeEntry
 from tests.conftest import cold_figures
+from tests.examples import examples
 from tests.factories import DepartmentFactory, StaffMemberFactory
 from tests.rounding import half_up, whole_percent
 
@@ -53,7 +54,7 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

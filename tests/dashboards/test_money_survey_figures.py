@@ -27,6 +27,7 @@ from funds.models import Category, Expense, Income
 from surveys.models import Answer, Choice, Question, Response, Survey
 from tasks.models import Nature, ResidentWork, Task, TimeEntry
 from tests.conftest import cold_figures
+from tests.examples import examples
 from tests.factories import CommunityFactory, DepartmentFactory, StaffMemberFactory
 from tests.rounding import half_up, share, whole_percent
 
@@ -39,7 +40,7 @@ FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 few_examples = settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -20,6 +20,7 @@ from committee.services import service
 from dashboards import rollup_metrics, rollups
 from dashboards.models import PayBand
 from staff.models import StaffMember
+from tests.examples import examples
 from tests.factories import CommunityFactory, DepartmentFactory, StaffMemberFactory
 from tests.staff.factories import make_pay
 
@@ -65,7 +66,7 @@ def write(world, other, specs) -> None:
 
 
 @settings(
-    max_examples=8,
+    max_examples=examples(8),
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -26,6 +26,7 @@ from dashboards.models import FlagKind
 from staff import metrics
 from staff.models import InsuranceRates, PayRecord, StaffMember, WageBenchmark
 from tests.conftest import cold_figures
+from tests.examples import examples
 from tests.factories import DepartmentFactory, StaffMemberFactory
 from tests.rounding import cents, share, whole_percent
 from tests.staff.factories import InsuranceRatesFactory, WageBenchmarkFactory, make_pay
@@ -56,7 +57,7 @@ benchmarks = st.dictionaries(
     max_size=4,
 )
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from dashboards.models import FlagKind
 from dashboards.rollups import rebuild_rollups
 from tasks.models import ASSIST_OUTCOMES, CatalogueList, Nature, Outcome, Task, TimeEntry
+from tests.examples import examples
 from tests.factories import DepartmentFactory, StaffMemberFactory
 from tests.tasks.factories import CatalogueItemFactory
 
@@ -71,9 +72,10 @@ resident_hours = st.dictionaries(  # (community index, day) → hours on residen
 
 
 def random_records(test):
-    """Run the test on ten random sets of records (`specs`, `on_tasks`, `on_resident`)."""
+    """Run the test on ten random sets of records (`specs`, `on_tasks`, `on_resident`; five
+    on PostgreSQL: tests/examples.py)."""
     return settings(
-        max_examples=10,
+        max_examples=examples(10),
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )(given(specs=task_specs, on_tasks=task_hours, on_resident=resident_hours)(test))

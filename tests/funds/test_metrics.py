@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from committee.models import Community
 from funds import metrics
 from funds.models import BudgetLine, Expense, Income
+from tests.examples import examples
 from tests.funds.factories import (
     BudgetLineFactory,
     ExpenseFactory,
@@ -255,7 +256,9 @@ amounts = st.lists(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(incomes=amounts, spending=amounts)
 def test_the_metrics_equal_sums_computed_independently(world, incomes, spending):

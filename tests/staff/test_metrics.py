@@ -13,6 +13,7 @@ from staff import metrics
 from staff.models import PayRecord, StaffMember
 from staff.services import rates_for
 from tests.conftest import TEST_TODAY
+from tests.examples import examples
 from tests.factories import CommunityFactory, DepartmentFactory, StaffMemberFactory
 from tests.rounding import cents, share
 from tests.staff.conftest import LAST_MONTH, MONTH_BEFORE_LAST, THIS_MONTH
@@ -33,7 +34,7 @@ def people(world, community, kind, n):
 
 
 @settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

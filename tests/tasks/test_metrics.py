@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from committee.models import Community
 from tasks import metrics
 from tasks.models import Category, Nature, Outcome, Task, TimeEntry
+from tests.examples import examples
 from tests.factories import DepartmentFactory, StaffMemberFactory
 from tests.rounding import share as rounded_share
 from tests.tasks.factories import CatalogueItemFactory
@@ -98,7 +99,7 @@ def build(world, task_specs, entry_specs):
 
 
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
