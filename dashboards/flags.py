@@ -38,12 +38,14 @@ __all__ = [
     "SPECS",
     "Flag",
     "Severity",
+    "colour_count",
     "flags",
     "flags_by_community",
     "flags_by_street_office",
     "judged_by_community",
     "records_url",
     "sort_key",
+    "standing",
     "worded",
     "worst",
 ]
@@ -376,22 +378,11 @@ class Judged:
         colours: dict[int, list[Severity]] = {pk: [] for pk in self._rows}
         keys: dict[int, dict[str, tuple]] = {pk: {} for pk in self._rows}
         for spec, found, drawn in self._read:
-            high = spec.bad_when_high
             for pk, district_id in self._rows.items():
                 value, severity, _too_few = _judge(spec, found.get(pk), drawn[district_id])
                 colours[pk].append(severity)
-                if value is None:  # as ``sort_key`` gives
-                    keys[pk][spec.kind] = (Severity.NONE, 0)
-                else:
-                    keys[pk][spec.kind] = (int(severity), value if high else -value)
-        ranks = {}
-        for pk, seen in colours.items():
-            worst = max(seen, default=Severity.NONE)
-            counted = (int(worst), seen.count(Severity.RED), seen.count(Severity.AMBER))
-            kept = keys[pk]
-            shown = [kept.get(kind, (Severity.NONE, 0)) for kind in kinds]
-            ranks[pk] = (counted, max(shown, default=(0, 0)))
-        return ranks
+                keys[pk][spec.kind] = _value_key(spec, severity, value)
+        return {pk: standing(seen, keys[pk], kinds) for pk, seen in colours.items()}
 
 
 def flags_by_street_office(
@@ -453,7 +444,26 @@ def worst(flag_list: Iterable[Flag]) -> Severity:
 
 def sort_key(flag: Flag | None) -> tuple:
     """Worse sorts higher: severity, then how far the value is on the bad side."""
-    if flag is None or flag.value is None:
+    if flag is None:
         return (Severity.NONE, 0)
-    badness = flag.value if SPECS[flag.kind].bad_when_high else -flag.value
-    return (int(flag.severity), badness)
+    return _value_key(SPECS[flag.kind], flag.severity, flag.value)
+
+
+def _value_key(spec: FlagSpec, severity: Severity, value) -> tuple:
+    if value is None:
+        return (Severity.NONE, 0)
+    return (int(severity), value if spec.bad_when_high else -value)
+
+
+def colour_count(colours: list[Severity]) -> tuple[int, int, int]:
+    """A unit's worst colour, then its numbers of reds and ambers."""
+    worst = max(colours, default=Severity.NONE)
+    return (int(worst), colours.count(Severity.RED), colours.count(Severity.AMBER))
+
+
+def standing(colours: list[Severity], keys: dict[str, tuple], kinds) -> tuple:
+    """Where a unit stands among the worst (``tables.worst_key``): its ``colour_count``,
+    then the flag of ``kinds`` that goes furthest on its bad side (``keys``: each kind's
+    ``sort_key``)."""
+    shown = [keys.get(kind, (Severity.NONE, 0)) for kind in kinds]
+    return (colour_count(colours), max(shown, default=(0, 0)))

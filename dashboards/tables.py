@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.flags import Flag, sort_key
+from dashboards.flags import Flag, colour_count, sort_key, standing
 from dashboards.specs import SPECS, Severity
 
 
@@ -130,18 +130,17 @@ class CommunityFlagTable(FlagTable):
 
 def _standing(unit_flags: dict[str, Flag], kinds) -> tuple[Severity, tuple, dict]:
     """A unit's worst colour, its (worst, reds, ambers) and each flag's sort key."""
-    reds = sum(1 for f in unit_flags.values() if f.severity == Severity.RED)
-    ambers = sum(1 for f in unit_flags.values() if f.severity == Severity.AMBER)
     worst = max((f.severity for f in unit_flags.values()), default=Severity.NONE)
     keys = {kind: sort_key(unit_flags.get(kind)) for kind in kinds}
-    return worst, (int(worst), reds, ambers), keys
+    return worst, colour_count([f.severity for f in unit_flags.values()]), keys
 
 
 def worst_key(flag_list, kinds) -> tuple:
     """Where a unit stands among the worst: the worst colour, then the most reds and
     ambers, then the flag that goes furthest on its bad side."""
-    _worst, key, keys = _standing({f.kind: f for f in flag_list}, kinds)
-    return (key, max(keys.values(), default=(0, 0)))
+    by_kind = {f.kind: f for f in flag_list}
+    keys = {kind: sort_key(flag) for kind, flag in by_kind.items()}
+    return standing([f.severity for f in by_kind.values()], keys, kinds)
 
 
 def worst_units(units: list, ranks: dict[int, tuple], count: int) -> list:
