@@ -381,6 +381,10 @@ JOBS_RESULT_HOURS = env_int("JOBS_RESULT_HOURS", 24)
 JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
 # Readiness needs a worker seen within this many seconds (0: do not ask for one).
 JOBS_WORKER_SEEN_SECONDS = env_int("JOBS_WORKER_SEEN_SECONDS", 120)
+# After a write, a worker draws the street-office and district pages of the communities it
+# changed again, this many seconds later (the writes in between join that job), so the next
+# visit finds them drawn (dashboards/refresh.py).
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 5)
 # Dashboard and report reads go to a replica when one is set.
 if os.environ.get("DATABASE_REPLICA_URL", "").strip():
     _replica = dj_database_url.parse(

@@ -438,3 +438,28 @@ class CommunityRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id} r{self.revision}"
+
+
+class PageRefresh(models.Model):
+    """A street-office or district page waiting for a worker to draw it again after a write
+    (``dashboards/refresh.py``): one row per page while its job is queued, so a burst of
+    writes queues one job."""
+
+    class Page(models.TextChoices):
+        STREET_OFFICE = "street_office", _("street office")
+        DISTRICT = "district", _("district")
+
+    page = models.CharField(_("page"), max_length=20, choices=Page.choices)
+    # A plain id, as ReportChange's: the unit may be deleted before the job runs.
+    unit_id = models.PositiveIntegerField()
+    queued_at = models.DateTimeField(_("queued at"))
+
+    class Meta:
+        verbose_name = _("dashboard waiting to be drawn")
+        verbose_name_plural = _("dashboards waiting to be drawn")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "unit_id"], name="pagerefresh_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} {self.unit_id}"

@@ -30,7 +30,7 @@ from committee import rollups as hook
 from committee.models import Community, District, StreetOffice
 from committee.scoping import DistrictScopedQuerySet, ScopedQuerySet
 from committee.services import in_service
-from dashboards import rollups
+from dashboards import refresh, rollups
 from dashboards.models import CommunityRevision
 
 # Records that name no community themselves (or are scoped through their survey), and
@@ -73,6 +73,7 @@ def bump(community_ids: Iterable[int]) -> None:
                 f" ON CONFLICT (community_id) DO UPDATE SET revision = {table}.revision + 1",
                 part,
             )
+    refresh.written(ids)
 
 
 def _path(model) -> tuple[str, str] | None:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -58,11 +59,71 @@ def home(request):
     return redirect(landing_url(request.user))
 
 
+def period_context(period: Period) -> dict:
+    """What every dashboard's period picker draws with."""
+    return {
+        "period": period,
+        "period_kinds": KINDS,
+        "previous_period": period.shifted(-1),
+        "next_period": period.shifted(1),
+    }
+
+
 def draw_body(template_name: str, context: dict, request) -> str:
     """A page's body, kept drawn in the figure cache: drawn with the page's own context and
     the request (its query: the tables' links) but no context processor (nothing of the
     user's: the body is shown to whoever may see the unit)."""
     return get_template(template_name).render({**context, "request": request})
+
+
+def street_office_body(office: StreetOffice, context: dict, request) -> SafeString:
+    """The street-office page's body: kept drawn, else drawn from its kept figures, else
+    from figures computed now (``figure_cache.Kept``). ``context``: the period's
+    (``period_context``); ``request``: its query (the tables' links and sort). A worker
+    draws it too, ahead of the visit (``dashboards/refresh.py``)."""
+    period = context["period"]
+    communities = Community.objects.filter(street_office=office)
+    kept = figure_cache.Kept(
+        "street_office", office.pk, communities, period, request.GET, eager=True
+    )
+    body = kept.body()
+    if body is not None:
+        return body
+    found = kept.figures(lambda reuse: page_figures.street_office(communities, period, reuse))
+    totals = found["flags"]
+    kinds = [f.kind for f in totals]
+    table = FlagTable(found["rows"], kinds, {f.kind: f for f in totals})
+    table.paginate = False
+    table.order_by = request.GET.get("sort", "-worst")
+    drawn = {**context, "table": table, "flags": totals, "panels": found["panels"]}
+    return kept.keep_body(draw_body("dashboards/_street_office_body.html", drawn, request))
+
+
+def district_body(district: District, context: dict, request, per_page: int, worst: int):
+    """The district page's body, as ``street_office_body``: its street offices a page at a
+    time, and its ``worst`` communities beneath."""
+    period = context["period"]
+    communities = Community.objects.filter(street_office__district=district)
+    kept = figure_cache.Kept("district", district.pk, communities, period, request.GET)
+    body = kept.body()
+    if body is not None:
+        return body
+    found = kept.figures(
+        lambda reuse: page_figures.district(district, communities, period, worst, reuse)
+    )
+    totals = found["flags"]
+    kinds = [f.kind for f in totals]
+    table = FlagTable(found["office_rows"], kinds, {f.kind: f for f in totals})
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    drawn = {
+        **context,
+        "table": table,
+        "worst_table": CommunityFlagTable(found["worst"], kinds, {}),
+        "worst_count": len(found["worst"]),
+        "flags": totals,
+        "panels": found["panels"],
+    }
+    return kept.keep_body(draw_body("dashboards/_district_body.html", drawn, request))
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -80,13 +141,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        period = self.get_period()
-        context.update(
-            period=period,
-            period_kinds=KINDS,
-            previous_period=period.shifted(-1),
-            next_period=period.shifted(1),
-        )
+        context.update(period_context(self.get_period()))
         return context
 
 
@@ -126,26 +181,7 @@ class StreetOfficeDashboardView(DashboardView):
             StreetOffice.objects.visible_to(self.request.user).select_related("district"),
             pk=self.kwargs["pk"],
         )
-        period = context["period"]
-        communities = Community.objects.filter(street_office=office)
-        kept = figure_cache.Kept(
-            "street_office", office.pk, communities, period, self.request.GET, eager=True
-        )
-        body = kept.body()
-        if body is None:
-            found = kept.figures(
-                lambda reuse: page_figures.street_office(communities, period, reuse)
-            )
-            totals = found["flags"]
-            kinds = [f.kind for f in totals]
-            table = FlagTable(found["rows"], kinds, {f.kind: f for f in totals})
-            table.paginate = False
-            table.order_by = self.request.GET.get("sort", "-worst")
-            context.update(table=table, flags=totals, panels=found["panels"])
-            body = kept.keep_body(
-                draw_body("dashboards/_street_office_body.html", context, self.request)
-            )
-        context.update(office=office, body=body)
+        context.update(office=office, body=street_office_body(office, context, self.request))
         return context
 
 
@@ -162,31 +198,7 @@ class DistrictDashboardView(DashboardView):
         district = scoped_object_or_404(
             District.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
         )
-        period = context["period"]
-        communities = Community.objects.filter(street_office__district=district)
-        kept = figure_cache.Kept("district", district.pk, communities, period, self.request.GET)
-        body = kept.body()
-        if body is None:
-            found = kept.figures(
-                lambda reuse: page_figures.district(
-                    district, communities, period, self.worst_communities, reuse
-                )
-            )
-            totals = found["flags"]
-            kinds = [f.kind for f in totals]
-            table = FlagTable(found["office_rows"], kinds, {f.kind: f for f in totals})
-            RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
-            worst_table = CommunityFlagTable(found["worst"], kinds, {})
-            context.update(
-                table=table,
-                worst_table=worst_table,
-                worst_count=len(found["worst"]),
-                flags=totals,
-                panels=found["panels"],
-            )
-            body = kept.keep_body(
-                draw_body("dashboards/_district_body.html", context, self.request)
-            )
+        body = district_body(district, context, self.request, self.per_page, self.worst_communities)
         context.update(
             district=district,
             body=body,

@@ -1,0 +1,32 @@
+"""Draw every street office's and district's dashboard ahead of its visits
+(dashboards/refresh.py). Run it from cron just after midnight, when every kept page's key
+changes with the day, and after a deployment.
+
+python manage.py refresh_dashboards          # queue a job per page for the workers
+python manage.py refresh_dashboards --now    # draw them here, one after another
+"""
+
+from django.core.management.base import BaseCommand
+
+from committee.models import District, StreetOffice
+from dashboards import refresh
+from dashboards.models import PageRefresh
+
+
+class Command(BaseCommand):
+    help = "Queue (or with --now draw) every street-office and district dashboard"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", action="store_true", help="draw here instead of queueing")
+
+    def handle(self, *args, now=False, **options):
+        if not now:
+            queued = refresh.queue_all()
+            self.stdout.write(f"{queued} dashboards queued")
+            return
+        drawn = 0
+        for pk in District.objects.order_by("pk").values_list("pk", flat=True):
+            drawn += refresh.draw(PageRefresh.Page.DISTRICT, pk)
+        for pk in StreetOffice.objects.order_by("pk").values_list("pk", flat=True):
+            drawn += refresh.draw(PageRefresh.Page.STREET_OFFICE, pk)
+        self.stdout.write(f"{drawn} dashboard bodies drawn")

@@ -1,0 +1,172 @@
+"""The street-office and district pages drawn by a worker ahead of their visits.
+
+A page's figures and body are kept in the figure cache (``dashboards/figure_cache.py``)
+under a key of its communities' revisions and today: the first visit after any write in
+one of its communities, and the first of each day, computes them again while the official
+waits (a district of two thousand communities: about two seconds). So that the visit
+after a write finds the page drawn:
+
+- ``bump`` (``dashboards/revisions.py``), in the write's transaction, hands the
+  communities to ``written``, which gathers them for the transaction; once it commits,
+  their street offices' and districts' pages are queued (``queue``) to be drawn
+  ``DASHBOARD_REFRESH_SECONDS`` later (settings);
+- one ``PageRefresh`` row per page while its job waits (a unique constraint): a burst of
+  writes queues one job, and the job drops the row before it reads anything, so a write
+  while it draws queues another. A row older than ``LOST`` (its job lost with a worker
+  or a queue) is queued again;
+- the job (``refresh_page``) draws what the page's own visit would (the same functions,
+  ``dashboards.views``): the current period, in every language, with no query string and
+  with the period's own (the links between dashboards carry it);
+- ``manage.py refresh_dashboards`` queues every page: run it from cron after midnight,
+  when every kept page's key changes with the day, and after a deployment.
+
+A visit that comes before the worker computes the page itself, as without this module;
+it is never shown older figures (the key is read by the visit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest, QueryDict
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from committee import rollups
+from committee.jobs import DEFAULT
+from committee.models import Community, District, StreetOffice
+from committee.periods import Period
+from dashboards.models import PageRefresh
+
+# A row whose job has not dropped it after this long was lost (a worker killed before it
+# ran, a queue emptied by hand): the next write queues the page again.
+LOST = timedelta(minutes=10)
+_GATHERED = "_juwei_refresh_gathered"
+
+
+def written(community_ids: Iterable[int]) -> None:
+    """Gather these communities for the current transaction's commit (or queue their
+    pages now, outside one). Called by ``revisions.bump``, once per write at most."""
+    gathered = getattr(connection, _GATHERED, None)
+    # The gathering's callback is in the commit's list unless a rollback dropped it.
+    if gathered is None or not any(
+        entry[1] is gathered.flush for entry in connection.run_on_commit
+    ):
+        gathered = _Gathered()
+        gathered.ids.update(community_ids)
+        setattr(connection, _GATHERED, gathered)
+        transaction.on_commit(gathered.flush)  # outside a transaction: at once
+    else:
+        gathered.ids.update(community_ids)
+
+
+class _Gathered:
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def flush(self) -> None:
+        if getattr(connection, _GATHERED, None) is self:
+            delattr(connection, _GATHERED)
+        units = Community.objects.filter(pk__in=sorted(self.ids)).values_list(
+            "street_office_id", "street_office__district_id"
+        )
+        offices = sorted({office for office, _district in units})
+        districts = sorted({district for _office, district in units})
+        queue(
+            [(PageRefresh.Page.STREET_OFFICE, pk) for pk in offices]
+            + [(PageRefresh.Page.DISTRICT, pk) for pk in districts]
+        )
+
+
+def queue(pages: list[tuple[str, int]], delay: int | None = None) -> int:
+    """Queue a job for each page that has none waiting; how many were queued."""
+    if not pages:
+        return 0
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    table = quote(PageRefresh._meta.db_table)
+    queued = []
+    for start in range(0, len(pages), 300):
+        part = pages[start : start + 300]
+        rows = ", ".join(["(%s, %s, %s)"] * len(part))
+        params = [value for page, pk in part for value in (page, pk, now)]
+        # A page already waiting is left alone, unless its row is so old its job was lost.
+        sql = (
+            f"INSERT INTO {table} (page, unit_id, queued_at) VALUES {rows}"
+            f" ON CONFLICT (page, unit_id) DO UPDATE SET queued_at = excluded.queued_at"
+            f" WHERE {table}.queued_at < %s RETURNING page, unit_id"
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [*params, now - LOST])
+            queued += cursor.fetchall()
+    seconds = settings.DASHBOARD_REFRESH_SECONDS if delay is None else delay
+    run = refresh_page.using(run_after=now + timedelta(seconds=seconds))
+    for page, pk in sorted(queued):
+        run.enqueue(str(page), pk)
+    return len(queued)
+
+
+def queue_all() -> int:
+    """Queue every street office's and district's page (the day's first drawing)."""
+    districts = District.objects.values_list("pk", flat=True)
+    offices = StreetOffice.objects.values_list("pk", flat=True)
+    pages = [(PageRefresh.Page.DISTRICT, pk) for pk in districts]
+    pages += [(PageRefresh.Page.STREET_OFFICE, pk) for pk in offices]
+    return queue(pages, delay=0)
+
+
+@task(queue_name=DEFAULT)
+def refresh_page(page: str, unit_id: int) -> int:
+    """The job: draw one page as its visits will ask for it; how many bodies were drawn."""
+    PageRefresh.objects.filter(page=page, unit_id=unit_id).delete()
+    return draw(page, unit_id)
+
+
+def draw(page: str, unit_id: int, period: Period | None = None) -> int:
+    """Draw and keep the page's figures and bodies for the period (the current one), in
+    every language, with no query string and with the period's own; 0 if the unit is
+    gone."""
+    from dashboards.views import (  # the views draw the same pages
+        DistrictDashboardView,
+        district_body,
+        period_context,
+        street_office_body,
+    )
+
+    period = period or Period.from_query({}, timezone.localdate())
+    if page == PageRefresh.Page.STREET_OFFICE:
+        unit = StreetOffice.objects.filter(pk=unit_id).first()
+        url = "dashboards:street_office"
+    else:
+        unit = District.objects.filter(pk=unit_id).first()
+        url = "dashboards:district"
+    if unit is None:
+        return 0
+    path = reverse(url, args=[unit.pk])
+    drawn = 0
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language), rollups.shared():
+            for query in ("", period.query()):
+                request = _request(path, query)
+                context = period_context(period)
+                if page == PageRefresh.Page.STREET_OFFICE:
+                    street_office_body(unit, context, request)
+                else:
+                    view = DistrictDashboardView
+                    district_body(unit, context, request, view.per_page, view.worst_communities)
+                drawn += 1
+    return drawn
+
+
+def _request(path: str, query: str) -> HttpRequest:
+    """A GET of the page as a visit asks it: the bodies draw their links from its query."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
+    return request

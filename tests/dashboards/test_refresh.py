@@ -1,0 +1,161 @@
+"""A worker draws the street-office and district pages after a write (dashboards/refresh.py):
+one job per page for a burst of writes, and the official's next visit finds the page drawn,
+the same page a visit would have computed."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from committee.services import save_record
+from dashboards import refresh
+from dashboards.models import PageRefresh
+from funds.models import Income
+from tests.committee.test_jobs import run_worker
+from tests.dashboards.test_figure_cache import fresh, page
+from tests.dashboards.test_views import with_records
+
+TODAY = date(2026, 6, 15)  # tests/conftest.py's TEST_TODAY
+TASK = "dashboards.refresh.refresh_page"
+
+
+def queued() -> list[list]:
+    """The pages waiting for a worker, as the jobs name them."""
+    jobs = DBTaskResult.objects.filter(task_path=TASK, status="READY")
+    return sorted(job.args_kwargs["args"] for job in jobs)
+
+
+def income(community, amount=500) -> None:
+    save_record(
+        Income(
+            community=community, date=TODAY, kind="allocation", amount=Decimal(amount), payer="区"
+        ),
+        user=None,
+    )
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run each block as a transaction that commits: what follows the commit runs."""
+
+    def committed():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return committed
+
+
+def test_a_burst_of_writes_queues_each_page_once(world, commits):
+    with commits():
+        income(world.community_a)
+    district, street_a = ["district", world.district.pk], ["street_office", world.street_a.pk]
+    assert queued() == [district, street_a]
+    job = DBTaskResult.objects.filter(task_path=TASK).first()
+    assert job.run_after >= timezone.now() + timedelta(seconds=4)  # after the burst
+    with commits():
+        income(world.community_a2)  # same street office, same district: both waiting
+    assert queued() == [district, street_a]
+    with commits():
+        income(world.community_b)  # another street office of the district
+    assert queued() == [district, street_a, ["street_office", world.street_b.pk]]
+
+
+def test_a_write_that_is_rolled_back_queues_nothing(world, commits):
+    with commits(), pytest.raises(RuntimeError), transaction.atomic():
+        income(world.community_a)
+        raise RuntimeError("the write fails after it was saved")
+    assert queued() == []
+    with commits():  # the next write is not lost with the first one's gathering
+        income(world.community_b)
+    assert queued() == [["district", world.district.pk], ["street_office", world.street_b.pk]]
+
+
+def test_a_write_while_the_worker_draws_queues_the_page_again(world, commits):
+    with commits():
+        income(world.community_a)
+    before = DBTaskResult.objects.filter(task_path=TASK).count()
+    # The job drops its row before it reads: a write from then on queues another job.
+    PageRefresh.objects.filter(page="street_office").delete()
+    with commits():
+        income(world.community_a)
+    assert DBTaskResult.objects.filter(task_path=TASK).count() == before + 1
+
+
+def test_a_page_whose_job_was_lost_is_queued_again(world, commits):
+    with commits():
+        income(world.community_a)
+    DBTaskResult.objects.all().delete()  # the queue emptied, the rows left behind
+    with commits():
+        income(world.community_a)
+    assert queued() == []  # still waiting, as far as anyone can tell
+    with time_machine.travel(timezone.now() + refresh.LOST + timedelta(seconds=1)), commits():
+        income(world.community_a)
+    assert queued() == [["district", world.district.pk], ["street_office", world.street_a.pk]]
+
+
+@pytest.mark.parametrize("page_name", ["street_office", "district"])
+def test_after_the_worker_a_visit_finds_the_page_drawn(
+    world, commits, as_user, district_officer, settings, page_name
+):
+    settings.DASHBOARD_REFRESH_SECONDS = 0
+    for community in (world.community_a, world.community_b):
+        with_records(community)
+    unit = world.street_a if page_name == "street_office" else world.district
+    client = as_user(district_officer)
+    urls = [
+        reverse(f"dashboards:{page_name}", args=[unit.pk]),
+        reverse(f"dashboards:{page_name}", args=[unit.pk]) + "?period=year&at=2026",
+    ]
+    before = [page(client, url) for url in urls]  # kept, as of before the write
+    with commits():
+        income(world.community_a, 77_777)
+    run_worker()
+    assert queued() == []
+    assert not PageRefresh.objects.exists()
+    for url, kept in zip(urls, before, strict=True):
+        with CaptureQueriesContext(connection) as visit:
+            drawn = page(client, url)
+        # Nothing computed on the visit: no rollup read, the body comes kept.
+        assert not any("dashboards_monthlyrollup" in q["sql"] for q in visit.captured_queries)
+        assert drawn == fresh(client, url)
+        assert drawn != kept  # drawn with the write
+
+
+def test_the_worker_draws_in_every_language(world, commits, as_user, district_officer, settings):
+    settings.DASHBOARD_REFRESH_SECONDS = 0
+    with_records(world.community_a)
+    with commits():
+        income(world.community_a)
+    run_worker()
+    client = as_user(district_officer)
+    url = reverse("dashboards:street_office", args=[world.street_a.pk])
+    for language in ("en", "zh-hans"):
+        client.cookies["django_language"] = language
+        with CaptureQueriesContext(connection) as visit:
+            drawn = page(client, url)
+        assert not any("dashboards_monthlyrollup" in q["sql"] for q in visit.captured_queries)
+        assert ("Communities, the worst first" in drawn) == (language == "en")
+
+
+def test_the_daily_command_queues_or_draws_every_page(world, settings):
+    out = io.StringIO()
+    call_command("refresh_dashboards", stdout=out)
+    assert "3 dashboards queued" in out.getvalue()
+    assert queued() == [
+        ["district", world.district.pk],
+        ["street_office", world.street_a.pk],
+        ["street_office", world.street_b.pk],
+    ]
+    assert all(j.run_after <= timezone.now() for j in DBTaskResult.objects.all())
+    call_command("refresh_dashboards", "--now", stdout=out)
+    # Three pages, two languages, with and without the period's query.
+    assert "12 dashboard bodies drawn" in out.getvalue()
