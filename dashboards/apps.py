@@ -30,6 +30,10 @@ class DashboardsConfig(AppConfig):
 
         rollups.install()
         revisions.install()
+        from committee.jobs import on_beat
+        from dashboards import refresh
+
+        on_beat(refresh.daily)
         rollup_metrics.install()
         hook.register_keeper(figure_cache.value)
         report_changes.install()

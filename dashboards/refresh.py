@@ -17,8 +17,10 @@ after a write finds the page drawn:
 - the job (``refresh_page``) draws what the page's own visit would (the same functions,
   ``dashboards.views``): the current period, in every language, with no query string and
   with the period's own (the links between dashboards carry it);
-- ``manage.py refresh_dashboards`` queues every page: run it from cron after midnight,
-  when every kept page's key changes with the day, and after a deployment.
+- every page is queued once a day, at the first worker beat after midnight (when every
+  kept page's key changes with the day), and once per deployment that draws them
+  differently (``daily``, run at each beat of ``jobs_worker``); ``manage.py
+  refresh_dashboards`` queues them all by hand.
 
 A visit that comes before the worker computes the page itself, as without this module;
 it is never shown older figures (the key is read by the visit).
@@ -30,6 +32,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
@@ -40,6 +43,7 @@ from committee import rollups
 from committee.jobs import DEFAULT
 from committee.models import Community, District, StreetOffice
 from committee.periods import Period
+from dashboards import figure_cache
 from dashboards.models import PageRefresh
 
 # A row whose job has not dropped it after this long was lost (a worker killed before it
@@ -117,6 +121,23 @@ def queue_all() -> int:
     pages = [(PageRefresh.Page.DISTRICT, pk) for pk in districts]
     pages += [(PageRefresh.Page.STREET_OFFICE, pk) for pk in offices]
     return queue(pages, delay=0)
+
+
+_daily_done: str | None = None  # this process's last marker (module docstring)
+
+
+def daily() -> int:
+    """At a worker's beat: queue every page once a day and once per deployment (the first
+    beat after midnight, or of a worker that draws with other templates or translations);
+    one worker of many does it (the figure cache's ``add`` of the day's marker). How many
+    pages were queued."""
+    global _daily_done  # noqa: PLW0603 -- a memo of this process's last marker
+    marker = f"dashboards-drawn:{timezone.localdate().isoformat()}:{figure_cache.drawn()[:16]}"
+    if marker == _daily_done:
+        return 0
+    first = caches[figure_cache.ALIAS].add(marker, True, timeout=2 * 24 * 3600)
+    _daily_done = marker
+    return queue_all() if first else 0
 
 
 @task(queue_name=DEFAULT)

@@ -159,3 +159,25 @@ def test_the_daily_command_queues_or_draws_every_page(world, settings):
     call_command("refresh_dashboards", "--now", stdout=out)
     # Three pages, two languages, with and without the period's query.
     assert "12 dashboard bodies drawn" in out.getvalue()
+
+
+def test_a_workers_beat_queues_every_page_once_a_day(world, monkeypatch):
+    from committee import jobs
+
+    monkeypatch.setattr(refresh, "_daily_done", None)
+    jobs.run_beat_hooks()  # what every worker runs at each beat
+    pages = [
+        ["district", world.district.pk],
+        ["street_office", world.street_a.pk],
+        ["street_office", world.street_b.pk],
+    ]
+    assert queued() == pages
+    DBTaskResult.objects.all().delete()
+    PageRefresh.objects.all().delete()  # drawn: the jobs dropped their rows
+    jobs.run_beat_hooks()  # the next beat
+    monkeypatch.setattr(refresh, "_daily_done", None)
+    jobs.run_beat_hooks()  # another worker's beat the same day
+    assert queued() == []
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        jobs.run_beat_hooks()  # the first beat of the next day
+    assert queued() == pages

@@ -37,6 +37,7 @@ def beat_forever(worker_id: str, queues: str, stop: threading.Event) -> None:
             jobs.beat(worker_id, queues)
             jobs.reap_stale_jobs()
             jobs.purge_expired_jobs()
+            jobs.run_beat_hooks()
         except Exception:  # noqa: BLE001 -- a beat that fails is logged; the next one retries
             logger.exception("job worker beat failed")
         finally:

@@ -1,6 +1,6 @@
 """Draw every street office's and district's dashboard ahead of its visits
-(dashboards/refresh.py). Run it from cron just after midnight, when every kept page's key
-changes with the day, and after a deployment.
+(dashboards/refresh.py). The workers do it by themselves after midnight and after a
+deployment; this is the same by hand.
 
 python manage.py refresh_dashboards          # queue a job per page for the workers
 python manage.py refresh_dashboards --now    # draw them here, one after another
