@@ -10,10 +10,12 @@ after a write finds the page drawn:
   communities to ``written``, which gathers them for the transaction; once it commits,
   their street offices' and districts' pages are queued (``queue``) to be drawn
   ``DASHBOARD_REFRESH_SECONDS`` later (settings);
-- one ``PageRefresh`` row per page while its job waits (a unique constraint): a burst of
-  writes queues one job, and the job drops the row before it reads anything, so a write
-  while it draws queues another. A row older than ``LOST`` (its job lost with a worker
-  or a queue) is queued again;
+- one ``PageRefresh`` row per page while its job waits or draws (a unique constraint): a
+  burst of writes queues one job. When the job has drawn, it drops the row and compares
+  the page's communities' state (``figure_cache.state``) with the one it began with: if a
+  write came meanwhile, the page is queued again, after ``PAUSE`` times the drawing's
+  time, so that a page written to all day takes a bounded share of a worker. A row older
+  than ``LOST`` (its job lost with a worker or a queue) is queued again;
 - the job (``refresh_page``) draws what the page's own visit would (the same functions,
   ``dashboards.views``): the current period, in every language, with no query string and
   with the period's own (the links between dashboards carry it);
@@ -28,12 +30,15 @@ it is never shown older figures (the key is read by the visit).
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -50,6 +55,9 @@ from dashboards.models import PageRefresh
 # ran, a queue emptied by hand): the next write queues the page again.
 LOST = timedelta(minutes=10)
 _GATHERED = "_juwei_refresh_gathered"
+# A page changed while it was drawn is drawn again after this many times the drawing's time
+# (or DASHBOARD_REFRESH_SECONDS, if longer).
+PAUSE = 4
 
 
 def written(community_ids: Iterable[int]) -> None:
@@ -142,9 +150,28 @@ def daily() -> int:
 
 @task(queue_name=DEFAULT)
 def refresh_page(page: str, unit_id: int) -> int:
-    """The job: draw one page as its visits will ask for it; how many bodies were drawn."""
+    """The job: draw one page as its visits will ask for it; how many bodies were drawn.
+
+    The page's row stays while it draws, so the writes meanwhile queue nothing; then the
+    row goes, and if its communities changed since the drawing began, the page is queued
+    again, ``PAUSE`` times the drawing's time later at the least: a district written to
+    all day is drawn over and over, but by a fifth of a worker at most."""
+    communities = _communities(page, unit_id)
+    before = figure_cache.state(communities)
+    started = time.monotonic()
+    drawn = draw(page, unit_id)
+    took = time.monotonic() - started
     PageRefresh.objects.filter(page=page, unit_id=unit_id).delete()
-    return draw(page, unit_id)
+    if figure_cache.state(communities) != before:
+        delay = max(settings.DASHBOARD_REFRESH_SECONDS, math.ceil(PAUSE * took))
+        queue([(page, unit_id)], delay=delay)
+    return drawn
+
+
+def _communities(page: str, unit_id: int) -> QuerySet:
+    if page == PageRefresh.Page.STREET_OFFICE:
+        return Community.objects.filter(street_office_id=unit_id)
+    return Community.objects.filter(street_office__district_id=unit_id)
 
 
 def draw(page: str, unit_id: int, period: Period | None = None) -> int:

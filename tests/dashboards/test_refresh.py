@@ -79,15 +79,32 @@ def test_a_write_that_is_rolled_back_queues_nothing(world, commits):
     assert queued() == [["district", world.district.pk], ["street_office", world.street_b.pk]]
 
 
-def test_a_write_while_the_worker_draws_queues_the_page_again(world, commits):
+def test_a_write_while_the_worker_draws_queues_the_page_again_after_a_pause(
+    world, commits, monkeypatch
+):
     with commits():
         income(world.community_a)
-    before = DBTaskResult.objects.filter(task_path=TASK).count()
-    # The job drops its row before it reads: a write from then on queues another job.
-    PageRefresh.objects.filter(page="street_office").delete()
-    with commits():
-        income(world.community_a)
-    assert DBTaskResult.objects.filter(task_path=TASK).count() == before + 1
+    drawing = refresh.draw
+
+    def draw_while_a_clerk_writes(page, unit_id, period=None):
+        with commits():
+            income(world.community_a2)  # the page's row is there: it joins
+        assert queued() == [["district", world.district.pk]]  # no second street-office job
+        return drawing(page, unit_id, period)
+
+    monkeypatch.setattr(refresh, "draw", draw_while_a_clerk_writes)
+    monkeypatch.setattr(refresh, "PAUSE", 10**6)  # a drawing's time, made long
+    DBTaskResult.objects.filter(args_kwargs__args__0="street_office").delete()  # as run
+    refresh.refresh_page.call("street_office", world.street_a.pk)
+    again = DBTaskResult.objects.get(args_kwargs__args__0="street_office")
+    assert again.run_after > timezone.now() + timedelta(minutes=1)  # after the pause
+    assert PageRefresh.objects.filter(page="street_office").count() == 1
+
+    monkeypatch.setattr(refresh, "draw", drawing)
+    again.delete()
+    refresh.refresh_page.call("street_office", world.street_a.pk)  # nothing written meanwhile
+    assert not DBTaskResult.objects.filter(args_kwargs__args__0="street_office").exists()
+    assert not PageRefresh.objects.filter(page="street_office").exists()
 
 
 def test_a_page_whose_job_was_lost_is_queued_again(world, commits):
