@@ -530,23 +530,6 @@ def run_job(job_id: int) -> str:
 # --- workers: heartbeat and reaper ----------------------------------------------------------
 
 
-# What the apps above have every worker do at each beat (dashboards: the day's first
-# drawing of every page). Registered in their AppConfig.ready; each must be cheap when it
-# has nothing to do, and is run under the beat's own error handling.
-_beat_hooks: list[Callable[[], object]] = []
-
-
-def on_beat(hook: Callable[[], object]) -> None:
-    """Run ``hook`` at every worker's beat (``jobs_worker``), after the heartbeat."""
-    if hook not in _beat_hooks:
-        _beat_hooks.append(hook)
-
-
-def run_beat_hooks() -> None:
-    for hook in _beat_hooks:
-        hook()
-
-
 def beat(worker_id: str, queues: str) -> None:
     """Say this worker is alive, and keep the heartbeat of the jobs it runs fresh."""
     now = timezone.now()

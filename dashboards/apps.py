@@ -30,7 +30,7 @@ class DashboardsConfig(AppConfig):
 
         rollups.install()
         revisions.install()
-        from committee.jobs import on_beat
+        from committee.beats import on_beat
         from dashboards import refresh
 
         on_beat(refresh.daily)

@@ -179,10 +179,10 @@ def test_the_daily_command_queues_or_draws_every_page(world, settings):
 
 
 def test_a_workers_beat_queues_every_page_once_a_day(world, monkeypatch):
-    from committee import jobs
+    from committee import beats
 
     monkeypatch.setattr(refresh, "_daily_done", None)
-    jobs.run_beat_hooks()  # what every worker runs at each beat
+    beats.run()  # what every worker runs at each beat
     pages = [
         ["district", world.district.pk],
         ["street_office", world.street_a.pk],
@@ -191,10 +191,10 @@ def test_a_workers_beat_queues_every_page_once_a_day(world, monkeypatch):
     assert queued() == pages
     DBTaskResult.objects.all().delete()
     PageRefresh.objects.all().delete()  # drawn: the jobs dropped their rows
-    jobs.run_beat_hooks()  # the next beat
+    beats.run()  # the next beat
     monkeypatch.setattr(refresh, "_daily_done", None)
-    jobs.run_beat_hooks()  # another worker's beat the same day
+    beats.run()  # another worker's beat the same day
     assert queued() == []
     with time_machine.travel(timezone.now() + timedelta(days=1)):
-        jobs.run_beat_hooks()  # the first beat of the next day
+        beats.run()  # the first beat of the next day
     assert queued() == pages

@@ -20,7 +20,7 @@ from django.db import close_old_connections, connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from committee import jobs
+from committee import beats, jobs
 
 logger = logging.getLogger("juwei.jobs")
 
@@ -37,7 +37,7 @@ def beat_forever(worker_id: str, queues: str, stop: threading.Event) -> None:
             jobs.beat(worker_id, queues)
             jobs.reap_stale_jobs()
             jobs.purge_expired_jobs()
-            jobs.run_beat_hooks()
+            beats.run()
         except Exception:  # noqa: BLE001 -- a beat that fails is logged; the next one retries
             logger.exception("job worker beat failed")
         finally:
