@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -240,3 +241,23 @@ def test_a_worker_counts_as_seen_for_a_while(db, settings):
     )
     assert worker_seen_recently()
     assert not worker_seen_recently(timezone.now() + timedelta(seconds=121))
+
+
+def test_a_workers_beat_prunes_the_finished_task_runs_of_yesterday(world, monkeypatch):
+    from committee import beats
+    from dashboards import refresh
+
+    old, recent, waiting, failed = (refresh.refresh_page.enqueue("district", n) for n in range(4))
+    day_ago = timezone.now() - timedelta(hours=settings.JOBS_RESULT_HOURS, minutes=1)
+    DBTaskResult.objects.filter(pk=old.id).update(status="SUCCESSFUL", finished_at=day_ago)
+    DBTaskResult.objects.filter(pk=failed.id).update(status="FAILED", finished_at=day_ago)
+    DBTaskResult.objects.filter(pk=recent.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now()
+    )
+    monkeypatch.setattr(beats, "_pruned_at", None)
+    beats.prune_task_results()  # at a worker's beat (beats.run)
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert {str(pk) for pk in left} == {str(recent.id), str(waiting.id)}
+    DBTaskResult.objects.filter(pk=recent.id).update(finished_at=day_ago)
+    beats.prune_task_results()  # the next beat, within PRUNE_EVERY: nothing read
+    assert DBTaskResult.objects.filter(pk=recent.id).exists()
