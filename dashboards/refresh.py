@@ -58,6 +58,11 @@ _GATHERED = "_juwei_refresh_gathered"
 # A page changed while it was drawn is drawn again after this many times the drawing's time
 # (or DASHBOARD_REFRESH_SECONDS, if longer).
 PAUSE = 4
+# Each page's unit, its URL, and the lookup from a community to the unit.
+UNITS = {
+    PageRefresh.Page.STREET_OFFICE: (StreetOffice, "dashboards:street_office", "street_office"),
+    PageRefresh.Page.DISTRICT: (District, "dashboards:district", "street_office__district"),
+}
 
 
 def written(community_ids: Iterable[int]) -> None:
@@ -65,15 +70,15 @@ def written(community_ids: Iterable[int]) -> None:
     pages now, outside one). Called by ``revisions.bump``, once per write at most."""
     gathered = getattr(connection, _GATHERED, None)
     # The gathering's callback is in the commit's list unless a rollback dropped it.
-    if gathered is None or not any(
+    new = gathered is None or not any(
         entry[1] is gathered.flush for entry in connection.run_on_commit
-    ):
+    )
+    if new:
         gathered = _Gathered()
-        gathered.ids.update(community_ids)
         setattr(connection, _GATHERED, gathered)
+    gathered.ids.update(community_ids)
+    if new:
         transaction.on_commit(gathered.flush)  # outside a transaction: at once
-    else:
-        gathered.ids.update(community_ids)
 
 
 class _Gathered:
@@ -122,13 +127,17 @@ def queue(pages: list[tuple[str, int]], delay: int | None = None) -> int:
     return len(queued)
 
 
-def queue_all() -> int:
-    """Queue every street office's and district's page (the day's first drawing)."""
-    districts = District.objects.values_list("pk", flat=True)
-    offices = StreetOffice.objects.values_list("pk", flat=True)
+def every_page() -> list[tuple[str, int]]:
+    """Every district's and street office's page, the districts first."""
+    districts = District.objects.order_by("pk").values_list("pk", flat=True)
+    offices = StreetOffice.objects.order_by("pk").values_list("pk", flat=True)
     pages = [(PageRefresh.Page.DISTRICT, pk) for pk in districts]
-    pages += [(PageRefresh.Page.STREET_OFFICE, pk) for pk in offices]
-    return queue(pages, delay=0)
+    return pages + [(PageRefresh.Page.STREET_OFFICE, pk) for pk in offices]
+
+
+def queue_all() -> int:
+    """Queue every page (the day's first drawing)."""
+    return queue(every_page(), delay=0)
 
 
 _daily_done: str | None = None  # this process's last marker (module docstring)
@@ -169,9 +178,7 @@ def refresh_page(page: str, unit_id: int) -> int:
 
 
 def _communities(page: str, unit_id: int) -> QuerySet:
-    if page == PageRefresh.Page.STREET_OFFICE:
-        return Community.objects.filter(street_office_id=unit_id)
-    return Community.objects.filter(street_office__district_id=unit_id)
+    return Community.objects.filter(**{UNITS[page][2]: unit_id})
 
 
 def draw(page: str, unit_id: int, period: Period | None = None) -> int:
@@ -186,12 +193,8 @@ def draw(page: str, unit_id: int, period: Period | None = None) -> int:
     )
 
     period = period or Period.from_query({}, timezone.localdate())
-    if page == PageRefresh.Page.STREET_OFFICE:
-        unit = StreetOffice.objects.filter(pk=unit_id).first()
-        url = "dashboards:street_office"
-    else:
-        unit = District.objects.filter(pk=unit_id).first()
-        url = "dashboards:district"
+    model, url, _lookup = UNITS[page]
+    unit = model.objects.filter(pk=unit_id).first()
     if unit is None:
         return 0
     path = reverse(url, args=[unit.pk])

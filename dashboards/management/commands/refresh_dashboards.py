@@ -8,9 +8,7 @@ python manage.py refresh_dashboards --now    # draw them here, one after another
 
 from django.core.management.base import BaseCommand
 
-from committee.models import District, StreetOffice
 from dashboards import refresh
-from dashboards.models import PageRefresh
 
 
 class Command(BaseCommand):
@@ -24,9 +22,5 @@ class Command(BaseCommand):
             queued = refresh.queue_all()
             self.stdout.write(f"{queued} dashboards queued")
             return
-        drawn = 0
-        for pk in District.objects.order_by("pk").values_list("pk", flat=True):
-            drawn += refresh.draw(PageRefresh.Page.DISTRICT, pk)
-        for pk in StreetOffice.objects.order_by("pk").values_list("pk", flat=True):
-            drawn += refresh.draw(PageRefresh.Page.STREET_OFFICE, pk)
+        drawn = sum(refresh.draw(page, pk) for page, pk in refresh.every_page())
         self.stdout.write(f"{drawn} dashboard bodies drawn")
